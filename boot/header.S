@@ -1,0 +1,34 @@
+/* The multiboot2 header GRUB looks for in the first 32 KiB of chainloader.elf.
+ * No code here: GRUB reads it, then enters _start (arch/x86_64/start32.S). */
+#include "multiboot2.h"
+
+	.section .multiboot2, "a"
+	.balign MB2_HEADER_ALIGN
+	.global mb2_header
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long MB2_ARCH_I386
+	.long mb2_header_end - mb2_header
+	.long -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+
+	/* Information we cannot boot without: GRUB fails the load if it cannot give it. */
+	.balign 8
+info_request:
+	.short MB2_HEADER_TAG_INFO_REQUEST
+	.short 0
+	.long info_request_end - info_request
+	.long MB2_TAG_MMAP
+	.long MB2_TAG_MODULE
+info_request_end:
+
+	/* Page-aligned modules: a kernel or initrd can then often stay where it is. */
+	.balign 8
+	.short MB2_HEADER_TAG_MODULE_ALIGN
+	.short 0
+	.long 8
+
+	.balign 8
+	.short MB2_HEADER_TAG_END
+	.short 0
+	.long 8
+mb2_header_end:

@@ -1,0 +1,130 @@
+/* The top of the loader: parse, plan, report, then commit and jump. The only
+ * place that prints errors and halts. */
+#include <string.h>
+
+#include "arch.h"
+#include "boot_info.h"
+#include "boot_plan.h"
+#include "console.h"
+#include "multiboot2.h"
+#include "options.h"
+
+#ifndef CHAINLOADER_VERSION
+#error "CHAINLOADER_VERSION must come from the Makefile (the VERSION file)"
+#endif
+
+#define FOUR_GIB 0x100000000ull
+
+extern char __image_start[], __image_end[];
+
+/* Large: keep them off the 16 KiB stack. */
+static struct boot_info info;
+static struct boot_plan plan;
+
+static void fail_if(int rc, const struct cl_error *err)
+{
+	if (rc)
+		console_fatal(err->msg);
+}
+
+static void print_memory_map(const struct boot_info *bi)
+{
+	console_printf(LOG_VERBOSE, "memory map from GRUB: %llu entries\n", (unsigned long long)bi->mmap_count);
+	for (size_t i = 0; i < bi->mmap_count; i++)
+		console_printf(LOG_VERBOSE, "  [0x%016llx, 0x%016llx) type %u\n",
+			       (unsigned long long)bi->mmap[i].start, (unsigned long long)bi->mmap[i].end,
+			       bi->mmap[i].type);
+	for (size_t i = 0; i < bi->module_count; i++)
+		console_printf(LOG_VERBOSE, "module %llu: [0x%llx, 0x%llx) '%s'\n", (unsigned long long)i + 1,
+			       (unsigned long long)bi->modules[i].start, (unsigned long long)bi->modules[i].end,
+			       bi->modules[i].string);
+}
+
+static void print_plan(const struct boot_plan *p)
+{
+	const struct bzimage *k = &p->kernel;
+	console_printf(LOG_VERBOSE, "bzImage: protocol %u.%02u, %s, kernel_alignment 0x%x, pref_address 0x%llx, init_size 0x%llx, xloadflags 0x%x\n",
+		       k->version >> 8, k->version & 0xff, k->relocatable ? "relocatable" : "not relocatable",
+		       k->alignment, (unsigned long long)k->pref_address, (unsigned long long)k->init_size,
+		       k->xloadflags);
+	console_printf(LOG_VERBOSE, "placement (ranges kept until the jump):\n");
+	for (size_t i = 0; i < p->planner.live_count; i++) {
+		const struct live_range *l = &p->planner.live[i];
+		console_printf(LOG_VERBOSE, "  [0x%llx, 0x%llx) %s\n", (unsigned long long)l->range.start,
+			       (unsigned long long)l->range.end, l->what);
+	}
+	for (size_t i = 0; i < p->copy_count; i++) {
+		const struct copy_step *c = &p->copies[i];
+		console_printf(LOG_VERBOSE, "copy %s: 0x%llx bytes -> [0x%llx, 0x%llx)\n", c->what,
+			       (unsigned long long)c->len, (unsigned long long)c->dst,
+			       (unsigned long long)(c->dst + c->len));
+	}
+	console_printf(LOG_VERBOSE, "initrd: [0x%llx, 0x%llx) %s\n", (unsigned long long)p->initrd.start,
+		       (unsigned long long)p->initrd.end,
+		       p->initrd.end == p->initrd.start ? "(none)" : p->initrd_moved ? "(moved)" : "(in place, not copied)");
+	console_printf(LOG_VERBOSE, "boot_params at 0x%llx: cmd_line_ptr 0x%llx (%llu bytes), ramdisk 0x%llx+0x%llx, e820 %u entries:\n",
+		       (unsigned long long)p->boot_params_addr, (unsigned long long)p->cmdline_addr,
+		       (unsigned long long)p->cmdline_len, (unsigned long long)p->initrd.start,
+		       (unsigned long long)(p->initrd.end - p->initrd.start), p->params.e820_entries);
+	for (size_t i = 0; i < p->e820.count; i++) {
+		const struct boot_e820_entry *e = &p->e820.entry[i];
+		console_printf(LOG_VERBOSE, "  e820 [0x%016llx, 0x%016llx) %s\n", (unsigned long long)e->addr,
+			       (unsigned long long)(e->addr + e->size), e820_type_name(e->type));
+	}
+}
+
+static uint64_t highest_ram_end(const struct e820_table *t)
+{
+	uint64_t end = 0;
+	for (size_t i = 0; i < t->count; i++)
+		if (t->entry[i].type == E820_TYPE_RAM && t->entry[i].addr + t->entry[i].size > end)
+			end = t->entry[i].addr + t->entry[i].size;
+	return end;
+}
+
+void loader_main(uint32_t magic, uint32_t mbi_addr);
+
+void loader_main(uint32_t magic, uint32_t mbi_addr)
+{
+	struct cl_error err;
+	console_init();
+	(void)magic; /* start32.S has checked it */
+
+	/* Below 4 GiB everything is mapped, so the information may extend to there. */
+	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, &info, &err), &err);
+	struct loader_options opt;
+	fail_if(options_parse(info.loader_cmdline, &opt, &err), &err);
+	console_set_level(opt.log);
+	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (multiboot2 -> Linux boot protocol)\n");
+	print_memory_map(&info);
+
+	struct screen_info screen;
+	vga_screen_info(&screen);
+	struct plan_inputs in = {
+		.info = &info,
+		.loader = { (uintptr_t)__image_start, (uintptr_t)__image_end },
+		.screen = &screen,
+	};
+	fail_if(boot_plan_make(&in, &plan, &err), &err);
+	fail_if(paging_cover(highest_ram_end(&plan.e820), &plan.planner, &err), &err);
+	print_plan(&plan);
+	console_printf(LOG_NORMAL, "chainloader: booting bzImage at 0x%llx, initrd %llu bytes, entry 0x%llx\n",
+		       (unsigned long long)plan.kernel_load,
+		       (unsigned long long)(plan.initrd.end - plan.initrd.start), (unsigned long long)plan.entry);
+
+	/* Point of no return: every check has passed; destinations overlap nothing live. */
+	for (size_t i = 0; i < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		memmove((void *)(uintptr_t)c->dst, c->src, c->len);
+		memset((void *)(uintptr_t)(c->dst + c->len), 0, c->zero_len);
+	}
+	uint64_t ticks = tsc_now() - entry_tsc;
+	if (opt.log >= LOG_VERBOSE) {
+		uint64_t hz = tsc_calibrate();
+		uint64_t us = hz ? ticks * 1000000 / hz : 0;
+		console_printf(LOG_VERBOSE, "chainloader: %llu bytes copied; own time %llu TSC ticks = %llu us (TSC %llu kHz), jumping to 0x%llx\n",
+			       (unsigned long long)boot_plan_bytes_copied(&plan), (unsigned long long)ticks,
+			       (unsigned long long)us, (unsigned long long)(hz / 1000), (unsigned long long)plan.entry);
+	}
+	handoff_linux64(plan.entry, plan.boot_params_addr);
+}

@@ -1,0 +1,134 @@
+/* Multiboot2 information -> struct boot_info, checking every length before use. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "boot_info.h"
+#include "multiboot2.h"
+
+#define ALIGN_UP8(x) (((x) + 7u) & ~(uint64_t)7u)
+
+/* A NUL must end the string inside its tag. */
+static const char *tag_string(const uint8_t *tag, uint32_t tag_size, uint32_t offset)
+{
+	if (tag_size <= offset)
+		return NULL;
+	if (!memchr(tag + offset, '\0', tag_size - offset))
+		return NULL;
+	return (const char *)(tag + offset);
+}
+
+static int parse_mmap(const uint8_t *tag, uint32_t size, struct boot_info *out,
+		      struct cl_error *err)
+{
+	if (size < sizeof(struct mb2_tag_mmap))
+		return cl_fail(err, "multiboot2: memory map tag size %u is below %u", size,
+			       (unsigned)sizeof(struct mb2_tag_mmap));
+	struct mb2_tag_mmap hdr;
+	memcpy(&hdr, tag, sizeof(hdr));
+	if (hdr.entry_size < sizeof(struct mb2_mmap_entry) || hdr.entry_size % 8)
+		return cl_fail(err, "multiboot2: memory map entry_size %u (need a multiple of 8, >= %u)",
+			       hdr.entry_size, (unsigned)sizeof(struct mb2_mmap_entry));
+	uint32_t n = (size - (uint32_t)sizeof(hdr)) / hdr.entry_size;
+	for (uint32_t i = 0; i < n; i++) {
+		struct mb2_mmap_entry e;
+		memcpy(&e, tag + sizeof(hdr) + (size_t)i * hdr.entry_size, sizeof(e));
+		if (e.length == 0)
+			continue;
+		uint64_t end;
+		if (__builtin_add_overflow(e.base_addr, e.length, &end))
+			return cl_fail(err, "multiboot2: memory map entry %u base 0x%llx + length 0x%llx overflows",
+				       i, (unsigned long long)e.base_addr, (unsigned long long)e.length);
+		if (out->mmap_count == BOOT_INFO_MAX_MMAP)
+			return cl_fail(err, "multiboot2: more than %u memory map entries",
+				       BOOT_INFO_MAX_MMAP);
+		out->mmap[out->mmap_count++] = (struct mmap_entry){ e.base_addr, end, e.type };
+	}
+	return 0;
+}
+
+static int parse_module(const uint8_t *tag, uint32_t size, struct boot_info *out,
+			struct cl_error *err)
+{
+	unsigned index = (unsigned)out->module_count + 1;
+	if (size < sizeof(struct mb2_tag_module) + 1)
+		return cl_fail(err, "multiboot2: module %u tag size %u is below %u", index, size,
+			       (unsigned)sizeof(struct mb2_tag_module) + 1);
+	struct mb2_tag_module m;
+	memcpy(&m, tag, sizeof(m));
+	const char *s = tag_string(tag, size, offsetof(struct mb2_tag_module, string));
+	if (!s)
+		return cl_fail(err, "multiboot2: module %u string is not NUL-terminated in its tag", index);
+	if (m.mod_start >= m.mod_end)
+		return cl_fail(err, "multiboot2: module %u is empty or inverted: mod_start 0x%x, mod_end 0x%x",
+			       index, m.mod_start, m.mod_end);
+	if (out->module_count == BOOT_INFO_MAX_MODULES)
+		return cl_fail(err, "multiboot2: more than %u modules", BOOT_INFO_MAX_MODULES);
+	/* Physical memory is identity-mapped while the loader runs. */
+	out->modules[out->module_count++] =
+		(struct boot_module){ m.mod_start, m.mod_end, (const uint8_t *)(uintptr_t)m.mod_start, s };
+	return 0;
+}
+
+int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info *out,
+	      struct cl_error *err)
+{
+	const uint8_t *base = mbi;
+	memset(out, 0, sizeof(*out));
+	if (mbi_phys % MB2_INFO_ALIGN)
+		return cl_fail(err, "multiboot2: information at 0x%llx is not 8-byte aligned",
+			       (unsigned long long)mbi_phys);
+	if (avail < sizeof(struct mb2_info_header))
+		return cl_fail(err, "multiboot2: information needs 8 bytes, %llu available",
+			       (unsigned long long)avail);
+	struct mb2_info_header hdr;
+	memcpy(&hdr, base, sizeof(hdr));
+	uint32_t total = hdr.total_size;
+	if (total < sizeof(hdr) + sizeof(struct mb2_tag) || total > avail)
+		return cl_fail(err, "multiboot2: total_size %u outside [%u, %llu]", total,
+			       (unsigned)(sizeof(hdr) + sizeof(struct mb2_tag)), (unsigned long long)avail);
+	out->mbi = (struct mem_range){ mbi_phys, mbi_phys + total };
+
+	bool ended = false;
+	for (uint64_t off = sizeof(hdr); !ended; ) {
+		if (off + sizeof(struct mb2_tag) > total)
+			return cl_fail(err, "multiboot2: tag at offset %llu runs past total_size %u (no end tag)",
+				       (unsigned long long)off, total);
+		struct mb2_tag tag;
+		memcpy(&tag, base + off, sizeof(tag));
+		if (tag.size < sizeof(tag) || off + tag.size > total)
+			return cl_fail(err, "multiboot2: tag type %u at offset %llu has size %u, outside total_size %u",
+				       tag.type, (unsigned long long)off, tag.size, total);
+		const uint8_t *t = base + off;
+		int rc = 0;
+		switch (tag.type) {
+		case MB2_TAG_END:
+			ended = true;
+			break;
+		case MB2_TAG_CMDLINE:
+		case MB2_TAG_BOOT_LOADER_NAME: {
+			const char *s = tag_string(t, tag.size, offsetof(struct mb2_tag_string, string));
+			if (!s)
+				return cl_fail(err, "multiboot2: tag type %u string is not NUL-terminated", tag.type);
+			if (tag.type == MB2_TAG_CMDLINE)
+				out->loader_cmdline = s;
+			else
+				out->loader_name = s;
+			break;
+		}
+		case MB2_TAG_MODULE:
+			rc = parse_module(t, tag.size, out, err);
+			break;
+		case MB2_TAG_MMAP:
+			rc = parse_mmap(t, tag.size, out, err);
+			break;
+		default:
+			break; /* tags we do not use yet */
+		}
+		if (rc)
+			return rc;
+		off = ALIGN_UP8(off + tag.size); /* off + size <= total < 2^32: no overflow */
+	}
+	if (out->mmap_count == 0)
+		return cl_fail(err, "multiboot2: no memory map tag (type %u)", MB2_TAG_MMAP);
+	return 0;
+}

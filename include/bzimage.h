@@ -1,0 +1,35 @@
+/* Linux bzImage: header checks and what the loader needs to place and enter it. */
+#ifndef CHAINLOADER_BZIMAGE_H
+#define CHAINLOADER_BZIMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct bzimage {
+	const uint8_t *image;      /* the whole module */
+	uint64_t image_size;
+	uint16_t version;          /* boot protocol, major << 8 | minor */
+	uint32_t header_end;       /* image offset one past the setup_header (0x202 + jump displacement) */
+	uint32_t setup_size;       /* real-mode part: (setup_sects + 1) * 512 */
+	uint64_t pm_offset;        /* protected-mode part: image offset ... */
+	uint64_t pm_size;          /* ... and length (syssize * 16) */
+	uint64_t init_size;        /* bytes the kernel needs from its load address */
+	uint64_t pref_address;
+	uint32_t alignment;        /* kernel_alignment, a power of two when relocatable */
+	bool relocatable;
+	uint8_t loadflags;
+	uint16_t xloadflags;
+	uint32_t initrd_addr_max;  /* highest address the initrd's last byte may have */
+	uint32_t cmdline_size;     /* longest command line, excluding the NUL */
+};
+
+/* Recognises a bzImage by boot_flag and "HdrS" (returns false for anything else). */
+bool bzimage_probe(const uint8_t *image, uint64_t size);
+
+/* Checks the header and fills `out`; needs protocol >= 2.12 and XLF_KERNEL_64. */
+int bzimage_parse(const uint8_t *image, uint64_t size, struct bzimage *out, struct cl_error *err);
+
+#endif

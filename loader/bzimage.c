@@ -1,0 +1,98 @@
+/* bzImage header checks, per Documentation/arch/x86/boot.rst. */
+#include "bzimage.h"
+
+#include <string.h>
+
+#include "bootparam.h"
+
+#define JUMP_SHORT_OPCODE 0xEBu
+#define HEADER_MIN_END (SH_OFF(init_size) + 4) /* protocol 2.12 reads up to init_size */
+#define HEADER_MAX_END 0x290u                  /* the zero page's room for the header */
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+bool bzimage_probe(const uint8_t *image, uint64_t size)
+{
+	return size >= SH_OFF(header) + 4 && rd16(image + SH_OFF(boot_flag)) == BOOT_FLAG_MAGIC &&
+	       rd32(image + SH_OFF(header)) == SETUP_HEADER_MAGIC;
+}
+
+static bool is_power_of_two(uint32_t v) { return v && !(v & (v - 1)); }
+
+int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct cl_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (size < SH_OFF(header) + 4)
+		return cl_fail(err, "bzImage: module of %llu bytes ends before the setup header (needs %u)",
+			       (unsigned long long)size, (unsigned)SH_OFF(header) + 4);
+	uint16_t boot_flag = rd16(img + SH_OFF(boot_flag));
+	if (boot_flag != BOOT_FLAG_MAGIC)
+		return cl_fail(err, "bzImage: boot_flag 0x%x at 0x1fe, expected 0xaa55", boot_flag);
+	uint32_t magic = rd32(img + SH_OFF(header));
+	if (magic != SETUP_HEADER_MAGIC)
+		return cl_fail(err, "bzImage: header 0x%x at 0x202 is not \"HdrS\" (boot protocol < 2.00)", magic);
+	if (size < SH_OFF(version) + 2)
+		return cl_fail(err, "bzImage: module of %llu bytes ends inside the setup header",
+			       (unsigned long long)size);
+	out->version = rd16(img + SH_OFF(version));
+	if (out->version < BOOT_PROTOCOL_MIN_64)
+		return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.12 (no 64-bit entry)",
+			       out->version >> 8, out->version & 0xff);
+
+	uint8_t jump_opcode = img[SH_OFF(jump)];
+	uint8_t jump_disp = img[SH_OFF(jump) + 1];
+	out->header_end = SETUP_JUMP_OFFSET + 2 + jump_disp;
+	if (jump_opcode != JUMP_SHORT_OPCODE || out->header_end < HEADER_MIN_END ||
+	    out->header_end > HEADER_MAX_END)
+		return cl_fail(err, "bzImage: jump 0x%x 0x%x at 0x200 ends the header at 0x%x, outside [0x%x, 0x%x]",
+			       jump_opcode, jump_disp, out->header_end, (unsigned)HEADER_MIN_END, HEADER_MAX_END);
+	if (size < out->header_end)
+		return cl_fail(err, "bzImage: setup header ends at 0x%x, module has %llu bytes",
+			       out->header_end, (unsigned long long)size);
+
+	uint32_t sects = img[SH_OFF(setup_sects)];
+	if (sects == 0)
+		sects = SETUP_SECTS_DEFAULT;
+	out->setup_size = (sects + 1) * SECTOR_SIZE;
+	if (out->setup_size >= size)
+		return cl_fail(err, "bzImage: setup_sects %u needs %u bytes, module has %llu", sects,
+			       out->setup_size, (unsigned long long)size);
+
+	uint32_t syssize = rd32(img + SH_OFF(syssize));
+	out->pm_offset = out->setup_size;
+	out->pm_size = (uint64_t)syssize * SYSSIZE_UNIT;
+	/* The file may be longer (a signature appended by sbsign), never shorter. */
+	if (syssize == 0 || out->pm_size > size - out->setup_size)
+		return cl_fail(err, "bzImage: syssize %u (%llu bytes) does not fit the %llu bytes after the %u-byte setup",
+			       syssize, (unsigned long long)out->pm_size,
+			       (unsigned long long)(size - out->setup_size), out->setup_size);
+
+	out->loadflags = img[SH_OFF(loadflags)];
+	if (!(out->loadflags & LOADED_HIGH))
+		return cl_fail(err, "bzImage: loadflags 0x%x lack LOADED_HIGH (a zImage, not supported)",
+			       out->loadflags);
+	out->xloadflags = rd16(img + SH_OFF(xloadflags));
+	if (!(out->xloadflags & XLF_KERNEL_64))
+		return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry)",
+			       out->xloadflags);
+
+	out->relocatable = img[SH_OFF(relocatable_kernel)] != 0;
+	out->alignment = rd32(img + SH_OFF(kernel_alignment));
+	if (out->relocatable && !is_power_of_two(out->alignment))
+		return cl_fail(err, "bzImage: kernel_alignment 0x%x is not a power of two", out->alignment);
+	out->pref_address = rd64(img + SH_OFF(pref_address));
+	out->init_size = rd32(img + SH_OFF(init_size));
+	if (out->init_size < out->pm_size)
+		return cl_fail(err, "bzImage: init_size 0x%llx is smaller than the protected-mode part 0x%llx",
+			       (unsigned long long)out->init_size, (unsigned long long)out->pm_size);
+	if (out->pref_address < 0x100000 || out->pref_address + out->init_size < out->pref_address)
+		return cl_fail(err, "bzImage: pref_address 0x%llx with init_size 0x%llx is not a usable range",
+			       (unsigned long long)out->pref_address, (unsigned long long)out->init_size);
+	out->initrd_addr_max = rd32(img + SH_OFF(initrd_addr_max));
+	out->cmdline_size = rd32(img + SH_OFF(cmdline_size));
+	out->image = img;
+	out->image_size = size;
+	return 0;
+}

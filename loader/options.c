@@ -1,0 +1,39 @@
+#include "options.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+static bool word_is(const char *w, size_t n, const char *name)
+{
+	return strlen(name) == n && memcmp(w, name, n) == 0;
+}
+
+int options_parse(const char *cmdline, struct loader_options *out, struct cl_error *err)
+{
+	out->log = LOG_NORMAL;
+	if (!cmdline)
+		return 0;
+	bool first = true;
+	for (const char *p = cmdline; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		size_t n = (size_t)(p - w);
+		bool is_path = first && (w[0] == '/' || w[0] == '(');
+		first = false;
+		if (is_path)
+			continue;
+		if (word_is(w, n, "verbose"))
+			out->log = LOG_VERBOSE;
+		else if (word_is(w, n, "quiet"))
+			out->log = LOG_QUIET;
+		else
+			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet)", (int)n, w);
+	}
+	return 0;
+}

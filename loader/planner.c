@@ -1,0 +1,126 @@
+#include "planner.h"
+
+#include <string.h>
+
+static bool overlaps(struct mem_range a, struct mem_range b)
+{
+	return a.start < b.end && b.start < a.end;
+}
+
+void planner_init(struct planner *p, const struct e820_table *e820)
+{
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < e820->count; i++) {
+		const struct boot_e820_entry *e = &e820->entry[i];
+		if (e->type != E820_TYPE_RAM)
+			continue;
+		uint64_t start = e->addr < PLANNER_LOW_LIMIT ? PLANNER_LOW_LIMIT : e->addr;
+		uint64_t end = e->addr + e->size;
+		if (start < end) /* the e820 table is sorted and merged, so ram[] is too */
+			p->ram[p->ram_count++] = (struct mem_range){ start, end };
+	}
+}
+
+int planner_reserve(struct planner *p, struct mem_range r, const char *what, struct cl_error *err)
+{
+	if (p->live_count == PLANNER_MAX_LIVE)
+		return cl_fail(err, "planner: more than %u ranges to keep (adding %s)", PLANNER_MAX_LIVE, what);
+	p->live[p->live_count++] = (struct live_range){ r, what };
+	return 0;
+}
+
+bool planner_in_ram(const struct planner *p, struct mem_range r)
+{
+	for (size_t i = 0; i < p->ram_count; i++)
+		if (p->ram[i].start <= r.start && r.end <= p->ram[i].end)
+			return true;
+	return false;
+}
+
+const struct live_range *planner_conflict(const struct planner *p, struct mem_range r)
+{
+	for (size_t i = 0; i < p->live_count; i++)
+		if (overlaps(p->live[i].range, r))
+			return &p->live[i];
+	return NULL;
+}
+
+int planner_claim(struct planner *p, struct mem_range r, const char *what, struct cl_error *err)
+{
+	if (!planner_in_ram(p, r))
+		return cl_fail(err, "%s needs [0x%llx, 0x%llx), which is not usable RAM", what,
+			       (unsigned long long)r.start, (unsigned long long)r.end);
+	const struct live_range *c = planner_conflict(p, r);
+	if (c)
+		return cl_fail(err, "%s needs [0x%llx, 0x%llx), which overlaps %s [0x%llx, 0x%llx)", what,
+			       (unsigned long long)r.start, (unsigned long long)r.end, c->what,
+			       (unsigned long long)c->range.start, (unsigned long long)c->range.end);
+	return planner_reserve(p, r, what, err);
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a, bool *overflow)
+{
+	uint64_t r;
+	*overflow = __builtin_add_overflow(v, a - 1, &r) || *overflow;
+	return r & ~(a - 1);
+}
+
+/* Lowest fit inside window [lo, hi): step past each live range in the way. */
+static bool fit_lowest(const struct planner *p, uint64_t lo, uint64_t hi, uint64_t size,
+		       uint64_t align, uint64_t *out)
+{
+	bool overflow = false;
+	uint64_t a = align_up(lo, align, &overflow);
+	while (!overflow && a <= hi && size <= hi - a) {
+		const struct live_range *c = planner_conflict(p, (struct mem_range){ a, a + size });
+		if (!c) {
+			*out = a;
+			return true;
+		}
+		a = align_up(c->range.end, align, &overflow);
+	}
+	return false;
+}
+
+/* Highest fit inside window [lo, hi): step below each live range in the way. */
+static bool fit_highest(const struct planner *p, uint64_t lo, uint64_t hi, uint64_t size,
+			uint64_t align, uint64_t *out)
+{
+	if (hi < lo || hi - lo < size)
+		return false;
+	uint64_t a = (hi - size) & ~(align - 1);
+	while (a >= lo) {
+		const struct live_range *c = planner_conflict(p, (struct mem_range){ a, a + size });
+		if (!c) {
+			*out = a;
+			return true;
+		}
+		if (c->range.start < size + lo)
+			return false;
+		a = (c->range.start - size) & ~(align - 1);
+	}
+	return false;
+}
+
+int planner_alloc(struct planner *p, const struct alloc_request *req, uint64_t *addr,
+		  struct cl_error *err)
+{
+	if (!req->size || !req->align || (req->align & (req->align - 1)))
+		return cl_fail(err, "planner: bad request for %s: size 0x%llx align 0x%llx", req->what,
+			       (unsigned long long)req->size, (unsigned long long)req->align);
+	for (size_t k = 0; k < p->ram_count; k++) {
+		size_t i = req->policy == ALLOC_LOWEST ? k : p->ram_count - 1 - k;
+		uint64_t lo = p->ram[i].start > req->min ? p->ram[i].start : req->min;
+		uint64_t hi = p->ram[i].end < req->max_end ? p->ram[i].end : req->max_end;
+		if (lo >= hi)
+			continue;
+		bool found = req->policy == ALLOC_LOWEST
+				     ? fit_lowest(p, lo, hi, req->size, req->align, addr)
+				     : fit_highest(p, lo, hi, req->size, req->align, addr);
+		if (found)
+			return planner_reserve(p, (struct mem_range){ *addr, *addr + req->size }, req->what, err);
+	}
+	return cl_fail(err, "no room for %s: 0x%llx bytes aligned to 0x%llx within [0x%llx, 0x%llx) of usable RAM",
+		       req->what, (unsigned long long)req->size, (unsigned long long)req->align,
+		       (unsigned long long)req->min, (unsigned long long)req->max_end);
+}

@@ -1,0 +1,50 @@
+#include "zeropage.h"
+
+#include <string.h>
+
+int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, struct cl_error *err)
+{
+	const struct bzimage *k = in->kernel;
+	if (in->e820->count > E820_MAX_ENTRIES_ZEROPAGE)
+		return cl_fail(err, "e820: %llu entries exceed the zero page's %u slots",
+			       (unsigned long long)in->e820->count, E820_MAX_ENTRIES_ZEROPAGE);
+	if (in->cmdline_addr >> 32 || in->initrd_addr >> 32) {
+		if (!(k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+			return cl_fail(err, "zero page: command line 0x%llx or initrd 0x%llx above 4 GiB, kernel lacks XLF_CAN_BE_LOADED_ABOVE_4G",
+				       (unsigned long long)in->cmdline_addr, (unsigned long long)in->initrd_addr);
+	}
+
+	memset(bp, 0, sizeof(*bp));
+	/* Only the header the image declares: the bytes after it must stay zero
+	 * (the sentinel at 0x1EF stays 0 as well, so the kernel keeps our fields). */
+	memcpy((uint8_t *)bp + SETUP_HEADER_OFFSET, k->image + SETUP_HEADER_OFFSET,
+	       k->header_end - SETUP_HEADER_OFFSET);
+
+	if (in->screen)
+		bp->screen_info = *in->screen;
+
+	struct setup_header *h = &bp->hdr;
+	h->type_of_loader = LOADER_TYPE_UNDEFINED;
+	/* No real-mode setup code runs: no heap to offer, nothing else to ask. */
+	h->loadflags = (uint8_t)(k->loadflags & ~(CAN_USE_HEAP | QUIET_FLAG | KEEP_SEGMENTS));
+	h->heap_end_ptr = 0;
+	h->cmd_line_ptr = (uint32_t)in->cmdline_addr;
+	bp->ext_cmd_line_ptr = (uint32_t)(in->cmdline_addr >> 32);
+	h->ramdisk_image = (uint32_t)in->initrd_addr;
+	bp->ext_ramdisk_image = (uint32_t)(in->initrd_addr >> 32);
+	h->ramdisk_size = (uint32_t)in->initrd_size;
+	bp->ext_ramdisk_size = (uint32_t)(in->initrd_size >> 32);
+
+	bp->e820_entries = (uint8_t)in->e820->count;
+	memcpy(bp->e820_table, in->e820->entry, in->e820->count * sizeof(struct boot_e820_entry));
+
+	/* alt_mem_k: KiB of RAM above 1 MiB in the range starting there (legacy). */
+	for (size_t i = 0; i < in->e820->count; i++) {
+		const struct boot_e820_entry *e = &in->e820->entry[i];
+		if (e->type == E820_TYPE_RAM && e->addr <= 0x100000 && e->addr + e->size > 0x100000) {
+			uint64_t kib = (e->addr + e->size - 0x100000) >> 10;
+			bp->alt_mem_k = kib > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)kib;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+#include "builders.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootparam.h"
+
+void mbi_begin(struct mbi_builder *b, size_t cap)
+{
+	b->buf = aligned_alloc(8, cap);
+	memset(b->buf, 0xCC, cap); /* garbage past the end must never be read as valid */
+	b->cap = cap;
+	b->len = sizeof(struct mb2_info_header);
+}
+
+void mbi_add_raw(struct mbi_builder *b, const void *tag, size_t size)
+{
+	memcpy(b->buf + b->len, tag, size);
+	b->len += (size + 7) & ~(size_t)7;
+}
+
+static void add_tag_header(struct mbi_builder *b, uint32_t type, uint32_t size)
+{
+	struct mb2_tag t = { type, size };
+	memcpy(b->buf + b->len, &t, sizeof(t));
+}
+
+void mbi_add_string(struct mbi_builder *b, uint32_t type, const char *s)
+{
+	uint32_t size = (uint32_t)(sizeof(struct mb2_tag) + strlen(s) + 1);
+	add_tag_header(b, type, size);
+	memcpy(b->buf + b->len + 8, s, strlen(s) + 1);
+	b->len += (size + 7) & ~7u;
+}
+
+void mbi_add_module(struct mbi_builder *b, uint32_t start, uint32_t end, const char *s)
+{
+	uint32_t size = (uint32_t)(16 + strlen(s) + 1);
+	add_tag_header(b, MB2_TAG_MODULE, size);
+	memcpy(b->buf + b->len + 8, &start, 4);
+	memcpy(b->buf + b->len + 12, &end, 4);
+	memcpy(b->buf + b->len + 16, s, strlen(s) + 1);
+	b->len += (size + 7) & ~7u;
+}
+
+void mbi_add_mmap(struct mbi_builder *b, const struct mb2_mmap_entry *e, size_t n)
+{
+	uint32_t size = (uint32_t)(sizeof(struct mb2_tag_mmap) + n * sizeof(*e));
+	struct mb2_tag_mmap t = { { MB2_TAG_MMAP, size }, sizeof(*e), 0 };
+	memcpy(b->buf + b->len, &t, sizeof(t));
+	memcpy(b->buf + b->len + sizeof(t), e, n * sizeof(*e));
+	b->len += (size + 7) & ~7u;
+}
+
+void mbi_end(struct mbi_builder *b)
+{
+	add_tag_header(b, MB2_TAG_END, 8);
+	b->len += 8;
+	struct mb2_info_header h = { (uint32_t)b->len, 0 };
+	memcpy(b->buf, &h, sizeof(h));
+}
+
+void mbi_free(struct mbi_builder *b)
+{
+	free(b->buf);
+}
+
+void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
+
+uint8_t *make_bzimage(size_t pm_size, size_t *size)
+{
+	size_t setup = 5 * SECTOR_SIZE;
+	*size = setup + pm_size;
+	uint8_t *img = calloc(1, *size);
+	img[SH_OFF(setup_sects)] = 4;
+	put32(img + SH_OFF(syssize), (uint32_t)(pm_size / SYSSIZE_UNIT));
+	put16(img + SH_OFF(boot_flag), BOOT_FLAG_MAGIC);
+	img[SH_OFF(jump)] = 0xEB;
+	img[SH_OFF(jump) + 1] = 0x6A; /* header ends at 0x26C, as in Linux 6.1 */
+	put32(img + SH_OFF(header), SETUP_HEADER_MAGIC);
+	put16(img + SH_OFF(version), BOOT_PROTOCOL(2, 15));
+	img[SH_OFF(loadflags)] = LOADED_HIGH;
+	put32(img + SH_OFF(code32_start), 0x100000);
+	put32(img + SH_OFF(initrd_addr_max), 0x7fffffff);
+	put32(img + SH_OFF(kernel_alignment), 0x200000);
+	img[SH_OFF(relocatable_kernel)] = 1;
+	img[SH_OFF(min_alignment)] = 21;
+	put16(img + SH_OFF(xloadflags), XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G);
+	put32(img + SH_OFF(cmdline_size), 2047);
+	put64(img + SH_OFF(pref_address), 0x1000000);
+	put32(img + SH_OFF(init_size), 0x400000);
+	img[SETUP_HEADER_END] = 0x5A; /* just past the header: must not reach boot_params */
+	for (size_t i = 0; i < pm_size; i++)
+		img[setup + i] = (uint8_t)(i * 7 + 1);
+	return img;
+}
+
+uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc((size_t)n);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*size = (size_t)n;
+	return buf;
+}

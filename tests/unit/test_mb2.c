@@ -1,0 +1,218 @@
+#include "cmocka_all.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_info.h"
+#include "builders.h"
+
+#define MBI_PHYS 0x10000ull
+
+static struct boot_info info;
+
+static const struct mb2_mmap_entry qemu_map[] = {
+	{ 0x0, 0x9fc00, MB2_MEMORY_AVAILABLE, 0 },
+	{ 0x9fc00, 0x400, MB2_MEMORY_RESERVED, 0 },
+	{ 0xf0000, 0x10000, MB2_MEMORY_RESERVED, 0 },
+	{ 0x100000, 0x1fee0000, MB2_MEMORY_AVAILABLE, 0 },
+	{ 0xfffc0000, 0x40000, MB2_MEMORY_RESERVED, 0 },
+};
+
+static void build_typical(struct mbi_builder *b)
+{
+	mbi_begin(b, 4096);
+	mbi_add_string(b, MB2_TAG_CMDLINE, "verbose");
+	mbi_add_string(b, MB2_TAG_BOOT_LOADER_NAME, "GRUB 2.06");
+	mbi_add_module(b, 0x103000, 0x8f3e00, "console=ttyS0 \"x=a b\"");
+	mbi_add_module(b, 0x8f4000, 0x9f4000, "");
+	mbi_add_mmap(b, qemu_map, 5);
+	mbi_end(b);
+}
+
+static int parse(struct mbi_builder *b, struct cl_error *err)
+{
+	return mb2_parse(b->buf, MBI_PHYS, b->cap, &info, err);
+}
+
+static void parses_a_typical_grub_information(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	build_typical(&b);
+	assert_int_equal(parse(&b, &err), 0);
+	assert_int_equal(info.mbi.start, MBI_PHYS);
+	assert_int_equal(info.mbi.end, MBI_PHYS + b.len);
+	assert_string_equal(info.loader_cmdline, "verbose");
+	assert_string_equal(info.loader_name, "GRUB 2.06");
+	assert_int_equal(info.module_count, 2);
+	assert_int_equal(info.modules[0].start, 0x103000);
+	assert_int_equal(info.modules[0].end, 0x8f3e00); /* exclusive, as given */
+	assert_string_equal(info.modules[0].string, "console=ttyS0 \"x=a b\"");
+	assert_string_equal(info.modules[1].string, "");
+	assert_int_equal(info.mmap_count, 5);
+	assert_int_equal(info.mmap[3].start, 0x100000);
+	assert_int_equal(info.mmap[3].end, 0x1ffe0000);
+	assert_int_equal(info.mmap[3].type, MB2_MEMORY_AVAILABLE);
+	mbi_free(&b);
+}
+
+static void rejects_total_size_beyond_what_is_readable(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	build_typical(&b);
+	assert_int_equal(mb2_parse(b.buf, MBI_PHYS, b.len - 8, &info, &err), -1);
+	assert_non_null(strstr(err.msg, "total_size"));
+	put32(b.buf, 8); /* too small to hold even the end tag */
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: total_size 8 outside [16, 4096]");
+	mbi_free(&b);
+}
+
+static void rejects_a_tag_running_past_total_size(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	mbi_begin(&b, 4096);
+	mbi_add_string(&b, MB2_TAG_CMDLINE, "quiet");
+	mbi_end(&b);
+	put32(b.buf + 8 + 4, 4000); /* the command line tag claims 4000 bytes */
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: tag type 1 at offset 8 has size 4000, outside total_size 32");
+	put32(b.buf + 8 + 4, 4); /* smaller than a tag header */
+	assert_int_equal(parse(&b, &err), -1);
+	assert_non_null(strstr(err.msg, "has size 4"));
+	mbi_free(&b);
+}
+
+static void requires_an_end_tag(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	mbi_begin(&b, 4096);
+	mbi_add_mmap(&b, qemu_map, 1);
+	mbi_end(&b);
+	put32(b.buf + b.len - 8, 99); /* end tag replaced by an unknown 8-byte tag */
+	assert_int_equal(parse(&b, &err), -1);
+	assert_non_null(strstr(err.msg, "no end tag"));
+	mbi_free(&b);
+}
+
+static void rejects_misaligned_information(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	build_typical(&b);
+	assert_int_equal(mb2_parse(b.buf, MBI_PHYS + 4, b.cap, &info, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: information at 0x10004 is not 8-byte aligned");
+	mbi_free(&b);
+}
+
+static void rejects_empty_and_inverted_modules(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	mbi_begin(&b, 4096);
+	mbi_add_module(&b, 0x200000, 0x200000, "");
+	mbi_add_mmap(&b, qemu_map, 5);
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: module 1 is empty or inverted: mod_start 0x200000, mod_end 0x200000");
+	mbi_free(&b);
+
+	mbi_begin(&b, 4096);
+	mbi_add_module(&b, 0x200000, 0x300000, "k");
+	mbi_add_module(&b, 0x400000, 0x3ff000, "i");
+	mbi_add_mmap(&b, qemu_map, 5);
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: module 2 is empty or inverted: mod_start 0x400000, mod_end 0x3ff000");
+	mbi_free(&b);
+}
+
+static void rejects_unterminated_module_string(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	uint8_t tag[24] = { 0 };
+	put32(tag, MB2_TAG_MODULE);
+	put32(tag + 4, 20);
+	put32(tag + 8, 0x200000);
+	put32(tag + 12, 0x300000);
+	memcpy(tag + 16, "abcd", 4); /* no NUL inside the tag's 20 bytes */
+	mbi_begin(&b, 4096);
+	mbi_add_raw(&b, tag, 20);
+	mbi_add_mmap(&b, qemu_map, 5);
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: module 1 string is not NUL-terminated in its tag");
+	mbi_free(&b);
+}
+
+static void checks_memory_map_entries(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	const struct mb2_mmap_entry overflow[] = { { 0xfffffffffffff000ull, 0x2000, 1, 0 } };
+	mbi_begin(&b, 4096);
+	mbi_add_mmap(&b, overflow, 1);
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: memory map entry 0 base 0xfffffffffffff000 + length 0x2000 overflows");
+	put32(b.buf + 8 + 8, 20); /* entry_size 20: not a multiple of 8 */
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: memory map entry_size 20 (need a multiple of 8, >= 24)");
+	mbi_free(&b);
+
+	mbi_begin(&b, 4096);
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: no memory map tag (type 6)");
+	mbi_free(&b);
+}
+
+static void accepts_larger_entry_size_and_skips_empty_entries(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	uint8_t tag[16 + 2 * 32] = { 0 };
+	put32(tag, MB2_TAG_MMAP);
+	put32(tag + 4, sizeof(tag));
+	put32(tag + 8, 32); /* a future entry format, 8 bytes longer */
+	put64(tag + 16, 0x100000);
+	put64(tag + 24, 0x100000);
+	put32(tag + 32, 1);
+	put64(tag + 48, 0x300000); /* zero length: dropped */
+	mbi_begin(&b, 4096);
+	mbi_add_raw(&b, tag, sizeof(tag));
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), 0);
+	assert_int_equal(info.mmap_count, 1);
+	assert_int_equal(info.mmap[0].end, 0x200000);
+	mbi_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_a_typical_grub_information),
+		cmocka_unit_test(rejects_total_size_beyond_what_is_readable),
+		cmocka_unit_test(rejects_a_tag_running_past_total_size),
+		cmocka_unit_test(requires_an_end_tag),
+		cmocka_unit_test(rejects_misaligned_information),
+		cmocka_unit_test(rejects_empty_and_inverted_modules),
+		cmocka_unit_test(rejects_unterminated_module_string),
+		cmocka_unit_test(checks_memory_map_entries),
+		cmocka_unit_test(accepts_larger_entry_size_and_skips_empty_entries),
+	};
+	return cmocka_run_group_tests_name("multiboot2", tests, NULL, NULL);
+}

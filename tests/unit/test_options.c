@@ -1,0 +1,49 @@
+#include "cmocka_all.h"
+
+#include "options.h"
+
+static void defaults_without_a_command_line(void **state)
+{
+	(void)state;
+	struct loader_options o;
+	struct cl_error err;
+	assert_int_equal(options_parse(NULL, &o, &err), 0);
+	assert_int_equal(o.log, LOG_NORMAL);
+	assert_int_equal(options_parse("", &o, &err), 0);
+	assert_int_equal(o.log, LOG_NORMAL);
+}
+
+static void reads_words_and_skips_the_image_path(void **state)
+{
+	(void)state;
+	struct loader_options o;
+	struct cl_error err;
+	assert_int_equal(options_parse("  verbose ", &o, &err), 0);
+	assert_int_equal(o.log, LOG_VERBOSE);
+	assert_int_equal(options_parse("/boot/chainloader.elf quiet", &o, &err), 0);
+	assert_int_equal(o.log, LOG_QUIET);
+	assert_int_equal(options_parse("(hd0,1)/chainloader.elf verbose", &o, &err), 0);
+	assert_int_equal(o.log, LOG_VERBOSE);
+}
+
+static void unknown_option_is_an_error_naming_it(void **state)
+{
+	(void)state;
+	struct loader_options o;
+	struct cl_error err;
+	assert_int_equal(options_parse("verbose frobnicate quiet", &o, &err), -1);
+	assert_string_equal(err.msg, "unknown loader option 'frobnicate' (known: verbose quiet)");
+	/* A path is only skipped in first position. */
+	assert_int_equal(options_parse("verbose /x", &o, &err), -1);
+	assert_string_equal(err.msg, "unknown loader option '/x' (known: verbose quiet)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_without_a_command_line),
+		cmocka_unit_test(reads_words_and_skips_the_image_path),
+		cmocka_unit_test(unknown_option_is_an_error_naming_it),
+	};
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}
