@@ -23,7 +23,7 @@ void mbi_end(struct mbi_builder *b); /* end tag, total_size */
 void mbi_free(struct mbi_builder *b);
 
 /* A minimal valid bzImage (protocol 2.15, relocatable, 64-bit): setup_sects 4
- * (0x1400 bytes of setup), `pm_size` bytes of protected-mode part (a multiple
+ * (0xA00 bytes of setup), `pm_size` bytes of protected-mode part (a multiple
  * of 16), init_size 0x400000, kernel_alignment 2 MiB, pref_address 16 MiB,
  * cmdline_size 2047. Returns a malloc'ed image of *size bytes. */
 uint8_t *make_bzimage(size_t pm_size, size_t *size);

@@ -1,0 +1,145 @@
+#include "cmocka_all.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootparam.h"
+#include "builders.h"
+#include "bzimage.h"
+
+static struct bzimage k;
+
+static void parses_the_crafted_image(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *img = make_bzimage(0x10000, &size);
+	struct cl_error err;
+	assert_true(bzimage_probe(img, size));
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_int_equal(k.version, 0x020F);
+	assert_int_equal(k.setup_size, 0xA00);
+	assert_int_equal(k.pm_offset, 0xA00);
+	assert_int_equal(k.pm_size, 0x10000);
+	assert_int_equal(k.header_end, 0x26C);
+	assert_int_equal(k.init_size, 0x400000);
+	assert_int_equal(k.pref_address, 0x1000000);
+	assert_int_equal(k.alignment, 0x200000);
+	assert_true(k.relocatable);
+	assert_int_equal(k.cmdline_size, 2047);
+	free(img);
+}
+
+static void setup_sects_zero_means_four(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *img = make_bzimage(0x1000, &size);
+	struct cl_error err;
+	img[SH_OFF(setup_sects)] = 0;
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_int_equal(k.setup_size, 5 * 512);
+	free(img);
+}
+
+/* Each corruption, and the exact message a user sees. */
+struct bad_case {
+	const char *name;
+	void (*corrupt)(uint8_t *img, size_t *size);
+	const char *message;
+};
+
+static void bad_boot_flag(uint8_t *img, size_t *size) { (void)size; put16(img + 0x1FE, 0x1234); }
+static void bad_header(uint8_t *img, size_t *size) { (void)size; put32(img + 0x202, 0x12345678); }
+static void old_protocol(uint8_t *img, size_t *size) { (void)size; put16(img + 0x206, 0x020B); }
+static void truncated_in_header(uint8_t *img, size_t *size) { (void)img; *size = 0x207; }
+static void truncated_before_header_end(uint8_t *img, size_t *size) { (void)img; *size = 0x260; }
+static void bad_jump(uint8_t *img, size_t *size) { (void)size; img[0x201] = 0x10; }
+static void huge_setup(uint8_t *img, size_t *size) { (void)size; img[0x1F1] = 200; }
+static void syssize_lies(uint8_t *img, size_t *size) { (void)size; put32(img + 0x1F4, 0x10000 / 16 + 1); }
+static void syssize_zero(uint8_t *img, size_t *size) { (void)size; put32(img + 0x1F4, 0); }
+static void zimage(uint8_t *img, size_t *size) { (void)size; img[0x211] = 0; }
+static void no_64bit_entry(uint8_t *img, size_t *size) { (void)size; put16(img + 0x236, 0); }
+static void alignment_not_pow2(uint8_t *img, size_t *size) { (void)size; put32(img + 0x230, 0x300000); }
+static void init_size_small(uint8_t *img, size_t *size) { (void)size; put32(img + 0x260, 0x100); }
+static void pref_address_low(uint8_t *img, size_t *size) { (void)size; put64(img + 0x258, 0x1000); }
+
+static const struct bad_case bad_cases[] = {
+	{ "boot_flag", bad_boot_flag, "bzImage: boot_flag 0x1234 at 0x1fe, expected 0xaa55" },
+	{ "HdrS", bad_header, "bzImage: header 0x12345678 at 0x202 is not \"HdrS\" (boot protocol < 2.00)" },
+	{ "protocol", old_protocol, "bzImage: boot protocol 2.11 is older than 2.12 (no 64-bit entry)" },
+	{ "truncated", truncated_in_header, "bzImage: module of 519 bytes ends inside the setup header" },
+	{ "header end", truncated_before_header_end, "bzImage: setup header ends at 0x26c, module has 608 bytes" },
+	{ "jump", bad_jump, "bzImage: jump 0xeb 0x10 at 0x200 ends the header at 0x212, outside [0x264, 0x290]" },
+	{ "setup_sects", huge_setup, "bzImage: setup_sects 200 needs 102912 bytes, module has 68096" },
+	{ "syssize", syssize_lies, "bzImage: syssize 4097 (65552 bytes) does not fit the 65536 bytes after the 2560-byte setup" },
+	{ "syssize 0", syssize_zero, "bzImage: syssize 0 (0 bytes) does not fit the 65536 bytes after the 2560-byte setup" },
+	{ "zImage", zimage, "bzImage: loadflags 0x0 lack LOADED_HIGH (a zImage, not supported)" },
+	{ "64-bit", no_64bit_entry, "bzImage: xloadflags 0x0 lack XLF_KERNEL_64 (no 64-bit entry)" },
+	{ "alignment", alignment_not_pow2, "bzImage: kernel_alignment 0x300000 is not a power of two" },
+	{ "init_size", init_size_small, "bzImage: init_size 0x100 is smaller than the protected-mode part 0x10000" },
+	{ "pref_address", pref_address_low, "bzImage: pref_address 0x1000 with init_size 0x400000 is not a usable range" },
+};
+
+static void each_corruption_has_its_own_message(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		size_t size;
+		uint8_t *img = make_bzimage(0x10000, &size);
+		struct cl_error err = { "" };
+		bad_cases[i].corrupt(img, &size);
+		print_message("case %s\n", bad_cases[i].name);
+		assert_int_equal(bzimage_parse(img, size, &k, &err), -1);
+		assert_string_equal(err.msg, bad_cases[i].message);
+		free(img);
+	}
+}
+
+static void truncation_at_every_length_fails_cleanly(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *img = make_bzimage(0x1000, &size);
+	struct cl_error err;
+	for (size_t n = 0; n < size; n++) {
+		uint8_t *copy = malloc(n ? n : 1); /* exact-size copy: ASan catches any over-read */
+		memcpy(copy, img, n);
+		assert_int_equal(bzimage_parse(copy, n, &k, &err), -1);
+		free(copy);
+	}
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	free(img);
+}
+
+static void parses_the_real_debian_kernel(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *img = read_file(getenv("CL_REAL_KERNEL"), &size);
+	if (!img)
+		fail_msg("CL_REAL_KERNEL (%s) is not readable: run through `make unit-test`", getenv("CL_REAL_KERNEL"));
+	struct cl_error err;
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	/* What the design notes measured for Debian 12's amd64 kernel. */
+	assert_int_equal(k.version, 0x020F);
+	assert_int_equal(k.xloadflags, 0x7f);
+	assert_true(k.relocatable);
+	assert_int_equal(k.alignment, 0x200000);
+	assert_int_equal(k.pref_address, 0x1000000);
+	assert_true(k.init_size > 0x3000000 && k.init_size < 0x6000000);
+	assert_true(k.setup_size + k.pm_size <= size);
+	free(img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_the_crafted_image),
+		cmocka_unit_test(setup_sects_zero_means_four),
+		cmocka_unit_test(each_corruption_has_its_own_message),
+		cmocka_unit_test(truncation_at_every_length_fails_cleanly),
+		cmocka_unit_test(parses_the_real_debian_kernel),
+	};
+	return cmocka_run_group_tests_name("bzimage", tests, NULL, NULL);
+}
