@@ -40,14 +40,33 @@ static void print_memory_map(const struct boot_info *bi)
 			       bi->modules[i].string);
 }
 
+static void print_kernel(const struct boot_plan *p)
+{
+	if (p->format == KERNEL_BZIMAGE) {
+		const struct bzimage *k = &p->bzimage;
+		console_printf(LOG_VERBOSE, "bzImage: protocol %u.%02u, %s, kernel_alignment 0x%x, pref_address 0x%llx, init_size 0x%llx, xloadflags 0x%x\n",
+			       k->version >> 8, k->version & 0xff, k->relocatable ? "relocatable" : "not relocatable",
+			       k->alignment, (unsigned long long)k->pref_address, (unsigned long long)k->init_size,
+			       k->xloadflags);
+		if (p->entry32_fallback)
+			console_printf(LOG_VERBOSE, "note: no XLF_KERNEL_64, entry=auto uses the 32-bit entry\n");
+		return;
+	}
+	const struct elf_kernel *e = &p->elf;
+	console_printf(LOG_VERBOSE, "ELF: e_entry 0x%llx, %llu PT_LOAD, PVH entry %s0x%x\n", (unsigned long long)e->entry,
+		       (unsigned long long)e->segment_count, e->has_pvh_entry ? "" : "(none) ", e->pvh_entry);
+	for (size_t i = 0; i < e->segment_count; i++) {
+		const struct elf_segment *s = &e->segments[i];
+		console_printf(LOG_VERBOSE, "  PT_LOAD [0x%llx, 0x%llx) filesz 0x%llx from offset 0x%llx\n",
+			       (unsigned long long)s->paddr, (unsigned long long)(s->paddr + s->memsz),
+			       (unsigned long long)s->filesz, (unsigned long long)s->offset);
+	}
+}
+
 static void print_plan(const struct boot_plan *p)
 {
-	const struct bzimage *k = &p->kernel;
-	console_printf(LOG_VERBOSE, "bzImage: protocol %u.%02u, %s, kernel_alignment 0x%x, pref_address 0x%llx, init_size 0x%llx, xloadflags 0x%x\n",
-		       k->version >> 8, k->version & 0xff, k->relocatable ? "relocatable" : "not relocatable",
-		       k->alignment, (unsigned long long)k->pref_address, (unsigned long long)k->init_size,
-		       k->xloadflags);
-	console_printf(LOG_VERBOSE, "placement (ranges kept until the jump):\n");
+	print_kernel(p);
+	console_printf(LOG_VERBOSE, "placement (ranges in use until the jump; inputs until consumed):\n");
 	for (size_t i = 0; i < p->planner.live_count; i++) {
 		const struct live_range *l = &p->planner.live[i];
 		console_printf(LOG_VERBOSE, "  [0x%llx, 0x%llx) %s\n", (unsigned long long)l->range.start,
@@ -55,17 +74,22 @@ static void print_plan(const struct boot_plan *p)
 	}
 	for (size_t i = 0; i < p->copy_count; i++) {
 		const struct copy_step *c = &p->copies[i];
-		console_printf(LOG_VERBOSE, "copy %s: 0x%llx bytes -> [0x%llx, 0x%llx)\n", c->what,
-			       (unsigned long long)c->len, (unsigned long long)c->dst,
-			       (unsigned long long)(c->dst + c->len));
+		console_printf(LOG_VERBOSE, "copy %s: [0x%llx, 0x%llx) -> [0x%llx, 0x%llx)%s\n", c->what,
+			       (unsigned long long)(uintptr_t)c->src, (unsigned long long)((uintptr_t)c->src + c->len),
+			       (unsigned long long)c->dst, (unsigned long long)(c->dst + c->len),
+			       c->zero_len ? ", then zeroes" : "");
+		if (c->zero_len)
+			console_printf(LOG_VERBOSE, "  zero [0x%llx, 0x%llx)\n", (unsigned long long)(c->dst + c->len),
+				       (unsigned long long)(c->dst + c->len + c->zero_len));
 	}
 	console_printf(LOG_VERBOSE, "initrd: [0x%llx, 0x%llx) %s\n", (unsigned long long)p->initrd.start,
 		       (unsigned long long)p->initrd.end,
 		       p->initrd.end == p->initrd.start ? "(none)" : p->initrd_moved ? "(moved)" : "(in place, not copied)");
-	console_printf(LOG_VERBOSE, "boot_params at 0x%llx: cmd_line_ptr 0x%llx (%llu bytes), ramdisk 0x%llx+0x%llx, e820 %u entries:\n",
-		       (unsigned long long)p->boot_params_addr, (unsigned long long)p->cmdline_addr,
+	console_printf(LOG_VERBOSE, "%s at 0x%llx: command line at 0x%llx (%llu bytes), ramdisk 0x%llx+0x%llx, e820 %llu entries:\n",
+		       p->handoff == HANDOFF_PVH ? "hvm_start_info" : "boot_params",
+		       (unsigned long long)p->handoff_data, (unsigned long long)p->cmdline_addr,
 		       (unsigned long long)p->cmdline_len, (unsigned long long)p->initrd.start,
-		       (unsigned long long)(p->initrd.end - p->initrd.start), p->params.e820_entries);
+		       (unsigned long long)(p->initrd.end - p->initrd.start), (unsigned long long)p->e820.count);
 	for (size_t i = 0; i < p->e820.count; i++) {
 		const struct boot_e820_entry *e = &p->e820.entry[i];
 		console_printf(LOG_VERBOSE, "  e820 [0x%016llx, 0x%016llx) %s\n", (unsigned long long)e->addr,
@@ -96,21 +120,24 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 	fail_if(options_parse(info.loader_cmdline, &opt, &err), &err);
 	console_set_level(opt.log);
 	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (multiboot2 -> Linux boot protocol)\n");
+	console_printf(LOG_VERBOSE, "loader options: '%s'\n", info.loader_cmdline ? info.loader_cmdline : "");
 	print_memory_map(&info);
 
 	struct screen_info screen;
 	vga_screen_info(&screen);
 	struct plan_inputs in = {
 		.info = &info,
+		.entry = opt.entry,
 		.loader = { (uintptr_t)__image_start, (uintptr_t)__image_end },
 		.screen = &screen,
 	};
 	fail_if(boot_plan_make(&in, &plan, &err), &err);
 	fail_if(paging_cover(highest_ram_end(&plan.e820), &plan.planner, &err), &err);
 	print_plan(&plan);
-	console_printf(LOG_NORMAL, "chainloader: booting bzImage at 0x%llx, initrd %llu bytes, entry 0x%llx\n",
-		       (unsigned long long)plan.kernel_load,
-		       (unsigned long long)(plan.initrd.end - plan.initrd.start), (unsigned long long)plan.entry);
+	console_printf(LOG_NORMAL, "chainloader: booting %s [0x%llx, 0x%llx) by the %s entry at 0x%llx, initrd %llu bytes\n",
+		       plan.format == KERNEL_BZIMAGE ? "bzImage" : "ELF", (unsigned long long)plan.kernel_range.start,
+		       (unsigned long long)plan.kernel_range.end, handoff_name(plan.handoff),
+		       (unsigned long long)plan.entry, (unsigned long long)(plan.initrd.end - plan.initrd.start));
 
 	/* Point of no return: every check has passed; destinations overlap nothing live. */
 	for (size_t i = 0; i < plan.copy_count; i++) {
@@ -126,5 +153,12 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 			       (unsigned long long)boot_plan_bytes_copied(&plan), (unsigned long long)ticks,
 			       (unsigned long long)us, (unsigned long long)(hz / 1000), (unsigned long long)plan.entry);
 	}
-	handoff_linux64(plan.entry, plan.boot_params_addr);
+	switch (plan.handoff) {
+	case HANDOFF_PVH:
+		handoff_protected32(plan.entry, 0, plan.handoff_data);
+	case HANDOFF_32:
+		handoff_protected32(plan.entry, plan.handoff_data, 0);
+	default:
+		handoff_linux64(plan.entry, plan.handoff_data);
+	}
 }

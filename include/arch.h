@@ -27,5 +27,7 @@ int paging_cover(uint64_t end, struct planner *pl, struct cl_error *err);
 
 __attribute__((noreturn)) void halt_forever(void);
 __attribute__((noreturn)) void handoff_linux64(uint64_t entry, uint64_t boot_params);
+/* 32-bit protected mode, paging off: ESI and EBX as given (see handoff.S). */
+__attribute__((noreturn)) void handoff_protected32(uint64_t entry, uint64_t esi, uint64_t ebx);
 
 #endif

@@ -6,12 +6,28 @@
 #include "bootparam.h"
 #include "bzimage.h"
 #include "e820_build.h"
+#include "elf_kernel.h"
+#include "options.h"
 #include "planner.h"
+#include "pvh_info.h"
 
-#define PLAN_MAX_COPIES 8
+#define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + 8)
 #define BOOT_PARAMS_ALIGN 4096u
 #define CMDLINE_ALIGN 16u
 #define INITRD_ALIGN 4096u
+#define BOUNCE_ALIGN 4096u
+#define PVH_INFO_ALIGN 4096u
+
+enum kernel_format {
+	KERNEL_BZIMAGE,
+	KERNEL_ELF,
+};
+
+enum handoff_kind {
+	HANDOFF_64,  /* 64-bit mode, RSI = boot_params */
+	HANDOFF_32,  /* 32-bit protected mode, paging off, ESI = boot_params */
+	HANDOFF_PVH, /* 32-bit protected mode, paging off, EBX = hvm_start_info */
+};
 
 struct copy_step {
 	const char *what;
@@ -24,29 +40,41 @@ struct copy_step {
 struct boot_plan {
 	struct e820_table e820;
 	struct planner planner;
-	struct bzimage kernel;
-	uint64_t kernel_load;      /* where the protected-mode part goes */
-	struct mem_range kernel_range; /* [load, load + init_size) */
-	uint64_t entry;            /* 64-bit entry point */
-	uint64_t boot_params_addr;
+	enum kernel_format format;
+	struct bzimage bzimage;    /* when format == KERNEL_BZIMAGE */
+	struct elf_kernel elf;     /* when format == KERNEL_ELF */
+	enum handoff_kind handoff;
+	bool entry32_fallback;     /* entry=auto chose the 32-bit entry: no XLF_KERNEL_64 */
+	uint64_t entry;            /* the address jumped to */
+	uint64_t handoff_data;     /* boot_params, or hvm_start_info for PVH */
+	uint64_t kernel_load;      /* bzImage: where the protected-mode part goes */
+	struct mem_range kernel_range; /* bzImage: [load, load + init_size); ELF: lowest to highest PT_LOAD */
+	size_t fixed_count;        /* destinations the image fixes (ELF segments, non-relocatable bzImage) */
+	struct mem_range fixed[ELF_MAX_SEGMENTS];
+	const uint8_t *kernel_bytes; /* the kernel module, or its copy out of a fixed destination's way */
+	bool kernel_bounced;
 	uint64_t cmdline_addr;
 	uint64_t cmdline_len;      /* excluding the NUL */
 	struct mem_range initrd;   /* final place; empty when there is none */
 	bool initrd_moved;
-	struct boot_params params; /* copied to boot_params_addr by the plan */
-	size_t copy_count;
+	struct boot_params params; /* copied to handoff_data (64/32) */
+	struct pvh_handoff pvh;    /* copied to handoff_data (PVH) */
+	size_t copy_count;         /* executed in order: staging first, kernel last */
 	struct copy_step copies[PLAN_MAX_COPIES];
 };
 
 struct plan_inputs {
 	const struct boot_info *info;
+	enum entry_mode entry;
 	struct mem_range loader;          /* the loader image with its stack and page tables */
 	const struct screen_info *screen; /* or NULL */
 };
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err);
 
-/* Bytes the plan copies (for the summary). */
+/* Bytes the plan copies, and bytes it leaves the kernel with (segments, initrd, data). */
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan);
+
+const char *handoff_name(enum handoff_kind kind);
 
 #endif

@@ -19,7 +19,9 @@
 #define KERNEL_ENTRY64_OFFSET 0x200u     /* 64-bit entry: load address + 0x200 */
 
 #define BOOT_PROTOCOL(major, minor) (((major) << 8) | (minor))
+#define BOOT_PROTOCOL_MIN BOOT_PROTOCOL(2, 10)    /* pref_address, init_size: safe placement */
 #define BOOT_PROTOCOL_MIN_64 BOOT_PROTOCOL(2, 12) /* xloadflags, the 64-bit entry */
+#define CODE32_START_DEFAULT 0x100000u           /* code32_start of an image linked at 1 MiB */
 
 /* loadflags */
 #define LOADED_HIGH (1u << 0)   /* protected-mode code at 0x100000 (bzImage) */

@@ -24,12 +24,15 @@ struct bzimage {
 	uint16_t xloadflags;
 	uint32_t initrd_addr_max;  /* highest address the initrd's last byte may have */
 	uint32_t cmdline_size;     /* longest command line, excluding the NUL */
+	bool has_entry64;          /* protocol >= 2.12 and XLF_KERNEL_64 */
+	uint32_t code32_offset;    /* 32-bit entry: code32_start - 1 MiB, from the load address */
 };
 
 /* Recognises a bzImage by boot_flag and "HdrS" (returns false for anything else). */
 bool bzimage_probe(const uint8_t *image, uint64_t size);
 
-/* Checks the header and fills `out`; needs protocol >= 2.12 and XLF_KERNEL_64. */
+/* Checks the header and fills `out`; needs protocol >= 2.10 (which entry is
+ * usable is for the caller to decide: see has_entry64). */
 int bzimage_parse(const uint8_t *image, uint64_t size, struct bzimage *out, struct cl_error *err);
 
 #endif

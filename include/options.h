@@ -10,9 +10,19 @@ enum log_level {
 	LOG_VERBOSE, /* memory map, placements, boot_params, timing */
 };
 
+enum entry_mode {
+	ENTRY_AUTO, /* bzImage: 64-bit entry, or 32-bit without XLF_KERNEL_64; ELF: e_entry in 64-bit mode */
+	ENTRY_64,   /* the 64-bit entry, or an error */
+	ENTRY_32,   /* bzImage: the 32-bit entry at code32_start, paging off */
+	ENTRY_PVH,  /* ELF: the XEN_ELFNOTE_PHYS32_ENTRY address with an hvm_start_info */
+};
+
 struct loader_options {
 	enum log_level log;
+	enum entry_mode entry;
 };
+
+const char *entry_mode_name(enum entry_mode mode);
 
 /* cmdline may be NULL (no tag). GRUB may put the image's own path first; a first
  * word starting with '/' or '(' is taken as that path and skipped. */

@@ -14,6 +14,7 @@
 struct live_range {
 	struct mem_range range;
 	const char *what;
+	bool movable; /* an input (module, multiboot2 information) that may be moved out of a fixed destination's way */
 };
 
 struct planner {
@@ -39,8 +40,11 @@ struct alloc_request {
 
 void planner_init(struct planner *p, const struct e820_table *e820);
 
-/* Marks a range as needed. Fails if the table is full. */
+/* Marks a range as needed until the jump. Fails if the table is full. */
 int planner_reserve(struct planner *p, struct mem_range r, const char *what, struct cl_error *err);
+/* Marks an input as needed until it is consumed: a fixed destination may claim it,
+ * and the caller then moves what it still needs out of the way first. */
+int planner_reserve_movable(struct planner *p, struct mem_range r, const char *what, struct cl_error *err);
 
 /* Is r inside one usable RAM range? */
 bool planner_in_ram(const struct planner *p, struct mem_range r);
@@ -48,7 +52,7 @@ bool planner_in_ram(const struct planner *p, struct mem_range r);
 /* The first live range overlapping r, or NULL. */
 const struct live_range *planner_conflict(const struct planner *p, struct mem_range r);
 
-/* Claims `r` exactly, or fails naming what is in the way. */
+/* Claims `r` exactly, or fails naming what is in the way; movable inputs are not in the way. */
 int planner_claim(struct planner *p, struct mem_range r, const char *what, struct cl_error *err);
 
 /* Finds and reserves a range for the request; *addr receives its start. */

@@ -6,6 +6,7 @@
 #define BOOT_CS32 0x08
 #define BOOT_CS64 0x10
 #define BOOT_DS 0x18
+#define BOOT_CS32_HANDOFF 0x10 /* in the 32-bit handoff GDT: 32-bit code */
 
 #define CR0_PE (1 << 0)
 #define CR0_PG (1 << 31)

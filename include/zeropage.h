@@ -1,4 +1,4 @@
-/* Builds the Linux zero page (boot_params) for a placed bzImage. */
+/* Builds the Linux zero page (boot_params). */
 #ifndef CHAINLOADER_ZEROPAGE_H
 #define CHAINLOADER_ZEROPAGE_H
 
@@ -6,17 +6,22 @@
 #include "bzimage.h"
 #include "e820_build.h"
 
+/* The header fields a kernel without a setup_header of its own (an ELF vmlinux) gets. */
+#define SYNTH_BOOT_PROTOCOL BOOT_PROTOCOL(2, 15)
+#define SYNTH_CMDLINE_SIZE 2047u /* Linux's COMMAND_LINE_SIZE (2048) minus the NUL */
+
 struct zeropage_inputs {
-	const struct bzimage *kernel;
+	const struct bzimage *bzimage; /* its header is copied; NULL: a minimal header is synthesised */
+	uint64_t code32_start;         /* the 32-bit entry as placed (bzImage), else 0 */
 	uint64_t cmdline_addr;
-	uint64_t initrd_addr; /* 0 and size 0 when there is none */
+	uint64_t initrd_addr;          /* 0 and size 0 when there is none */
 	uint64_t initrd_size;
 	const struct e820_table *e820;
 	const struct screen_info *screen; /* the text console GRUB left, or NULL */
 };
 
-/* Zeroes bp, copies the image's setup_header [0x1F1, header_end) and fills the
- * loader's fields. Fails when the e820 table does not fit the zero page. */
+/* Zeroes bp, copies the image's setup_header [0x1F1, header_end) or synthesises
+ * one, and fills the loader's fields. Fails when the e820 table does not fit. */
 int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, struct cl_error *err);
 
 #endif

@@ -1,4 +1,7 @@
-/* Parse, then check, then commit: this file decides; arch code only executes. */
+/* Parse, then check, then commit: this file decides; arch code only executes.
+ * Copies run in plan order: first into free memory (staging, handoff data),
+ * last into the kernel's destinations, so that no source is overwritten
+ * before it has been read. */
 #include "boot_plan.h"
 
 #include <string.h>
@@ -6,6 +9,31 @@
 #include "zeropage.h"
 
 #define FOUR_GIB 0x100000000ull
+
+const char *handoff_name(enum handoff_kind kind)
+{
+	switch (kind) {
+	case HANDOFF_32:
+		return "32-bit";
+	case HANDOFF_PVH:
+		return "PVH";
+	default:
+		return "64-bit";
+	}
+}
+
+static bool overlaps(struct mem_range a, struct mem_range b)
+{
+	return a.start < b.end && b.start < a.end;
+}
+
+static bool overlaps_fixed(const struct boot_plan *plan, struct mem_range r)
+{
+	for (size_t i = 0; i < plan->fixed_count; i++)
+		if (overlaps(plan->fixed[i], r))
+			return true;
+	return false;
+}
 
 static int add_copy(struct boot_plan *plan, struct copy_step step, struct cl_error *err)
 {
@@ -15,63 +43,176 @@ static int add_copy(struct boot_plan *plan, struct copy_step step, struct cl_err
 	return 0;
 }
 
-/* Every range that must survive until the jump. */
+static int alloc(struct boot_plan *plan, const char *what, uint64_t size, uint64_t align,
+		 uint64_t max_end, uint64_t *addr, struct cl_error *err)
+{
+	struct alloc_request req = { what, size, align, PLANNER_LOW_LIMIT, max_end, ALLOC_HIGHEST };
+	return planner_alloc(&plan->planner, &req, addr, err);
+}
+
+static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
+{
+	uint64_t size = kmod->end - kmod->start;
+	if (bzimage_probe(kmod->data, size)) {
+		plan->format = KERNEL_BZIMAGE;
+		return bzimage_parse(kmod->data, size, &plan->bzimage, err);
+	}
+	if (elf_probe(kmod->data, size)) {
+		plan->format = KERNEL_ELF;
+		return elf_parse(kmod->data, size, &plan->elf, err);
+	}
+	const uint8_t *b = kmod->data;
+	if (size < 4)
+		return cl_fail(err, "kernel module [0x%llx, 0x%llx) of %llu bytes is too short to be a kernel",
+			       (unsigned long long)kmod->start, (unsigned long long)kmod->end, (unsigned long long)size);
+	return cl_fail(err, "kernel module [0x%llx, 0x%llx) is neither a bzImage (0xaa55, \"HdrS\") nor an ELF (first bytes %02x %02x %02x %02x)",
+		       (unsigned long long)kmod->start, (unsigned long long)kmod->end, b[0], b[1], b[2], b[3]);
+}
+
+static int choose_handoff(enum entry_mode mode, struct boot_plan *plan, struct cl_error *err)
+{
+	if (plan->format == KERNEL_BZIMAGE) {
+		const struct bzimage *k = &plan->bzimage;
+		switch (mode) {
+		case ENTRY_PVH:
+			return cl_fail(err, "entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage");
+		case ENTRY_32:
+			plan->handoff = HANDOFF_32;
+			return 0;
+		case ENTRY_AUTO:
+			plan->handoff = k->has_entry64 ? HANDOFF_64 : HANDOFF_32;
+			plan->entry32_fallback = !k->has_entry64;
+			return 0;
+		case ENTRY_64:
+			if (k->version < BOOT_PROTOCOL_MIN_64)
+				return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.12 (no 64-bit entry; entry=32 may work)",
+					       k->version >> 8, k->version & 0xff);
+			if (!k->has_entry64)
+				return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)",
+					       k->xloadflags);
+			plan->handoff = HANDOFF_64;
+			return 0;
+		}
+	}
+	switch (mode) {
+	case ENTRY_32:
+		return cl_fail(err, "entry=32 is the bzImage 32-bit entry; for an ELF kernel use entry=64 or entry=pvh");
+	case ENTRY_PVH:
+		if (!plan->elf.has_pvh_entry)
+			return cl_fail(err, "entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner \"Xen\")");
+		plan->handoff = HANDOFF_PVH;
+		return 0;
+	default:
+		plan->handoff = HANDOFF_64;
+		return 0;
+	}
+}
+
 static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, struct cl_error *err)
 {
 	static const char *const module_names[] = { "kernel module", "initrd module" };
 	const struct boot_info *bi = in->info;
 	if (planner_reserve(pl, in->loader, "chainloader", err) ||
-	    planner_reserve(pl, bi->mbi, "multiboot2 information", err))
+	    planner_reserve_movable(pl, bi->mbi, "multiboot2 information", err))
 		return -1;
 	for (size_t i = 0; i < bi->module_count && i < 2; i++) {
 		struct mem_range r = { bi->modules[i].start, bi->modules[i].end };
-		if (planner_reserve(pl, r, module_names[i], err))
+		if (planner_reserve_movable(pl, r, module_names[i], err))
 			return -1;
 	}
 	return 0;
 }
 
+static int claim_fixed(struct boot_plan *plan, struct mem_range r, const char *what, struct cl_error *err)
+{
+	if (plan->handoff != HANDOFF_64 && r.end > FOUR_GIB)
+		return cl_fail(err, "%s [0x%llx, 0x%llx) is above 4 GiB, out of reach of the %s entry", what,
+			       (unsigned long long)r.start, (unsigned long long)r.end, handoff_name(plan->handoff));
+	if (planner_claim(&plan->planner, r, what, err))
+		return -1;
+	plan->fixed[plan->fixed_count++] = r;
+	return 0;
+}
+
+/* Chooses the kernel's destinations (copies come last, in add_kernel_copies). */
 static int place_kernel(struct boot_plan *plan, struct cl_error *err)
 {
-	const struct bzimage *k = &plan->kernel;
-	uint64_t size = k->init_size;
+	if (plan->format == KERNEL_ELF) {
+		const struct elf_kernel *e = &plan->elf;
+		for (size_t i = 0; i < e->segment_count; i++) {
+			const struct elf_segment *s = &e->segments[i];
+			if (claim_fixed(plan, (struct mem_range){ s->paddr, s->paddr + s->memsz }, "ELF PT_LOAD", err))
+				return -1;
+		}
+		const struct elf_segment *last = &e->segments[e->segment_count - 1];
+		plan->kernel_range = (struct mem_range){ e->segments[0].paddr, last->paddr + last->memsz };
+		plan->entry = plan->handoff == HANDOFF_PVH ? e->pvh_entry : e->entry;
+		return 0;
+	}
+	const struct bzimage *k = &plan->bzimage;
 	if (!k->relocatable) {
-		struct mem_range r = { k->pref_address, k->pref_address + size };
-		if (planner_claim(&plan->planner, r, "kernel (not relocatable, at pref_address)", err))
+		struct mem_range r = { k->pref_address, k->pref_address + k->init_size };
+		if (claim_fixed(plan, r, "kernel (not relocatable, at pref_address)", err))
 			return -1;
 		plan->kernel_load = r.start;
 	} else {
 		/* A relocatable kernel below pref_address (LOAD_PHYSICAL_ADDR) decompresses at
 		 * pref_address anyway, so never place it lower: pref_address when free, else
 		 * the lowest aligned fit above it, below 4 GiB first. */
-		struct alloc_request req = { "kernel", size, k->alignment, k->pref_address, FOUR_GIB,
+		uint64_t max_end = FOUR_GIB;
+		if (plan->handoff == HANDOFF_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+			max_end = UINT64_MAX;
+		struct alloc_request req = { "kernel", k->init_size, k->alignment, k->pref_address, FOUR_GIB,
 					     ALLOC_LOWEST };
-		if (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
-			req.max_end = UINT64_MAX;
-		if (planner_alloc(&plan->planner, &req, &plan->kernel_load, err))
+		int rc = planner_alloc(&plan->planner, &req, &plan->kernel_load, err);
+		if (rc && max_end > FOUR_GIB) {
+			req.max_end = max_end;
+			rc = planner_alloc(&plan->planner, &req, &plan->kernel_load, err);
+		}
+		if (rc)
 			return -1;
 	}
-	plan->kernel_range = (struct mem_range){ plan->kernel_load, plan->kernel_load + size };
-	plan->entry = plan->kernel_load + KERNEL_ENTRY64_OFFSET;
-	return add_copy(plan,
-			(struct copy_step){ "kernel", plan->kernel_load, k->image + k->pm_offset, k->pm_size, 0 },
-			err);
+	plan->kernel_range = (struct mem_range){ plan->kernel_load, plan->kernel_load + k->init_size };
+	plan->entry = plan->kernel_load + (plan->handoff == HANDOFF_64 ? KERNEL_ENTRY64_OFFSET : k->code32_offset);
+	return 0;
+}
+
+/* A kernel module lying in one of its own destinations is copied out of the way first. */
+static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
+{
+	plan->kernel_bytes = kmod->data;
+	if (!overlaps_fixed(plan, (struct mem_range){ kmod->start, kmod->end }))
+		return 0;
+	uint64_t size = kmod->end - kmod->start, addr;
+	if (alloc(plan, "kernel module (staged)", size, BOUNCE_ALIGN, UINT64_MAX, &addr, err))
+		return -1;
+	plan->kernel_bytes = (const uint8_t *)(uintptr_t)addr;
+	plan->kernel_bounced = true;
+	return add_copy(plan, (struct copy_step){ "kernel module (staged)", addr, kmod->data, size, 0 }, err);
+}
+
+static uint64_t initrd_limit(const struct boot_plan *plan)
+{
+	if (plan->handoff != HANDOFF_64)
+		return FOUR_GIB;
+	if (plan->format == KERNEL_ELF) /* 64-bit Linux reads ext_ramdisk_image */
+		return UINT64_MAX;
+	const struct bzimage *k = &plan->bzimage;
+	if (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
+		return UINT64_MAX;
+	return (uint64_t)k->initrd_addr_max + 1;
 }
 
 static int place_initrd(struct boot_plan *plan, const struct boot_module *m, struct cl_error *err)
 {
-	const struct bzimage *k = &plan->kernel;
-	uint64_t size = m->end - m->start;
-	uint64_t limit = (uint64_t)k->initrd_addr_max + 1; /* exclusive */
-	if (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
-		limit = UINT64_MAX;
-	if (m->end <= limit) { /* already where the kernel may read it: zero copy */
-		plan->initrd = (struct mem_range){ m->start, m->end };
+	uint64_t size = m->end - m->start, limit = initrd_limit(plan);
+	struct mem_range here = { m->start, m->end };
+	if (m->end <= limit && !overlaps_fixed(plan, here)) { /* where the kernel may read it: no copy */
+		plan->initrd = here;
 		return 0;
 	}
 	uint64_t addr;
-	struct alloc_request req = { "initrd", size, INITRD_ALIGN, PLANNER_LOW_LIMIT, limit, ALLOC_HIGHEST };
-	if (planner_alloc(&plan->planner, &req, &addr, err))
+	if (alloc(plan, "initrd", size, INITRD_ALIGN, limit, &addr, err))
 		return -1;
 	plan->initrd = (struct mem_range){ addr, addr + size };
 	plan->initrd_moved = true;
@@ -80,18 +221,64 @@ static int place_initrd(struct boot_plan *plan, const struct boot_module *m, str
 
 static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_error *err)
 {
-	const struct bzimage *k = &plan->kernel;
+	uint32_t max = plan->format == KERNEL_BZIMAGE ? plan->bzimage.cmdline_size : SYNTH_CMDLINE_SIZE;
 	plan->cmdline_len = strlen(cmdline);
-	if (plan->cmdline_len > k->cmdline_size)
+	if (plan->cmdline_len > max)
 		return cl_fail(err, "kernel command line is %llu bytes, the kernel's cmdline_size is %u",
-			       (unsigned long long)plan->cmdline_len, k->cmdline_size);
-	struct alloc_request req = { "command line", plan->cmdline_len + 1, CMDLINE_ALIGN,
-				     PLANNER_LOW_LIMIT, FOUR_GIB, ALLOC_HIGHEST };
-	if (planner_alloc(&plan->planner, &req, &plan->cmdline_addr, err))
+			       (unsigned long long)plan->cmdline_len, max);
+	if (alloc(plan, "command line", plan->cmdline_len + 1, CMDLINE_ALIGN, FOUR_GIB, &plan->cmdline_addr, err))
 		return -1;
 	return add_copy(plan, (struct copy_step){ "command line", plan->cmdline_addr, cmdline,
 						  plan->cmdline_len + 1, 0 },
 			err);
+}
+
+static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
+{
+	uint64_t initrd_size = plan->initrd.end - plan->initrd.start;
+	if (plan->handoff == HANDOFF_PVH) {
+		uint64_t size = pvh_handoff_size(&plan->e820);
+		if (alloc(plan, "hvm_start_info", size, PVH_INFO_ALIGN, FOUR_GIB, &plan->handoff_data, err))
+			return -1;
+		struct pvh_inputs pin = { plan->cmdline_addr, plan->initrd.start, initrd_size, 0, &plan->e820 };
+		pvh_handoff_build(&plan->pvh, plan->handoff_data, &pin);
+		return add_copy(plan, (struct copy_step){ "hvm_start_info", plan->handoff_data, &plan->pvh, size, 0 }, err);
+	}
+	if (alloc(plan, "boot_params", sizeof(struct boot_params), BOOT_PARAMS_ALIGN, FOUR_GIB,
+		  &plan->handoff_data, err))
+		return -1;
+	struct zeropage_inputs zp = {
+		.bzimage = plan->format == KERNEL_BZIMAGE ? &plan->bzimage : NULL,
+		.code32_start = plan->handoff == HANDOFF_32 ? plan->entry : 0,
+		.cmdline_addr = plan->cmdline_addr,
+		.initrd_addr = plan->initrd.start,
+		.initrd_size = initrd_size,
+		.e820 = &plan->e820,
+		.screen = in->screen,
+	};
+	if (zeropage_build(&plan->params, &zp, err))
+		return -1;
+	return add_copy(plan, (struct copy_step){ "boot_params", plan->handoff_data, &plan->params,
+						  sizeof(plan->params), 0 },
+			err);
+}
+
+static int add_kernel_copies(struct boot_plan *plan, struct cl_error *err)
+{
+	if (plan->format == KERNEL_BZIMAGE) {
+		const struct bzimage *k = &plan->bzimage;
+		return add_copy(plan, (struct copy_step){ "kernel", plan->kernel_load,
+							  plan->kernel_bytes + k->pm_offset, k->pm_size, 0 },
+				err);
+	}
+	for (size_t i = 0; i < plan->elf.segment_count; i++) {
+		const struct elf_segment *s = &plan->elf.segments[i];
+		if (add_copy(plan, (struct copy_step){ "ELF PT_LOAD", s->paddr, plan->kernel_bytes + s->offset,
+						       s->filesz, s->memsz - s->filesz },
+			     err))
+			return -1;
+	}
+	return 0;
 }
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
@@ -106,35 +293,16 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 	const struct boot_module *kmod = &bi->modules[0];
 	const struct boot_module *initrd = bi->module_count > 1 ? &bi->modules[1] : NULL;
 
-	if (!bzimage_probe(kmod->data, kmod->end - kmod->start))
-		return cl_fail(err, "kernel module [0x%llx, 0x%llx) is not a bzImage (no 0xaa55 and \"HdrS\")",
-			       (unsigned long long)kmod->start, (unsigned long long)kmod->end);
-	if (bzimage_parse(kmod->data, kmod->end - kmod->start, &plan->kernel, err))
+	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, plan, err))
 		return -1;
-
 	e820_build(bi->mmap, bi->mmap_count, &plan->e820);
 	planner_init(&plan->planner, &plan->e820);
+	/* Destinations the image fixes are claimed before anything is allocated. */
 	if (reserve_inputs(in, &plan->planner, err) || place_kernel(plan, err) ||
-	    (initrd && place_initrd(plan, initrd, err)) || place_cmdline(plan, kmod->string, err))
+	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
+	    (initrd && place_initrd(plan, initrd, err)) || build_handoff_data(in, plan, err))
 		return -1;
-
-	struct alloc_request req = { "boot_params", sizeof(struct boot_params), BOOT_PARAMS_ALIGN,
-				     PLANNER_LOW_LIMIT, FOUR_GIB, ALLOC_HIGHEST };
-	if (planner_alloc(&plan->planner, &req, &plan->boot_params_addr, err))
-		return -1;
-	struct zeropage_inputs zp = {
-		.kernel = &plan->kernel,
-		.cmdline_addr = plan->cmdline_addr,
-		.initrd_addr = plan->initrd.start,
-		.initrd_size = plan->initrd.end - plan->initrd.start,
-		.e820 = &plan->e820,
-		.screen = in->screen,
-	};
-	if (zeropage_build(&plan->params, &zp, err))
-		return -1;
-	return add_copy(plan, (struct copy_step){ "boot_params", plan->boot_params_addr, &plan->params,
-						  sizeof(plan->params), 0 },
-			err);
+	return add_kernel_copies(plan, err);
 }
 
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan)

@@ -6,7 +6,7 @@
 #include "bootparam.h"
 
 #define JUMP_SHORT_OPCODE 0xEBu
-#define HEADER_MIN_END (SH_OFF(init_size) + 4) /* protocol 2.12 reads up to init_size */
+#define HEADER_MIN_END (SH_OFF(init_size) + 4) /* protocol 2.10 reaches init_size */
 #define HEADER_MAX_END 0x290u                  /* the zero page's room for the header */
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -37,8 +37,8 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 		return cl_fail(err, "bzImage: module of %llu bytes ends inside the setup header",
 			       (unsigned long long)size);
 	out->version = rd16(img + SH_OFF(version));
-	if (out->version < BOOT_PROTOCOL_MIN_64)
-		return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.12 (no 64-bit entry)",
+	if (out->version < BOOT_PROTOCOL_MIN)
+		return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.10 (no init_size to place it safely)",
 			       out->version >> 8, out->version & 0xff);
 
 	uint8_t jump_opcode = img[SH_OFF(jump)];
@@ -73,10 +73,14 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 	if (!(out->loadflags & LOADED_HIGH))
 		return cl_fail(err, "bzImage: loadflags 0x%x lack LOADED_HIGH (a zImage, not supported)",
 			       out->loadflags);
-	out->xloadflags = rd16(img + SH_OFF(xloadflags));
-	if (!(out->xloadflags & XLF_KERNEL_64))
-		return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry)",
-			       out->xloadflags);
+	if (out->version >= BOOT_PROTOCOL_MIN_64)
+		out->xloadflags = rd16(img + SH_OFF(xloadflags));
+	out->has_entry64 = (out->xloadflags & XLF_KERNEL_64) != 0;
+	uint32_t code32 = rd32(img + SH_OFF(code32_start));
+	if (code32 < CODE32_START_DEFAULT || code32 - CODE32_START_DEFAULT >= out->pm_size)
+		return cl_fail(err, "bzImage: code32_start 0x%x is outside the protected-mode part [0x%x, 0x%llx)",
+			       code32, CODE32_START_DEFAULT, (unsigned long long)(CODE32_START_DEFAULT + out->pm_size));
+	out->code32_offset = code32 - CODE32_START_DEFAULT;
 
 	out->relocatable = img[SH_OFF(relocatable_kernel)] != 0;
 	out->alignment = rd32(img + SH_OFF(kernel_alignment));

@@ -12,6 +12,7 @@ static bool word_is(const char *w, size_t n, const char *name)
 int options_parse(const char *cmdline, struct loader_options *out, struct cl_error *err)
 {
 	out->log = LOG_NORMAL;
+	out->entry = ENTRY_AUTO;
 	if (!cmdline)
 		return 0;
 	bool first = true;
@@ -32,8 +33,31 @@ int options_parse(const char *cmdline, struct loader_options *out, struct cl_err
 			out->log = LOG_VERBOSE;
 		else if (word_is(w, n, "quiet"))
 			out->log = LOG_QUIET;
+		else if (word_is(w, n, "entry=auto"))
+			out->entry = ENTRY_AUTO;
+		else if (word_is(w, n, "entry=64"))
+			out->entry = ENTRY_64;
+		else if (word_is(w, n, "entry=32"))
+			out->entry = ENTRY_32;
+		else if (word_is(w, n, "entry=pvh"))
+			out->entry = ENTRY_PVH;
 		else
-			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet)", (int)n, w);
+			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet entry=auto|64|32|pvh)",
+				       (int)n, w);
 	}
 	return 0;
+}
+
+const char *entry_mode_name(enum entry_mode mode)
+{
+	switch (mode) {
+	case ENTRY_64:
+		return "64-bit";
+	case ENTRY_32:
+		return "32-bit";
+	case ENTRY_PVH:
+		return "PVH";
+	default:
+		return "auto";
+	}
 }

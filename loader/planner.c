@@ -21,12 +21,23 @@ void planner_init(struct planner *p, const struct e820_table *e820)
 	}
 }
 
-int planner_reserve(struct planner *p, struct mem_range r, const char *what, struct cl_error *err)
+static int add_live(struct planner *p, struct mem_range r, const char *what, bool movable,
+		    struct cl_error *err)
 {
 	if (p->live_count == PLANNER_MAX_LIVE)
 		return cl_fail(err, "planner: more than %u ranges to keep (adding %s)", PLANNER_MAX_LIVE, what);
-	p->live[p->live_count++] = (struct live_range){ r, what };
+	p->live[p->live_count++] = (struct live_range){ r, what, movable };
 	return 0;
+}
+
+int planner_reserve(struct planner *p, struct mem_range r, const char *what, struct cl_error *err)
+{
+	return add_live(p, r, what, false, err);
+}
+
+int planner_reserve_movable(struct planner *p, struct mem_range r, const char *what, struct cl_error *err)
+{
+	return add_live(p, r, what, true, err);
 }
 
 bool planner_in_ram(const struct planner *p, struct mem_range r)
@@ -50,11 +61,13 @@ int planner_claim(struct planner *p, struct mem_range r, const char *what, struc
 	if (!planner_in_ram(p, r))
 		return cl_fail(err, "%s needs [0x%llx, 0x%llx), which is not usable RAM", what,
 			       (unsigned long long)r.start, (unsigned long long)r.end);
-	const struct live_range *c = planner_conflict(p, r);
-	if (c)
-		return cl_fail(err, "%s needs [0x%llx, 0x%llx), which overlaps %s [0x%llx, 0x%llx)", what,
-			       (unsigned long long)r.start, (unsigned long long)r.end, c->what,
-			       (unsigned long long)c->range.start, (unsigned long long)c->range.end);
+	for (size_t i = 0; i < p->live_count; i++) {
+		const struct live_range *c = &p->live[i];
+		if (!c->movable && overlaps(c->range, r))
+			return cl_fail(err, "%s needs [0x%llx, 0x%llx), which overlaps %s [0x%llx, 0x%llx)", what,
+				       (unsigned long long)r.start, (unsigned long long)r.end, c->what,
+				       (unsigned long long)c->range.start, (unsigned long long)c->range.end);
+	}
 	return planner_reserve(p, r, what, err);
 }
 

@@ -2,32 +2,49 @@
 
 #include <string.h>
 
+#define ONE_MIB 0x100000u
+
+/* What Linux reads from the header when there is no image header to copy. */
+static void synthesise_header(struct setup_header *h)
+{
+	h->boot_flag = BOOT_FLAG_MAGIC;
+	h->header = SETUP_HEADER_MAGIC;
+	h->version = SYNTH_BOOT_PROTOCOL;
+	h->loadflags = LOADED_HIGH;
+	h->cmdline_size = SYNTH_CMDLINE_SIZE;
+	h->xloadflags = XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G;
+}
+
 int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, struct cl_error *err)
 {
-	const struct bzimage *k = in->kernel;
+	const struct bzimage *k = in->bzimage;
 	if (in->e820->count > E820_MAX_ENTRIES_ZEROPAGE)
 		return cl_fail(err, "e820: %llu entries exceed the zero page's %u slots",
 			       (unsigned long long)in->e820->count, E820_MAX_ENTRIES_ZEROPAGE);
-	if (in->cmdline_addr >> 32 || in->initrd_addr >> 32) {
-		if (!(k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
-			return cl_fail(err, "zero page: command line 0x%llx or initrd 0x%llx above 4 GiB, kernel lacks XLF_CAN_BE_LOADED_ABOVE_4G",
-				       (unsigned long long)in->cmdline_addr, (unsigned long long)in->initrd_addr);
-	}
 
 	memset(bp, 0, sizeof(*bp));
-	/* Only the header the image declares: the bytes after it must stay zero
-	 * (the sentinel at 0x1EF stays 0 as well, so the kernel keeps our fields). */
-	memcpy((uint8_t *)bp + SETUP_HEADER_OFFSET, k->image + SETUP_HEADER_OFFSET,
-	       k->header_end - SETUP_HEADER_OFFSET);
+	struct setup_header *h = &bp->hdr;
+	if (k) {
+		/* Only the header the image declares: the bytes after it must stay zero
+		 * (the sentinel at 0x1EF stays 0 as well, so the kernel keeps our fields). */
+		memcpy((uint8_t *)bp + SETUP_HEADER_OFFSET, k->image + SETUP_HEADER_OFFSET,
+		       k->header_end - SETUP_HEADER_OFFSET);
+		/* No real-mode setup code runs: no heap to offer, nothing else to ask. */
+		h->loadflags = (uint8_t)(k->loadflags & ~(CAN_USE_HEAP | QUIET_FLAG | KEEP_SEGMENTS));
+		h->heap_end_ptr = 0;
+		if (in->code32_start)
+			h->code32_start = (uint32_t)in->code32_start;
+	} else {
+		synthesise_header(h);
+	}
+	bool above_4g_ok = (h->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+	if ((in->cmdline_addr >> 32 || (in->initrd_addr + in->initrd_size) >> 32) && !above_4g_ok)
+		return cl_fail(err, "zero page: command line 0x%llx or initrd 0x%llx above 4 GiB, kernel lacks XLF_CAN_BE_LOADED_ABOVE_4G",
+			       (unsigned long long)in->cmdline_addr, (unsigned long long)in->initrd_addr);
 
 	if (in->screen)
 		bp->screen_info = *in->screen;
-
-	struct setup_header *h = &bp->hdr;
 	h->type_of_loader = LOADER_TYPE_UNDEFINED;
-	/* No real-mode setup code runs: no heap to offer, nothing else to ask. */
-	h->loadflags = (uint8_t)(k->loadflags & ~(CAN_USE_HEAP | QUIET_FLAG | KEEP_SEGMENTS));
-	h->heap_end_ptr = 0;
 	h->cmd_line_ptr = (uint32_t)in->cmdline_addr;
 	bp->ext_cmd_line_ptr = (uint32_t)(in->cmdline_addr >> 32);
 	h->ramdisk_image = (uint32_t)in->initrd_addr;
@@ -38,12 +55,12 @@ int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, str
 	bp->e820_entries = (uint8_t)in->e820->count;
 	memcpy(bp->e820_table, in->e820->entry, in->e820->count * sizeof(struct boot_e820_entry));
 
-	/* alt_mem_k: KiB of RAM above 1 MiB in the range starting there (legacy). */
+	/* alt_mem_k: KiB of RAM from 1 MiB on in the range holding 1 MiB (legacy). */
 	for (size_t i = 0; i < in->e820->count; i++) {
 		const struct boot_e820_entry *e = &in->e820->entry[i];
-		if (e->type == E820_TYPE_RAM && e->addr <= 0x100000 && e->addr + e->size > 0x100000) {
-			uint64_t kib = (e->addr + e->size - 0x100000) >> 10;
-			bp->alt_mem_k = kib > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)kib;
+		if (e->type == E820_TYPE_RAM && e->addr <= ONE_MIB && e->addr + e->size > ONE_MIB) {
+			uint64_t kib = (e->addr + e->size - ONE_MIB) >> 10;
+			bp->alt_mem_k = kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
 		}
 	}
 	return 0;

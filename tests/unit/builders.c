@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "bootparam.h"
+#include "elf64.h"
+#include "pvh.h"
 
 void mbi_begin(struct mbi_builder *b, size_t cap)
 {
@@ -114,4 +116,34 @@ uint8_t *read_file(const char *path, size_t *size)
 	fclose(f);
 	*size = (size_t)n;
 	return buf;
+}
+
+static void put_phdr(uint8_t *img, unsigned i, uint32_t type, uint64_t off, uint64_t paddr, uint64_t filesz,
+		     uint64_t memsz)
+{
+	struct elf64_phdr ph = { type, 0, off, paddr, paddr, filesz, memsz, 0x1000 };
+	memcpy(img + ELF_TEST_PHDR(i), &ph, sizeof(ph));
+}
+
+uint8_t *make_elf(int with_note)
+{
+	uint8_t *img = calloc(1, ELF_TEST_SIZE);
+	struct elf64_ehdr h = { .e_type = ET_EXEC, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
+				.e_entry = 0x2000000, .e_phoff = 0x40, .e_ehsize = sizeof(h),
+				.e_phentsize = sizeof(struct elf64_phdr), .e_phnum = 3 };
+	memcpy(h.e_ident, ELF_MAGIC, 4);
+	h.e_ident[EI_CLASS] = ELFCLASS64;
+	h.e_ident[EI_DATA] = ELFDATA2LSB;
+	h.e_ident[6] = EV_CURRENT;
+	memcpy(img, &h, sizeof(h));
+	put_phdr(img, 0, PT_NOTE, ELF_TEST_NOTE, 0, with_note ? 20 : 0, 0);
+	put_phdr(img, 1, PT_LOAD, 0x1000, 0x2000000, 0x2000, 0x2000);
+	put_phdr(img, 2, PT_LOAD, 0x3000, 0x2100000, 0x1000, 0x11000);
+	struct elf64_nhdr n = { 4, 4, XEN_ELFNOTE_PHYS32_ENTRY };
+	memcpy(img + ELF_TEST_NOTE, &n, sizeof(n));
+	memcpy(img + ELF_TEST_NOTE + 12, "Xen", 4);
+	put32(img + ELF_TEST_NOTE + 16, 0x2000040);
+	for (unsigned i = 0x1000; i < ELF_TEST_SIZE; i++)
+		img[i] = (uint8_t)(i * 13 + 5);
+	return img;
 }

@@ -31,6 +31,15 @@ void put16(uint8_t *p, uint16_t v);
 void put32(uint8_t *p, uint32_t v);
 void put64(uint8_t *p, uint64_t v);
 
+/* A small ELF64 kernel: PT_LOAD [32 MiB, +0x2000) from offset 0x1000, PT_LOAD
+ * [0x2100000, +0x11000) with 0x1000 file bytes from 0x3000 (the rest bss), a PT_NOTE
+ * at 0x100 with Xen's PHYS32_ENTRY = 0x2000040 (when with_note), e_entry 32 MiB.
+ * Program headers at 0x40: [0] note, [1] load, [2] load. 0x4000 bytes. */
+#define ELF_TEST_SIZE 0x4000u
+#define ELF_TEST_PHDR(i) (0x40u + 56u * (i))
+#define ELF_TEST_NOTE 0x100u
+uint8_t *make_elf(int with_note);
+
 /* Reads a whole file, or returns NULL. */
 uint8_t *read_file(const char *path, size_t *size);
 

@@ -14,6 +14,7 @@ static uint8_t *kernel;
 static size_t kernel_size;
 static const char cmdline[] = "console=ttyS0,115200 \"cl.quoted=a b\"";
 static uint8_t initrd_bytes[4096];
+static enum entry_mode entry_mode;
 
 /* GRUB-like layout: loader at 1 MiB, modules right after, 512 MiB of RAM. */
 static void layout(uint8_t *image, size_t size, size_t module_count)
@@ -36,7 +37,7 @@ static void layout(uint8_t *image, size_t size, size_t module_count)
 static int make_plan(struct cl_error *err)
 {
 	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25 };
-	struct plan_inputs in = { &info, { 0x100000, 0x12f000 }, &screen };
+	struct plan_inputs in = { &info, entry_mode, { 0x100000, 0x12f000 }, &screen };
 	return boot_plan_make(&in, &plan, err);
 }
 
@@ -54,6 +55,7 @@ static int setup(void **state)
 	size_t size;
 	uint8_t *image = make_bzimage(0x10000, &size);
 	layout(image, size, 2);
+	entry_mode = ENTRY_AUTO;
 	return 0;
 }
 
@@ -169,7 +171,7 @@ static void no_destination_overlaps_anything_live(void **state)
 					     plan.copies[j].dst < c->dst + c->len);
 	}
 	/* The kernel's whole init_size is clear of the inputs and of the handoff data. */
-	assert_true(plan.boot_params_addr >= plan.kernel_range.end || plan.boot_params_addr + 4096 <= plan.kernel_range.start);
+	assert_true(plan.handoff_data >= plan.kernel_range.end || plan.handoff_data + 4096 <= plan.kernel_range.start);
 	assert_true(plan.cmdline_addr >= plan.kernel_range.end);
 }
 
@@ -186,7 +188,7 @@ static void errors_for_module_count_and_format(void **state)
 	info.module_count = 2;
 	kernel[0x1FE] = 0;
 	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "kernel module [0x200000, 0x210a00) is not a bzImage (no 0xaa55 and \"HdrS\")");
+	assert_string_equal(err.msg, "kernel module [0x200000, 0x210a00) is neither a bzImage (0xaa55, \"HdrS\") nor an ELF (first bytes 00 00 00 00)");
 }
 
 static void command_line_longer_than_cmdline_size_is_an_error(void **state)
@@ -200,17 +202,57 @@ static void command_line_longer_than_cmdline_size_is_an_error(void **state)
 	assert_string_equal(err.msg, "kernel command line is 36 bytes, the kernel's cmdline_size is 35");
 }
 
-static void fixed_kernel_over_a_module_names_the_conflict(void **state)
+static void fixed_kernel_over_the_initrd_moves_the_initrd_first(void **state)
 {
 	(void)state;
 	struct cl_error err;
 	kernel[0x234] = 0;                     /* not relocatable */
 	put64(kernel + 0x258, 0x800000);       /* wants [8 MiB, 12 MiB): over the initrd */
-	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "kernel (not relocatable, at pref_address) needs [0x800000, 0xc00000), which overlaps initrd module [0x8f4000, 0x8f5000)");
-	put64(kernel + 0x258, 0x2000000);
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.kernel_load, 0x2000000);
+	assert_int_equal(plan.kernel_load, 0x800000);
+	assert_true(plan.initrd_moved);
+	const struct copy_step *c = find_copy("initrd");
+	assert_non_null(c);
+	assert_true(c->dst >= 0xc00000 || c->dst + c->len <= 0x800000);
+	/* The initrd leaves before the kernel arrives. */
+	assert_true(c < find_copy("kernel"));
+}
+
+static void fixed_kernel_over_the_loader_names_the_conflict(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	kernel[0x234] = 0;
+	put64(kernel + 0x258, 0x100000); /* memtest86+-style: exactly 1 MiB, where chainloader runs */
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "kernel (not relocatable, at pref_address) needs [0x100000, 0x500000), which overlaps chainloader [0x100000, 0x12f000)");
+}
+
+static void entry_modes_for_a_bzimage(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	entry_mode = ENTRY_32;
+	put32(kernel + 0x214, 0x100000 + 0x40); /* a 32-bit entry 0x40 into the image */
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_32);
+	assert_int_equal(plan.entry, 16 * MIB + 0x40);
+	assert_int_equal(plan.params.hdr.code32_start, 16 * MIB + 0x40); /* adjusted for the relocation */
+	entry_mode = ENTRY_PVH;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage");
+	/* Without XLF_KERNEL_64: auto falls back to 32-bit, entry=64 says why it cannot. */
+	put16(kernel + 0x236, 0);
+	entry_mode = ENTRY_AUTO;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_32);
+	assert_true(plan.entry32_fallback);
+	entry_mode = ENTRY_64;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "bzImage: xloadflags 0x0 lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)");
+	put16(kernel + 0x206, 0x020B);
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "bzImage: boot protocol 2.11 is older than 2.12 (no 64-bit entry; entry=32 may work)");
 }
 
 static void kernel_too_big_for_ram_is_an_error(void **state)
@@ -251,7 +293,115 @@ static void plans_the_real_debian_kernel(void **state)
 	assert_int_equal(plan.kernel_load, 16 * MIB);
 	assert_int_equal(plan.params.hdr.version, 0x020F);
 	assert_int_equal(plan.params.hdr.type_of_loader, 0xFF);
-	assert_int_equal(find_copy("kernel")->len, plan.kernel.pm_size);
+	assert_int_equal(find_copy("kernel")->len, plan.bzimage.pm_size);
+}
+
+/* An ELF whose module lies across its first PT_LOAD's destination, and an initrd
+ * across the second: both must leave before the segments are written. */
+static void elf_layout(int with_note)
+{
+	free(kernel);
+	layout(make_elf(with_note), ELF_TEST_SIZE, 2);
+	info.modules[0].start = 0x1fff000;
+	info.modules[0].end = 0x1fff000 + ELF_TEST_SIZE;
+	info.modules[1].start = 0x2100000;
+	info.modules[1].end = 0x2100000 + sizeof(initrd_bytes);
+}
+
+static void elf_segments_go_to_p_paddr_after_staging_what_is_in_the_way(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	elf_layout(1);
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.format, KERNEL_ELF);
+	assert_int_equal(plan.handoff, HANDOFF_64);
+	assert_int_equal(plan.entry, 0x2000000);
+	assert_true(plan.kernel_bounced);
+	assert_true(plan.initrd_moved);
+	const struct copy_step *staged = find_copy("kernel module (staged)");
+	assert_non_null(staged);
+	assert_ptr_equal(staged->src, kernel);
+	/* The last two copies are the segments, from the staged copy, with the bss zeroed. */
+	const struct copy_step *s0 = &plan.copies[plan.copy_count - 2], *s1 = &plan.copies[plan.copy_count - 1];
+	assert_int_equal(s0->dst, 0x2000000);
+	assert_int_equal((uintptr_t)s0->src, staged->dst + 0x1000);
+	assert_int_equal(s0->len, 0x2000);
+	assert_int_equal(s1->dst, 0x2100000);
+	assert_int_equal(s1->len, 0x1000);
+	assert_int_equal(s1->zero_len, 0x10000);
+	/* Nothing written before the segments lands on a segment or on a source still to be read. */
+	for (size_t i = 0; i + 2 < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		for (size_t j = 0; j < plan.fixed_count; j++)
+			assert_false(c->dst < plan.fixed[j].end && plan.fixed[j].start < c->dst + c->len);
+		assert_false(c->dst < info.modules[0].end && info.modules[0].start < c->dst + c->len);
+	}
+	/* A synthesised header: what Linux reads from boot_params. */
+	assert_int_equal(plan.params.hdr.boot_flag, 0xAA55);
+	assert_int_equal(plan.params.hdr.header, 0x53726448);
+	assert_int_equal(plan.params.hdr.version, 0x020F);
+	assert_int_equal(plan.params.hdr.type_of_loader, 0xFF);
+	assert_int_equal(plan.params.hdr.ramdisk_image, plan.initrd.start);
+}
+
+static void elf_by_pvh_gets_a_start_info(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	elf_layout(1);
+	entry_mode = ENTRY_PVH;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_PVH);
+	assert_int_equal(plan.entry, 0x2000040);
+	const struct hvm_start_info *si = &plan.pvh.info;
+	assert_int_equal(si->magic, 0x336ec578);
+	assert_int_equal(si->version, 1);
+	assert_int_equal(si->cmdline_paddr, plan.cmdline_addr);
+	assert_int_equal(si->nr_modules, 1);
+	assert_int_equal(si->modlist_paddr, plan.handoff_data + offsetof(struct pvh_handoff, module));
+	assert_int_equal(plan.pvh.module.paddr, plan.initrd.start);
+	assert_int_equal(plan.pvh.module.size, sizeof(initrd_bytes));
+	assert_int_equal(si->memmap_paddr, plan.handoff_data + offsetof(struct pvh_handoff, memmap));
+	assert_int_equal(si->memmap_entries, plan.e820.count);
+	assert_int_equal(plan.pvh.memmap[2].addr, 0x100000);
+	assert_int_equal(plan.pvh.memmap[2].type, 1);
+	const struct copy_step *c = find_copy("hvm_start_info");
+	assert_non_null(c);
+	assert_int_equal(c->len, offsetof(struct pvh_handoff, memmap) + plan.e820.count * 24);
+	assert_true(c->dst + c->len <= 0x100000000ull);
+}
+
+static void elf_entry_mode_errors(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	elf_layout(0);
+	entry_mode = ENTRY_PVH;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner \"Xen\")");
+	entry_mode = ENTRY_32;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=32 is the bzImage 32-bit entry; for an ELF kernel use entry=64 or entry=pvh");
+	/* A segment over the loader itself cannot be made room for (yet). */
+	entry_mode = ENTRY_AUTO;
+	put64(kernel + ELF_TEST_PHDR(1) + 0x18, 0x100000);
+	put64(kernel + 0x18, 0x100000); /* e_entry follows the segment */
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "ELF PT_LOAD needs [0x100000, 0x102000), which overlaps chainloader [0x100000, 0x12f000)");
+}
+
+static void elf_command_line_limit_is_linux_s(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	elf_layout(1);
+	static char long_cmdline[3000];
+	memset(long_cmdline, 'x', 2048);
+	long_cmdline[2048] = '\0';
+	info.modules[0].string = long_cmdline;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "kernel command line is 2048 bytes, the kernel's cmdline_size is 2047");
 }
 
 int main(void)
@@ -266,10 +416,16 @@ int main(void)
 		T(no_destination_overlaps_anything_live),
 		T(errors_for_module_count_and_format),
 		T(command_line_longer_than_cmdline_size_is_an_error),
-		T(fixed_kernel_over_a_module_names_the_conflict),
+		T(fixed_kernel_over_the_initrd_moves_the_initrd_first),
+		T(fixed_kernel_over_the_loader_names_the_conflict),
+		T(entry_modes_for_a_bzimage),
 		T(kernel_too_big_for_ram_is_an_error),
 		T(more_e820_entries_than_the_zero_page_holds_is_an_error),
 		T(plans_the_real_debian_kernel),
+		T(elf_segments_go_to_p_paddr_after_staging_what_is_in_the_way),
+		T(elf_by_pvh_gets_a_start_info),
+		T(elf_entry_mode_errors),
+		T(elf_command_line_limit_is_linux_s),
 	};
 	return cmocka_run_group_tests_name("boot plan", tests, NULL, NULL);
 }

@@ -30,6 +30,25 @@ static void parses_the_crafted_image(void **state)
 	free(img);
 }
 
+static void entry64_needs_protocol_2_12_and_xlf_kernel_64(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *img = make_bzimage(0x1000, &size);
+	struct cl_error err;
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_true(k.has_entry64);
+	assert_int_equal(k.code32_offset, 0);
+	put16(img + SH_OFF(xloadflags), 0);
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_false(k.has_entry64);
+	put16(img + SH_OFF(xloadflags), XLF_KERNEL_64);
+	put16(img + SH_OFF(version), 0x020B); /* xloadflags did not exist before 2.12 */
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_false(k.has_entry64);
+	free(img);
+}
+
 static void setup_sects_zero_means_four(void **state)
 {
 	(void)state;
@@ -51,7 +70,8 @@ struct bad_case {
 
 static void bad_boot_flag(uint8_t *img, size_t *size) { (void)size; put16(img + 0x1FE, 0x1234); }
 static void bad_header(uint8_t *img, size_t *size) { (void)size; put32(img + 0x202, 0x12345678); }
-static void old_protocol(uint8_t *img, size_t *size) { (void)size; put16(img + 0x206, 0x020B); }
+static void old_protocol(uint8_t *img, size_t *size) { (void)size; put16(img + 0x206, 0x0209); }
+static void code32_outside(uint8_t *img, size_t *size) { (void)size; put32(img + 0x214, 0x110000); }
 static void truncated_in_header(uint8_t *img, size_t *size) { (void)img; *size = 0x207; }
 static void truncated_before_header_end(uint8_t *img, size_t *size) { (void)img; *size = 0x260; }
 static void bad_jump(uint8_t *img, size_t *size) { (void)size; img[0x201] = 0x10; }
@@ -59,7 +79,6 @@ static void huge_setup(uint8_t *img, size_t *size) { (void)size; img[0x1F1] = 20
 static void syssize_lies(uint8_t *img, size_t *size) { (void)size; put32(img + 0x1F4, 0x10000 / 16 + 1); }
 static void syssize_zero(uint8_t *img, size_t *size) { (void)size; put32(img + 0x1F4, 0); }
 static void zimage(uint8_t *img, size_t *size) { (void)size; img[0x211] = 0; }
-static void no_64bit_entry(uint8_t *img, size_t *size) { (void)size; put16(img + 0x236, 0); }
 static void alignment_not_pow2(uint8_t *img, size_t *size) { (void)size; put32(img + 0x230, 0x300000); }
 static void init_size_small(uint8_t *img, size_t *size) { (void)size; put32(img + 0x260, 0x100); }
 static void pref_address_low(uint8_t *img, size_t *size) { (void)size; put64(img + 0x258, 0x1000); }
@@ -67,7 +86,8 @@ static void pref_address_low(uint8_t *img, size_t *size) { (void)size; put64(img
 static const struct bad_case bad_cases[] = {
 	{ "boot_flag", bad_boot_flag, "bzImage: boot_flag 0x1234 at 0x1fe, expected 0xaa55" },
 	{ "HdrS", bad_header, "bzImage: header 0x12345678 at 0x202 is not \"HdrS\" (boot protocol < 2.00)" },
-	{ "protocol", old_protocol, "bzImage: boot protocol 2.11 is older than 2.12 (no 64-bit entry)" },
+	{ "protocol", old_protocol, "bzImage: boot protocol 2.09 is older than 2.10 (no init_size to place it safely)" },
+	{ "code32_start", code32_outside, "bzImage: code32_start 0x110000 is outside the protected-mode part [0x100000, 0x110000)" },
 	{ "truncated", truncated_in_header, "bzImage: module of 519 bytes ends inside the setup header" },
 	{ "header end", truncated_before_header_end, "bzImage: setup header ends at 0x26c, module has 608 bytes" },
 	{ "jump", bad_jump, "bzImage: jump 0xeb 0x10 at 0x200 ends the header at 0x212, outside [0x264, 0x290]" },
@@ -75,7 +95,6 @@ static const struct bad_case bad_cases[] = {
 	{ "syssize", syssize_lies, "bzImage: syssize 4097 (65552 bytes) does not fit the 65536 bytes after the 2560-byte setup" },
 	{ "syssize 0", syssize_zero, "bzImage: syssize 0 (0 bytes) does not fit the 65536 bytes after the 2560-byte setup" },
 	{ "zImage", zimage, "bzImage: loadflags 0x0 lack LOADED_HIGH (a zImage, not supported)" },
-	{ "64-bit", no_64bit_entry, "bzImage: xloadflags 0x0 lack XLF_KERNEL_64 (no 64-bit entry)" },
 	{ "alignment", alignment_not_pow2, "bzImage: kernel_alignment 0x300000 is not a power of two" },
 	{ "init_size", init_size_small, "bzImage: init_size 0x100 is smaller than the protected-mode part 0x10000" },
 	{ "pref_address", pref_address_low, "bzImage: pref_address 0x1000 with init_size 0x400000 is not a usable range" },
@@ -137,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_the_crafted_image),
 		cmocka_unit_test(setup_sects_zero_means_four),
+		cmocka_unit_test(entry64_needs_protocol_2_12_and_xlf_kernel_64),
 		cmocka_unit_test(each_corruption_has_its_own_message),
 		cmocka_unit_test(truncation_at_every_length_fails_cleanly),
 		cmocka_unit_test(parses_the_real_debian_kernel),

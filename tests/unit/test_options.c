@@ -26,16 +26,35 @@ static void reads_words_and_skips_the_image_path(void **state)
 	assert_int_equal(o.log, LOG_VERBOSE);
 }
 
+static void reads_the_entry_mode(void **state)
+{
+	(void)state;
+	struct loader_options o;
+	struct cl_error err;
+	assert_int_equal(options_parse("verbose", &o, &err), 0);
+	assert_int_equal(o.entry, ENTRY_AUTO);
+	assert_int_equal(options_parse("entry=32 verbose", &o, &err), 0);
+	assert_int_equal(o.entry, ENTRY_32);
+	assert_int_equal(options_parse("entry=pvh", &o, &err), 0);
+	assert_int_equal(o.entry, ENTRY_PVH);
+	assert_int_equal(options_parse("entry=pvh entry=64", &o, &err), 0); /* the last one wins */
+	assert_int_equal(o.entry, ENTRY_64);
+	assert_int_equal(options_parse("entry=auto", &o, &err), 0);
+	assert_int_equal(o.entry, ENTRY_AUTO);
+	assert_int_equal(options_parse("entry=16", &o, &err), -1);
+	assert_string_equal(err.msg, "unknown loader option 'entry=16' (known: verbose quiet entry=auto|64|32|pvh)");
+}
+
 static void unknown_option_is_an_error_naming_it(void **state)
 {
 	(void)state;
 	struct loader_options o;
 	struct cl_error err;
 	assert_int_equal(options_parse("verbose frobnicate quiet", &o, &err), -1);
-	assert_string_equal(err.msg, "unknown loader option 'frobnicate' (known: verbose quiet)");
+	assert_string_equal(err.msg, "unknown loader option 'frobnicate' (known: verbose quiet entry=auto|64|32|pvh)");
 	/* A path is only skipped in first position. */
 	assert_int_equal(options_parse("verbose /x", &o, &err), -1);
-	assert_string_equal(err.msg, "unknown loader option '/x' (known: verbose quiet)");
+	assert_string_equal(err.msg, "unknown loader option '/x' (known: verbose quiet entry=auto|64|32|pvh)");
 }
 
 int main(void)
@@ -43,6 +62,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_without_a_command_line),
 		cmocka_unit_test(reads_words_and_skips_the_image_path),
+		cmocka_unit_test(reads_the_entry_mode),
 		cmocka_unit_test(unknown_option_is_an_error_naming_it),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
