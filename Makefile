@@ -25,20 +25,27 @@ TARGET_OBJS := $(patsubst %,$(BUILD)/target/%.o,$(TARGET_SRCS) $(TARGET_ASMS))
 .PHONY: all test unit-test clean
 all: $(BUILD)/chainloader.elf
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/target/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/target/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld
-	$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $(TARGET_OBJS) -o $@.tmp
-	@if command -v grub-file >/dev/null; then \
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $(TARGET_OBJS) -o $@.tmp
+	$(Q)if command -v grub-file >/dev/null; then \
 		grub-file --is-x86-multiboot2 $@.tmp || { echo "grub-file: $@ is not multiboot2"; exit 1; }; fi
-	objdump -d $@.tmp > $(BUILD)/chainloader.lst
-	mv $@.tmp $@
+	$(Q)objdump -d $@.tmp > $(BUILD)/chainloader.lst
+	$(Q)mv $@.tmp $@
+	@echo "  built   $@: $$(size -A $@ | awk '$$1 ~ /^\.(text|rodata|data|bss)$$/ {s += $$2} END {print s}') bytes loaded (text+rodata+data+bss)"
 
 -include $(TARGET_OBJS:.o=.d)
 

@@ -10,13 +10,18 @@ UNIT_REAL_VMLINUX := $(BUILD)/kernels/vmlinux-amd64
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/builders.c tests/unit/builders.h $(PORTABLE_SRCS) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(UNIT_CFLAGS) $< tests/unit/builders.c $(PORTABLE_SRCS) -o $@ $(UNIT_LIBS)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $< tests/unit/builders.c $(PORTABLE_SRCS) -o $@ $(UNIT_LIBS)
 
 .PHONY: unit-test
 unit-test: $(UNIT_BINS) $(UNIT_REAL_KERNEL) $(UNIT_REAL_VMLINUX)
 	@pass=0; fail=0; \
 	for t in $(UNIT_BINS); do \
-		if CL_REAL_KERNEL=$(UNIT_REAL_KERNEL) CL_REAL_VMLINUX=$(UNIT_REAL_VMLINUX) $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAIL $$t"; fi; \
+		if CL_REAL_KERNEL=$(UNIT_REAL_KERNEL) CL_REAL_VMLINUX=$(UNIT_REAL_VMLINUX) $$t > $$t.log 2>&1; then \
+			pass=$$((pass+1)); echo "PASS $$(basename $$t): $$(grep -h '^\[  PASSED  \]' $$t.log)"; \
+		else \
+			fail=$$((fail+1)); cat $$t.log; echo "FAIL $$(basename $$t)"; \
+		fi; \
 	done; \
 	echo "unit tests: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
