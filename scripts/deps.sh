@@ -1,0 +1,38 @@
+#!/bin/sh
+# The single list of Debian packages this project needs.
+# Exits 0 silently when everything is installed; installs what is missing
+# when run as root; otherwise prints the install command and exits 1.
+set -eu
+
+# Building the loader and its unit tests.
+BUILD_PKGS="gcc make binutils libcmocka-dev python3"
+
+# QEMU boot tests:
+#   qemu-system-x86              QEMU (pulls in SeaBIOS and iPXE ROMs)
+#   grub-pc-bin grub-efi-amd64-bin grub-common
+#                                grub-mkrescue for a BIOS + EFI rescue ISO
+#   xorriso mtools               used by grub-mkrescue (ISO9660, EFI FAT image)
+#   ovmf                         UEFI firmware for QEMU
+#   busybox-static cpio          the test initramfs
+#   xz-utils lz4                 compressing kernels/initrds in other formats
+# dpkg-deb and apt-get download (fetch-kernel.sh) come with dpkg/apt, which
+# every Debian system has; gzip and sha256sum are essential too.
+TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4"
+
+missing=""
+for p in $BUILD_PKGS $TEST_PKGS; do
+    # "install ok installed" is the only status that means usable.
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing="$missing $p"
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    echo "deps.sh: installing:$missing" >&2
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+else
+    echo "deps.sh: missing packages:$missing" >&2
+    echo "Run: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""QEMU boot tests for chainloader.
+
+Each scenario builds a GRUB ISO (tests/qemu/mkiso.sh), boots it headless in
+QEMU with the serial port logged to build/qemu/<name>.serial.log, and checks
+the CL-* marker lines that the test initramfs (tests/qemu/initramfs/init)
+prints once Linux is up.
+
+    tests/qemu/run_tests.py            run every scenario
+    tests/qemu/run_tests.py --list     list the scenarios
+    tests/qemu/run_tests.py --only X   run the scenarios whose name contains X
+
+Prints "PASS name (12.3 s)" (seconds from QEMU start to CL-DONE) or
+"FAIL name: reason" per scenario, then "N passed, N failed"; exits 1 if any
+failed. Timings and the other marker values go to build/qemu/results.json.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Everything generated goes under $BUILD (default: build/ of the repo).
+BUILD = ROOT / os.environ.get("BUILD", "build")
+QDIR = BUILD / "qemu"
+KDIR = BUILD / "kernels"
+LOADER = BUILD / "chainloader.elf"
+SCRIPTS = ROOT / "tests" / "qemu"
+
+OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
+OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+
+# Kernel arguments as written in grub.cfg. The quoted value is there on
+# purpose: GRUB's parser removes the quotes, then GRUB re-quotes every
+# argument holding a space around the whole argument when it builds the
+# string it hands over (grub_create_loader_cmdline), for "linux" and for
+# "module2" alike.
+#
+# No "quiet"/"loglevel=" here: the kernel's boot log on the serial port is
+# the main evidence when a boot fails. Instead the init lowers the console
+# log level (dmesg -n 1) before it prints the markers, so no kernel message
+# can split a marker line.
+GRUB_ARGS = 'console=ttyS0,115200 panic=-1 cl.test=1 cl.quoted="a b"'
+
+# What /proc/cmdline must then read, byte for byte. Literals, checked
+# against a real boot (grub-linux-amd64); never derived from the output of
+# the loader under test.
+# - multiboot2 "module2 FILE ARGS": the module string is ARGS only (no file
+#   name), and chainloader passes it to Linux unchanged.
+CMDLINE_MODULE2 = 'console=ttyS0,115200 panic=-1 cl.test=1 "cl.quoted=a b"'
+# - GRUB's own "linux FILE ARGS" puts "BOOT_IMAGE=FILE " in front.
+CMDLINE_GRUB_LINUX = ('BOOT_IMAGE=/boot/vmlinuz '
+                      'console=ttyS0,115200 panic=-1 cl.test=1 "cl.quoted=a b"')
+
+
+@dataclasses.dataclass
+class Scenario:
+    name: str
+    boot: str                  # "grub-linux" or "chainloader"
+    flavour: str               # Debian kernel flavour: amd64, cloud-amd64
+    expect_cmdline: str        # exact /proc/cmdline, without its newline
+    grub_args: str = GRUB_ARGS
+    memory_mib: int = 512
+    firmware: str = "bios"     # "bios" (SeaBIOS) or "uefi" (OVMF)
+    payload_kib: int = 4096    # size of /payload.bin in the initramfs
+    timeout: float = 150.0     # seconds before QEMU is killed
+
+    def menuentry(self):
+        """Body of the GRUB menu entry."""
+        if self.boot == "grub-linux":
+            return (f"  linux /boot/vmlinuz {self.grub_args}\n"
+                    "  initrd /boot/initrd.img\n")
+        return ("  multiboot2 /boot/chainloader.elf\n"
+                f"  module2 /boot/vmlinuz {self.grub_args}\n"
+                "  module2 /boot/initrd.img\n")
+
+
+SCENARIOS = [
+    # The reference path: GRUB boots Linux itself. Needs no chainloader.
+    Scenario("grub-linux-amd64", "grub-linux", "amd64", CMDLINE_GRUB_LINUX),
+    Scenario("chainloader-amd64", "chainloader", "amd64", CMDLINE_MODULE2),
+    Scenario("chainloader-cloud-amd64", "chainloader", "cloud-amd64",
+             CMDLINE_MODULE2),
+]
+
+
+class Fail(Exception):
+    """A scenario failed; args[0] says why."""
+
+
+def run(cmd):
+    """Run a helper script; its output goes to our stderr."""
+    subprocess.run([str(c) for c in cmd], check=True, stdout=sys.stderr,
+                   env=dict(os.environ, BUILD=str(BUILD)))
+
+
+FETCHED = {}    # flavour -> None if fetched, else why it failed
+BUILT = set()   # payload sizes whose initramfs this run has built
+
+
+def kernel(flavour):
+    """Path of the kernel of FLAVOUR, fetched once per run (fetch-kernel.sh
+    caches the package, so this is quick)."""
+    if flavour not in FETCHED:
+        try:
+            run([ROOT / "scripts" / "fetch-kernel.sh", flavour, KDIR])
+            FETCHED[flavour] = None
+        except subprocess.CalledProcessError as e:
+            FETCHED[flavour] = f"fetch-kernel.sh {flavour} failed ({e.returncode})"
+    if FETCHED[flavour]:
+        raise Fail(FETCHED[flavour])
+    return KDIR / f"vmlinuz-{flavour}"
+
+
+def initramfs(payload_kib):
+    """Path of an initramfs with a payload of that size, built once per run
+    (a fresh random payload each run: nothing can go stale)."""
+    out = QDIR / f"initrd-{payload_kib}.cpio.gz"
+    if payload_kib not in BUILT:
+        try:
+            run([SCRIPTS / "mkinitramfs.sh", out, payload_kib])
+        except subprocess.CalledProcessError:
+            raise Fail("mkinitramfs.sh failed")
+        BUILT.add(payload_kib)
+    return out
+
+
+def qemu_command(sc, iso, serial_log):
+    cmd = ["qemu-system-x86_64",
+           "-m", str(sc.memory_mib),
+           "-cdrom", str(iso), "-boot", "d",
+           "-display", "none",
+           "-serial", f"file:{serial_log}",
+           "-no-reboot",        # with panic=-1, a kernel panic ends QEMU
+           "-monitor", "none",
+           "-nic", "none",      # no network: skips the NIC option ROM
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if sc.firmware == "uefi":
+        # OVMF writes to its variable store: give each run a fresh copy.
+        vars_copy = QDIR / f"{sc.name}.OVMF_VARS.fd"
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    elif sc.firmware != "bios":
+        raise ValueError(sc.firmware)
+    return cmd
+
+
+def boot(sc, iso):
+    """Boot the ISO; return (serial output, seconds to CL-DONE or None,
+    seconds to the kernel's first line or None, QEMU exit code or None if
+    it had to be killed)."""
+    serial_log = QDIR / f"{sc.name}.serial.log"
+    serial_log.unlink(missing_ok=True)
+    cmd = qemu_command(sc, iso, serial_log)
+    (QDIR / f"{sc.name}.qemu.cmd").write_text(" ".join(cmd) + "\n")
+    with open(QDIR / f"{sc.name}.qemu.log", "wb") as qlog:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=qlog, stderr=subprocess.STDOUT)
+        data = b""
+        t_done = t_kernel = None
+        try:
+            while True:
+                rc = proc.poll()
+                if serial_log.exists():
+                    with open(serial_log, "rb") as f:
+                        f.seek(len(data))
+                        data += f.read()
+                now = time.monotonic() - start
+                if t_kernel is None and b"Linux version" in data:
+                    t_kernel = now
+                if t_done is None and re.search(rb"(?m)^\r*CL-DONE\r?$", data):
+                    t_done = now
+                if rc is not None:
+                    return data, t_done, t_kernel, rc
+                if now > sc.timeout:
+                    return data, t_done, t_kernel, None
+                time.sleep(0.05)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def lines_of(data):
+    """Serial output as lines of bytes. The tty turns "\\n" into "\\r\\n",
+    and GRUB leaves a "\\r" in front of whatever comes after it: drop those
+    and nothing else, so marker values stay byte-exact."""
+    out = []
+    for line in data.split(b"\n"):
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        out.append(line.lstrip(b"\r"))
+    return out
+
+
+def tail(data, n=15):
+    """The last n non-empty serial lines, cleaned up for display."""
+    shown = [ANSI.sub(b"", l).replace(b"\r", b"") for l in lines_of(data)]
+    shown = [l.decode("utf-8", "replace") for l in shown if l.strip()]
+    return shown[-n:] or ["(no serial output)"]
+
+
+def marker(lines, name):
+    """Value of the single 'NAME: value' marker line."""
+    prefix = name.encode() + b": "
+    found = [l[len(prefix):] for l in lines if l.startswith(prefix)]
+    if len(found) != 1:
+        raise Fail(f"{len(found)} {name} lines (expected 1)")
+    return found[0]
+
+
+def int_marker(lines, name):
+    value = marker(lines, name)
+    if not value.isdigit():
+        raise Fail(f"{name} is not a number: {value!r}")
+    return int(value)
+
+
+def check(sc, data, initrd, rc, result):
+    """Assertions on the serial output; raise Fail on the first miss."""
+    lines = lines_of(data)
+    if sc.boot == "chainloader":
+        clean = [ANSI.sub(b"", l) for l in lines]
+        bad = [l for l in clean if b"chainloader: error:" in l]
+        if bad:
+            raise Fail(bad[0].decode("utf-8", "replace"))
+        version = (ROOT / "VERSION").read_text().strip()
+        banner = re.compile(rb"chainloader " + re.escape(version.encode())
+                            + rb"(?![0-9A-Za-z])")
+        if not any(banner.match(l) for l in clean):
+            raise Fail(f"no banner line 'chainloader {version}'")
+    if b"CL-DONE" not in lines:
+        panic = [l for l in lines if b"Kernel panic - not syncing" in l]
+        why = f" ({panic[0].decode('utf-8', 'replace')})" if panic else ""
+        if rc is None:
+            raise Fail(f"timeout after {sc.timeout:.0f} s, no CL-DONE{why}")
+        raise Fail(f"QEMU exited ({rc}) without CL-DONE{why}")
+
+    got = marker(lines, "CL-CMDLINE")
+    want = sc.expect_cmdline.encode()
+    if got != want:
+        raise Fail(f"CL-CMDLINE is {got!r}, expected {want!r}")
+
+    got = marker(lines, "CL-PAYLOAD-SHA256").decode("ascii", "replace")
+    want = Path(f"{initrd}.sha256").read_text().strip()
+    if got != want:
+        raise Fail(f"CL-PAYLOAD-SHA256 is {got}, expected {want}")
+
+    result["memtotal_kb"] = mem = int_marker(lines, "CL-MEMTOTAL-KB")
+    if not 0 < mem <= sc.memory_mib * 1024:
+        raise Fail(f"CL-MEMTOTAL-KB {mem} outside (0, {sc.memory_mib} MiB]")
+    result["e820_usable"] = usable = int_marker(lines, "CL-E820-USABLE")
+    result["e820_total"] = total = int_marker(lines, "CL-E820-TOTAL")
+    if usable < 2:
+        raise Fail(f"CL-E820-USABLE is {usable}, expected >= 2")
+    if total < usable:
+        raise Fail(f"CL-E820-TOTAL {total} < CL-E820-USABLE {usable}")
+
+    if rc is None:
+        raise Fail("QEMU did not power off after CL-DONE")
+
+
+def run_scenario(sc):
+    """Run one scenario; return a result dict (passed, reason, timings...)."""
+    result = {"name": sc.name, "passed": False, "reason": None, "tail": None}
+    data = b""
+    try:
+        if sc.boot == "chainloader" and not LOADER.exists():
+            raise Fail(f"{os.path.relpath(LOADER, ROOT)} missing")
+        vmlinuz = kernel(sc.flavour)
+        result["kernel"] = Path(f"{vmlinuz}.version").read_text().strip()
+        initrd = initramfs(sc.payload_kib)
+
+        entry = QDIR / f"{sc.name}.entry"
+        entry.write_text(sc.menuentry())
+        iso = QDIR / f"{sc.name}.iso"
+        files = [f"vmlinuz={vmlinuz}", f"initrd.img={initrd}"]
+        if sc.boot == "chainloader":
+            files.append(f"chainloader.elf={LOADER}")
+        try:
+            run([SCRIPTS / "mkiso.sh", iso, entry] + files)
+        except subprocess.CalledProcessError:
+            raise Fail("mkiso.sh failed")
+
+        data, t_done, t_kernel, rc = boot(sc, iso)
+        result.update(seconds_to_done=t_done, seconds_to_kernel=t_kernel,
+                      qemu_exit=rc)
+        check(sc, data, initrd, rc, result)
+        result["passed"] = True
+    except Fail as e:
+        result["reason"] = e.args[0]
+        if data:
+            result["tail"] = tail(data)
+        elif (QDIR / f"{sc.name}.qemu.log").exists():
+            # No serial output at all: QEMU's own complaint says more.
+            qlog = (QDIR / f"{sc.name}.qemu.log").read_bytes()
+            result["tail"] = tail(qlog) if qlog.strip() else None
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", metavar="NAME", action="append",
+                    help="run only scenarios whose name contains NAME "
+                         "(may be repeated)")
+    ap.add_argument("--list", action="store_true", help="list scenarios")
+    args = ap.parse_args()
+
+    chosen = [s for s in SCENARIOS
+              if not args.only or any(o in s.name for o in args.only)]
+    if args.list:
+        for s in chosen:
+            print(f"{s.name}\t{s.boot}, {s.flavour} kernel, {s.firmware}, "
+                  f"-m {s.memory_mib}")
+        return 0
+    if not chosen:
+        print(f"no scenario matches {args.only}", file=sys.stderr)
+        return 2
+
+    QDIR.mkdir(parents=True, exist_ok=True)
+    results = []
+    for sc in chosen:
+        r = run_scenario(sc)
+        results.append(r)
+        if r["passed"]:
+            print(f"PASS {sc.name} ({r['seconds_to_done']:.1f} s)", flush=True)
+        else:
+            print(f"FAIL {sc.name}: {r['reason']}", flush=True)
+            for line in r["tail"] or []:
+                print(f"    | {line}", flush=True)
+    (QDIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    failed = sum(not r["passed"] for r in results)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
