@@ -71,23 +71,69 @@ class Scenario:
     firmware: str = "bios"     # "bios" (SeaBIOS) or "uefi" (OVMF)
     payload_kib: int = 4096    # size of /payload.bin in the initramfs
     timeout: float = 150.0     # seconds before QEMU is killed
+    loader_opts: str = ""      # words after chainloader.elf on the multiboot2 line
+    image: str = "bzimage"     # "bzimage" (vmlinuz) or "vmlinux" (the ELF inside it)
+    # Regexes (bytes) that must match some loader line, e.g. verbose output.
+    expect_loader: tuple = ()
+    quiet: bool = False        # the loader must print nothing at all
+    # For failure scenarios: the exact "chainloader: error: ..." line; the
+    # test then checks that the CPU sits halted with interrupts off.
+    expect_error: str = None
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
         if self.boot == "grub-linux":
             return (f"  linux /boot/vmlinuz {self.grub_args}\n"
                     "  initrd /boot/initrd.img\n")
-        return ("  multiboot2 /boot/chainloader.elf\n"
+        return (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
                 f"  module2 /boot/vmlinuz {self.grub_args}\n"
                 "  module2 /boot/initrd.img\n")
 
 
+# What verbose mode must show (each a regex over one loader line).
+VERBOSE_LINES = (
+    rb"^memory map from GRUB: \d+ entries$",
+    rb"^  \[0x0000000000100000, 0x[0-9a-f]{16}\) type 1$",
+    rb"^  \[0x1000000, 0x[0-9a-f]+\) kernel$",
+    rb"^copy kernel: \[0x[0-9a-f]+, 0x[0-9a-f]+\) -> \[0x1000000, 0x[0-9a-f]+\)$",
+    rb"^initrd: \[0x[0-9a-f]+, 0x[0-9a-f]+\) \(in place, not copied\)$",
+    rb"^boot_params at 0x[0-9a-f]+: command line at 0x[0-9a-f]+ \(55 bytes\)",
+    rb"^  e820 \[0x0000000000100000, 0x[0-9a-f]{16}\) usable$",
+    rb"^chainloader: \d+ bytes copied; own time \d+ TSC ticks = \d+ us",
+)
+
 SCENARIOS = [
     # The reference path: GRUB boots Linux itself. Needs no chainloader.
     Scenario("grub-linux-amd64", "grub-linux", "amd64", CMDLINE_GRUB_LINUX),
-    Scenario("chainloader-amd64", "chainloader", "amd64", CMDLINE_MODULE2),
+    Scenario("chainloader-amd64", "chainloader", "amd64", CMDLINE_MODULE2,
+             expect_loader=(rb"^chainloader: booting bzImage \[0x1000000, "
+                            rb"0x[0-9a-f]+\) by the 64-bit entry at 0x1000200",)),
     Scenario("chainloader-cloud-amd64", "chainloader", "cloud-amd64",
              CMDLINE_MODULE2),
+    Scenario("chainloader-amd64-verbose", "chainloader", "amd64",
+             CMDLINE_MODULE2, loader_opts="verbose",
+             expect_loader=VERBOSE_LINES),
+    Scenario("chainloader-amd64-quiet", "chainloader", "amd64",
+             CMDLINE_MODULE2, loader_opts="quiet", quiet=True),
+    Scenario("chainloader-amd64-entry32", "chainloader", "amd64",
+             CMDLINE_MODULE2, loader_opts="entry=32",
+             expect_loader=(rb"by the 32-bit entry at 0x1000000,",)),
+    Scenario("chainloader-vmlinux-entry64", "chainloader", "amd64",
+             CMDLINE_MODULE2, image="vmlinux",
+             expect_loader=(rb"^chainloader: booting ELF \[0x1000000, "
+                            rb"0x[0-9a-f]+\) by the 64-bit entry at 0x1000000,",)),
+    Scenario("chainloader-vmlinux-pvh", "chainloader", "amd64",
+             CMDLINE_MODULE2, image="vmlinux", loader_opts="entry=pvh",
+             expect_loader=(rb"by the PVH entry at 0x[0-9a-f]+,",)),
+    # Failures: a specific message, then a clean halt (no reset, no hang in a loop).
+    Scenario("chainloader-unknown-option", "chainloader", "amd64", "",
+             loader_opts="verbose frobnicate", timeout=60,
+             expect_error="chainloader: error: unknown loader option 'frobnicate' "
+                          "(known: verbose quiet entry=auto|64|32|pvh)"),
+    Scenario("chainloader-pvh-on-bzimage", "chainloader", "amd64", "",
+             loader_opts="entry=pvh", timeout=60,
+             expect_error="chainloader: error: entry=pvh needs an ELF kernel "
+                          "with a Xen PHYS32_ENTRY note; this is a bzImage"),
 ]
 
 
@@ -119,6 +165,16 @@ def kernel(flavour):
     return KDIR / f"vmlinuz-{flavour}"
 
 
+def vmlinux(flavour):
+    """The ELF vmlinux inside the bzImage of FLAVOUR (extracted once, cached)."""
+    out = KDIR / f"vmlinux-{flavour}"
+    try:
+        run([ROOT / "scripts" / "extract-vmlinux.sh", kernel(flavour), out])
+    except subprocess.CalledProcessError:
+        raise Fail(f"extract-vmlinux.sh {flavour} failed")
+    return out
+
+
 def initramfs(payload_kib):
     """Path of an initramfs with a payload of that size, built once per run
     (a fresh random payload each run: nothing can go stale)."""
@@ -132,6 +188,30 @@ def initramfs(payload_kib):
     return out
 
 
+def monitor_socket(sc):
+    return QDIR / f"{sc.name}.monitor"
+
+
+def cpu_state(sc):
+    """'info registers' from QEMU's human monitor (HLT=, EFL=, CS=...)."""
+    import socket
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as m:
+        m.connect(str(monitor_socket(sc)))
+        m.settimeout(5)
+        m.sendall(b"info registers\n")
+        out = b""
+        deadline = time.monotonic() + 5
+        while b"EFER=" not in out and time.monotonic() < deadline:
+            try:
+                chunk = m.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            out += chunk
+    return out.decode("ascii", "replace")
+
+
 def qemu_command(sc, iso, serial_log):
     cmd = ["qemu-system-x86_64",
            "-m", str(sc.memory_mib),
@@ -139,7 +219,7 @@ def qemu_command(sc, iso, serial_log):
            "-display", "none",
            "-serial", f"file:{serial_log}",
            "-no-reboot",        # with panic=-1, a kernel panic ends QEMU
-           "-monitor", "none",
+           "-monitor", f"unix:{monitor_socket(sc)},server,nowait",
            "-nic", "none",      # no network: skips the NIC option ROM
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if sc.firmware == "uefi":
@@ -156,7 +236,8 @@ def qemu_command(sc, iso, serial_log):
 def boot(sc, iso):
     """Boot the ISO; return (serial output, seconds to CL-DONE or None,
     seconds to the kernel's first line or None, QEMU exit code or None if
-    it had to be killed)."""
+    it had to be killed, and for a failure scenario the CPU registers once
+    the error line has been printed, else None)."""
     serial_log = QDIR / f"{sc.name}.serial.log"
     serial_log.unlink(missing_ok=True)
     cmd = qemu_command(sc, iso, serial_log)
@@ -180,9 +261,14 @@ def boot(sc, iso):
                 if t_done is None and re.search(rb"(?m)^\r*CL-DONE\r?$", data):
                     t_done = now
                 if rc is not None:
-                    return data, t_done, t_kernel, rc
+                    return data, t_done, t_kernel, rc, None
+                if sc.expect_error and b"chainloader: error:" in data and b"\n" in data.split(b"chainloader: error:")[-1]:
+                    time.sleep(1.0)  # long enough for a reset or a runaway to show
+                    if proc.poll() is not None:
+                        return data, None, None, proc.poll(), None
+                    return data, None, None, None, cpu_state(sc)
                 if now > sc.timeout:
-                    return data, t_done, t_kernel, None
+                    return data, t_done, t_kernel, None, None
                 time.sleep(0.05)
         finally:
             if proc.poll() is None:
@@ -228,19 +314,51 @@ def int_marker(lines, name):
     return int(value)
 
 
-def check(sc, data, initrd, rc, result):
+def check_banner(clean):
+    version = (ROOT / "VERSION").read_text().strip()
+    banner = re.compile(rb"chainloader " + re.escape(version.encode())
+                        + rb"(?![0-9A-Za-z])")
+    if not any(banner.match(l) for l in clean):
+        raise Fail(f"no banner line 'chainloader {version}'")
+
+
+def check_halted(sc, clean, rc, cpu):
+    """The loader printed exactly the expected error and sits halted."""
+    errors = [l for l in clean if l.startswith(b"chainloader: error:")]
+    if errors != [sc.expect_error.encode()]:
+        raise Fail(f"error lines {errors!r}, expected [{sc.expect_error!r}]")
+    if rc is not None:
+        raise Fail(f"QEMU exited ({rc}) after the error: a reset, not a halt")
+    cpu = cpu or ""
+    # HMP prints "HLT=1" for a halted CPU and the flags as "RFL=" (or "EFL=").
+    efl = re.search(r"[ER]FL=([0-9a-f]+)", cpu)
+    if "HLT=1" not in cpu or not efl:
+        shown = ANSI.sub(b"", cpu.encode()).decode()
+        shown = shown[shown.find("RAX="):][:700]
+        raise Fail(f"CPU not halted after the error: {shown!r}")
+    if int(efl.group(1), 16) & 0x200:
+        raise Fail(f"CPU halted with interrupts enabled (EFL={efl.group(1)})")
+
+
+def check(sc, data, initrd, rc, cpu, result):
     """Assertions on the serial output; raise Fail on the first miss."""
     lines = lines_of(data)
     if sc.boot == "chainloader":
         clean = [ANSI.sub(b"", l) for l in lines]
+        if sc.expect_error:
+            return check_halted(sc, clean, rc, cpu)
         bad = [l for l in clean if b"chainloader: error:" in l]
         if bad:
             raise Fail(bad[0].decode("utf-8", "replace"))
-        version = (ROOT / "VERSION").read_text().strip()
-        banner = re.compile(rb"chainloader " + re.escape(version.encode())
-                            + rb"(?![0-9A-Za-z])")
-        if not any(banner.match(l) for l in clean):
-            raise Fail(f"no banner line 'chainloader {version}'")
+        ours = [l for l in clean if l.startswith(b"chainloader")]
+        if sc.quiet:
+            if ours:
+                raise Fail(f"quiet, yet the loader printed {ours[0]!r}")
+        else:
+            check_banner(clean)
+        for rx in sc.expect_loader:
+            if not any(re.search(rx, l) for l in clean):
+                raise Fail(f"no loader line matches {rx!r}")
     if b"CL-DONE" not in lines:
         panic = [l for l in lines if b"Kernel panic - not syncing" in l]
         why = f" ({panic[0].decode('utf-8', 'replace')})" if panic else ""
@@ -281,6 +399,8 @@ def run_scenario(sc):
             raise Fail(f"{os.path.relpath(LOADER, ROOT)} missing")
         vmlinuz = kernel(sc.flavour)
         result["kernel"] = Path(f"{vmlinuz}.version").read_text().strip()
+        if sc.image == "vmlinux":
+            vmlinuz = vmlinux(sc.flavour)
         initrd = initramfs(sc.payload_kib)
 
         entry = QDIR / f"{sc.name}.entry"
@@ -294,10 +414,10 @@ def run_scenario(sc):
         except subprocess.CalledProcessError:
             raise Fail("mkiso.sh failed")
 
-        data, t_done, t_kernel, rc = boot(sc, iso)
+        data, t_done, t_kernel, rc, cpu = boot(sc, iso)
         result.update(seconds_to_done=t_done, seconds_to_kernel=t_kernel,
                       qemu_exit=rc)
-        check(sc, data, initrd, rc, result)
+        check(sc, data, initrd, rc, cpu, result)
         result["passed"] = True
     except Fail as e:
         result["reason"] = e.args[0]
@@ -335,7 +455,8 @@ def main():
         r = run_scenario(sc)
         results.append(r)
         if r["passed"]:
-            print(f"PASS {sc.name} ({r['seconds_to_done']:.1f} s)", flush=True)
+            t = r.get("seconds_to_done")
+            print(f"PASS {sc.name} ({f'{t:.1f} s' if t else 'error shown, CPU halted'})", flush=True)
         else:
             print(f"FAIL {sc.name}: {r['reason']}", flush=True)
             for line in r["tail"] or []:
