@@ -17,8 +17,9 @@ TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-
 PORTABLE_SRCS := boot/mb2_parse.c loader/options.c loader/e820_build.c loader/bzimage.c \
 	loader/planner.c loader/zeropage.c loader/elf.c loader/pvh_info.c loader/boot_plan.c lib/format.c
 TARGET_SRCS := $(PORTABLE_SRCS) lib/string.c boot/console.c boot/main.c \
-	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c
-TARGET_ASMS := boot/header.S arch/x86_64/start32.S arch/x86_64/handoff.S
+	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
+	arch/x86_64/trampoline.c
+TARGET_ASMS := boot/header.S arch/x86_64/start32.S arch/x86_64/trampoline.S
 
 TARGET_OBJS := $(patsubst %,$(BUILD)/target/%.o,$(TARGET_SRCS) $(TARGET_ASMS))
 

@@ -132,33 +132,24 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 		.screen = &screen,
 	};
 	fail_if(boot_plan_make(&in, &plan, &err), &err);
-	fail_if(paging_cover(highest_ram_end(&plan.e820), &plan.planner, &err), &err);
+	fail_if(paging_build(highest_ram_end(&plan.e820), &plan.planner, &err), &err);
 	print_plan(&plan);
 	console_printf(LOG_NORMAL, "chainloader: booting %s [0x%llx, 0x%llx) by the %s entry at 0x%llx, initrd %llu bytes\n",
 		       plan.format == KERNEL_BZIMAGE ? "bzImage" : "ELF", (unsigned long long)plan.kernel_range.start,
 		       (unsigned long long)plan.kernel_range.end, handoff_name(plan.handoff),
 		       (unsigned long long)plan.entry, (unsigned long long)(plan.initrd.end - plan.initrd.start));
 
-	/* Point of no return: every check has passed; destinations overlap nothing live. */
-	for (size_t i = 0; i < plan.copy_count; i++) {
-		const struct copy_step *c = &plan.copies[i];
-		memmove((void *)(uintptr_t)c->dst, c->src, c->len);
-		memset((void *)(uintptr_t)(c->dst + c->len), 0, c->zero_len);
-	}
+	/* Point of no return: every check has passed. The trampoline, in memory no
+	 * destination reaches, copies (staging first, the kernel last) and jumps. */
 	uint64_t ticks = tsc_now() - entry_tsc;
 	if (opt.log >= LOG_VERBOSE) {
 		uint64_t hz = tsc_calibrate();
 		uint64_t us = hz ? ticks * 1000000 / hz : 0;
-		console_printf(LOG_VERBOSE, "chainloader: %llu bytes copied; own time %llu TSC ticks = %llu us (TSC %llu kHz), jumping to 0x%llx\n",
-			       (unsigned long long)boot_plan_bytes_copied(&plan), (unsigned long long)ticks,
-			       (unsigned long long)us, (unsigned long long)(hz / 1000), (unsigned long long)plan.entry);
+		console_printf(LOG_VERBOSE, "chainloader: %llu bytes to copy, %llu bytes placed; own time %llu TSC ticks = %llu us (TSC %llu kHz) until the trampoline at 0x%llx\n",
+			       (unsigned long long)boot_plan_bytes_copied(&plan),
+			       (unsigned long long)boot_plan_bytes_placed(&plan), (unsigned long long)ticks,
+			       (unsigned long long)us, (unsigned long long)(hz / 1000),
+			       (unsigned long long)plan.trampoline);
 	}
-	switch (plan.handoff) {
-	case HANDOFF_PVH:
-		handoff_protected32(plan.entry, 0, plan.handoff_data);
-	case HANDOFF_32:
-		handoff_protected32(plan.entry, plan.handoff_data, 0);
-	default:
-		handoff_linux64(plan.entry, plan.handoff_data);
-	}
+	trampoline_launch(&plan);
 }

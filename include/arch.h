@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "boot_plan.h"
 #include "bootparam.h"
 #include "error.h"
 #include "planner.h"
@@ -21,13 +22,13 @@ uint64_t tsc_now(void);
 /* TSC ticks per second, measured against the PIT (about 10 ms), 0 if it fails. */
 uint64_t tsc_calibrate(void);
 
-/* Extends the identity map to [0, end) (2 MiB pages), taking page-directory pages
- * from the planner. Ranges beyond the first 512 GiB are not mapped. */
-int paging_cover(uint64_t end, struct planner *pl, struct cl_error *err);
+/* Builds and loads an identity map of [0, max(end, 4 GiB)) in 2 MiB pages, in
+ * memory taken from the planner. Beyond the first 512 GiB nothing is mapped. */
+int paging_build(uint64_t end, struct planner *pl, struct cl_error *err);
 
 __attribute__((noreturn)) void halt_forever(void);
-__attribute__((noreturn)) void handoff_linux64(uint64_t entry, uint64_t boot_params);
-/* 32-bit protected mode, paging off: ESI and EBX as given (see handoff.S). */
-__attribute__((noreturn)) void handoff_protected32(uint64_t entry, uint64_t esi, uint64_t ebx);
+/* Copies the trampoline into plan->trampoline and runs it: the plan's copies,
+ * then the jump into the kernel (see trampoline.S). */
+__attribute__((noreturn)) void trampoline_launch(const struct boot_plan *plan);
 
 #endif

@@ -59,6 +59,7 @@ struct boot_plan {
 	bool initrd_moved;
 	struct boot_params params; /* copied to handoff_data (64/32) */
 	struct pvh_handoff pvh;    /* copied to handoff_data (PVH) */
+	uint64_t trampoline;       /* TRAMPOLINE_SIZE bytes below 4 GiB, clear of every destination */
 	size_t copy_count;         /* executed in order: staging first, kernel last */
 	struct copy_step copies[PLAN_MAX_COPIES];
 };
@@ -72,8 +73,10 @@ struct plan_inputs {
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err);
 
-/* Bytes the plan copies, and bytes it leaves the kernel with (segments, initrd, data). */
+/* Bytes the plan copies, and bytes the kernel finds in place (kernel image,
+ * initrd, command line, handoff data), whether copied or left where they were. */
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan);
+uint64_t boot_plan_bytes_placed(const struct boot_plan *plan);
 
 const char *handoff_name(enum handoff_kind kind);
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "trampoline.h"
 #include "zeropage.h"
 
 #define FOUR_GIB 0x100000000ull
@@ -112,7 +113,9 @@ static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, stru
 {
 	static const char *const module_names[] = { "kernel module", "initrd module" };
 	const struct boot_info *bi = in->info;
-	if (planner_reserve(pl, in->loader, "chainloader", err) ||
+	/* The loader is consumed too: its data are copied out before the kernel's
+	 * destinations are written, and the trampoline runs from elsewhere. */
+	if (planner_reserve_movable(pl, in->loader, "chainloader", err) ||
 	    planner_reserve_movable(pl, bi->mbi, "multiboot2 information", err))
 		return -1;
 	for (size_t i = 0; i < bi->module_count && i < 2; i++) {
@@ -302,7 +305,22 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
 	    (initrd && place_initrd(plan, initrd, err)) || build_handoff_data(in, plan, err))
 		return -1;
+	if (alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
+		return -1;
 	return add_kernel_copies(plan, err);
+}
+
+uint64_t boot_plan_bytes_placed(const struct boot_plan *plan)
+{
+	uint64_t kernel = 0;
+	if (plan->format == KERNEL_BZIMAGE) {
+		kernel = plan->bzimage.pm_size;
+	} else {
+		for (size_t i = 0; i < plan->elf.segment_count; i++)
+			kernel += plan->elf.segments[i].filesz;
+	}
+	uint64_t data = plan->handoff == HANDOFF_PVH ? pvh_handoff_size(&plan->e820) : sizeof(struct boot_params);
+	return kernel + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 + data;
 }
 
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan)

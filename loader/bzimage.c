@@ -61,13 +61,16 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 			       out->setup_size, (unsigned long long)size);
 
 	uint32_t syssize = rd32(img + SH_OFF(syssize));
-	out->pm_offset = out->setup_size;
-	out->pm_size = (uint64_t)syssize * SYSSIZE_UNIT;
-	/* The file may be longer (a signature appended by sbsign), never shorter. */
-	if (syssize == 0 || out->pm_size > size - out->setup_size)
+	uint64_t declared = (uint64_t)syssize * SYSSIZE_UNIT;
+	uint64_t available = size - out->setup_size;
+	/* The file may be longer (a signature appended by sbsign) but not shorter than
+	 * syssize says, give or take the rounding up to 16 bytes (memtest86+ is 8
+	 * bytes short of its last paragraph). */
+	if (syssize == 0 || declared > ((available + SYSSIZE_UNIT - 1) & ~(uint64_t)(SYSSIZE_UNIT - 1)))
 		return cl_fail(err, "bzImage: syssize %u (%llu bytes) does not fit the %llu bytes after the %u-byte setup",
-			       syssize, (unsigned long long)out->pm_size,
-			       (unsigned long long)(size - out->setup_size), out->setup_size);
+			       syssize, (unsigned long long)declared, (unsigned long long)available, out->setup_size);
+	out->pm_offset = out->setup_size;
+	out->pm_size = declared < available ? declared : available;
 
 	out->loadflags = img[SH_OFF(loadflags)];
 	if (!(out->loadflags & LOADED_HIGH))

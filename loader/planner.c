@@ -58,6 +58,9 @@ const struct live_range *planner_conflict(const struct planner *p, struct mem_ra
 
 int planner_claim(struct planner *p, struct mem_range r, const char *what, struct cl_error *err)
 {
+	if (r.start < PLANNER_LOW_LIMIT)
+		return cl_fail(err, "%s needs [0x%llx, 0x%llx), below 1 MiB (real-mode and BIOS memory), which chainloader does not load to",
+			       what, (unsigned long long)r.start, (unsigned long long)r.end);
 	if (!planner_in_ram(p, r))
 		return cl_fail(err, "%s needs [0x%llx, 0x%llx), which is not usable RAM", what,
 			       (unsigned long long)r.start, (unsigned long long)r.end);

@@ -99,7 +99,7 @@ VERBOSE_LINES = (
     rb"^initrd: \[0x[0-9a-f]+, 0x[0-9a-f]+\) \(in place, not copied\)$",
     rb"^boot_params at 0x[0-9a-f]+: command line at 0x[0-9a-f]+ \(55 bytes\)",
     rb"^  e820 \[0x0000000000100000, 0x[0-9a-f]{16}\) usable$",
-    rb"^chainloader: \d+ bytes copied; own time \d+ TSC ticks = \d+ us",
+    rb"^chainloader: \d+ bytes to copy, \d+ bytes placed; own time \d+ TSC ticks = \d+ us",
 )
 
 SCENARIOS = [

@@ -5,6 +5,7 @@
 
 #include "boot_plan.h"
 #include "builders.h"
+#include "trampoline.h"
 
 #define MIB (1ull << 20)
 
@@ -218,14 +219,27 @@ static void fixed_kernel_over_the_initrd_moves_the_initrd_first(void **state)
 	assert_true(c < find_copy("kernel"));
 }
 
-static void fixed_kernel_over_the_loader_names_the_conflict(void **state)
+static void fixed_kernel_over_the_loader_is_copied_by_the_trampoline(void **state)
 {
 	(void)state;
 	struct cl_error err;
 	kernel[0x234] = 0;
 	put64(kernel + 0x258, 0x100000); /* memtest86+-style: exactly 1 MiB, where chainloader runs */
-	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "kernel (not relocatable, at pref_address) needs [0x100000, 0x500000), which overlaps chainloader [0x100000, 0x12f000)");
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.kernel_load, 0x100000);
+	/* The kernel module (at 2 MiB) lies inside [1 MiB, 5 MiB): staged first. */
+	assert_true(plan.kernel_bounced);
+	/* Trampoline, handoff data and command line stay clear of the kernel and the loader. */
+	struct mem_range keep[] = { { plan.trampoline, plan.trampoline + TRAMPOLINE_SIZE },
+				    { plan.handoff_data, plan.handoff_data + 4096 },
+				    { plan.cmdline_addr, plan.cmdline_addr + plan.cmdline_len + 1 } };
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(keep[i].start < 0x500000 && 0x100000 < keep[i].end);
+		assert_true(keep[i].end <= 0x100000000ull);
+	}
+	/* Only the last copy writes over the loader, after every copy that reads it. */
+	for (size_t i = 0; i + 1 < plan.copy_count; i++)
+		assert_false(plan.copies[i].dst < 0x12f000 && 0x100000 < plan.copies[i].dst + plan.copies[i].len);
 }
 
 static void entry_modes_for_a_bzimage(void **state)
@@ -383,12 +397,16 @@ static void elf_entry_mode_errors(void **state)
 	entry_mode = ENTRY_32;
 	assert_int_equal(make_plan(&err), -1);
 	assert_string_equal(err.msg, "entry=32 is the bzImage 32-bit entry; for an ELF kernel use entry=64 or entry=pvh");
-	/* A segment over the loader itself cannot be made room for (yet). */
+	/* Nothing is loaded below 1 MiB. */
 	entry_mode = ENTRY_AUTO;
-	put64(kernel + ELF_TEST_PHDR(1) + 0x18, 0x100000);
-	put64(kernel + 0x18, 0x100000); /* e_entry follows the segment */
+	put64(kernel + ELF_TEST_PHDR(1) + 0x18, 0x90000);
+	put64(kernel + 0x18, 0x90000); /* e_entry follows the segment */
 	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "ELF PT_LOAD needs [0x100000, 0x102000), which overlaps chainloader [0x100000, 0x12f000)");
+	assert_string_equal(err.msg, "ELF PT_LOAD needs [0x90000, 0x92000), below 1 MiB (real-mode and BIOS memory), which chainloader does not load to");
+	put64(kernel + ELF_TEST_PHDR(1) + 0x18, 0x30000000); /* beyond the 512 MiB of RAM */
+	put64(kernel + 0x18, 0x30000000);
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "ELF PT_LOAD needs [0x30000000, 0x30002000), which is not usable RAM");
 }
 
 static void elf_command_line_limit_is_linux_s(void **state)
@@ -417,7 +435,7 @@ int main(void)
 		T(errors_for_module_count_and_format),
 		T(command_line_longer_than_cmdline_size_is_an_error),
 		T(fixed_kernel_over_the_initrd_moves_the_initrd_first),
-		T(fixed_kernel_over_the_loader_names_the_conflict),
+		T(fixed_kernel_over_the_loader_is_copied_by_the_trampoline),
 		T(entry_modes_for_a_bzimage),
 		T(kernel_too_big_for_ram_is_an_error),
 		T(more_e820_entries_than_the_zero_page_holds_is_an_error),

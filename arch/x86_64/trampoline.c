@@ -1,0 +1,35 @@
+/* Hands the plan's copies and the jump to the trampoline (trampoline.S). */
+#include <string.h>
+
+#include "arch.h"
+#include "trampoline.h"
+
+extern const char trampoline_start[], trampoline_end[];
+__attribute__((noreturn)) void trampoline_jump(uint64_t code, struct tramp_params *params, uint64_t stack_top);
+
+_Static_assert(PLAN_MAX_COPIES <= TRAMPOLINE_MAX_COPIES, "the copy list must fit the trampoline");
+
+void trampoline_launch(const struct boot_plan *plan)
+{
+	uint64_t block = plan->trampoline;
+	memcpy((void *)(uintptr_t)block, trampoline_start, (size_t)(trampoline_end - trampoline_start));
+	struct tramp_params *p = (struct tramp_params *)(uintptr_t)(block + TRAMPOLINE_PARAMS_OFFSET);
+	memset(p, 0, sizeof(*p));
+	p->entry = plan->entry;
+	if (plan->handoff == HANDOFF_64) {
+		p->kind = TRAMP_KIND_64;
+		p->rsi = plan->handoff_data;
+	} else {
+		p->kind = TRAMP_KIND_PROTECTED32;
+		if (plan->handoff == HANDOFF_PVH)
+			p->rbx = plan->handoff_data;
+		else
+			p->rsi = plan->handoff_data;
+	}
+	p->count = plan->copy_count;
+	for (size_t i = 0; i < plan->copy_count; i++) {
+		const struct copy_step *c = &plan->copies[i];
+		p->copies[i] = (struct tramp_copy){ c->dst, (uint64_t)(uintptr_t)c->src, c->len, c->zero_len };
+	}
+	trampoline_jump(block, p, block + TRAMPOLINE_STACK_TOP);
+}

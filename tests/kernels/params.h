@@ -1,0 +1,29 @@
+/* The probe.* parameters a test puts on the kernel command line
+ * (README.md lists them). */
+#ifndef PROBE_PARAMS_H
+#define PROBE_PARAMS_H
+
+#include "probe.h"
+
+#define LOADER_DEFAULT 0xFF     /* chainloader: "undefined loader" */
+#define LOADER_GRUB 0x72        /* GRUB 2's type_of_loader */
+#define MEM_SLACK_MIB_DEFAULT 2
+
+struct probe_params {
+	bool mem_set, initrd_size_set, initrd_crc_set;
+	uint64_t mem_mib;
+	uint64_t initrd_size;
+	uint32_t initrd_crc;
+	uint64_t loader;        /* expected boot_params type_of_loader */
+	uint64_t mem_slack_mib; /* tolerance of the memory checks */
+	uint64_t fault;         /* 1: fault on purpose (tests the exception report) */
+	char problem[96];       /* first malformed or unknown probe.* argument */
+};
+
+void params_parse(const char *s, size_t n, struct probe_params *p);
+
+/* The "params" check: all probe.* arguments known and well formed, the
+ * required ones present. */
+void params_check(const struct probe_params *p);
+
+#endif

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Self-test of the probe kernels, without chainloader where possible.
+
+Boots the probes the ways that exist independently of chainloader and
+checks what they report:
+  - QEMU's own PVH boot (-kernel probe.elf): the PVH 32-bit entry;
+  - GRUB 2's "linux" command (BIOS): the bzImage 32-bit entry, GRUB's
+    type_of_loader 0x72 passed as probe.loader=0x72;
+and the cases that must fail, to show the probes can fail: a wrong CRC, a
+wrong memory size, an unknown probe.* argument, GRUB without
+probe.loader=0x72 (type_of_loader 0x72 is not chainloader's 0xff).
+
+    tests/kernels/selftest.py              every scenario
+    tests/kernels/selftest.py --list       list them
+    tests/kernels/selftest.py --only X     those whose name contains X
+    tests/kernels/selftest.py --chainloader
+        also boot the probes through build/chainloader.elf with
+        entry=64, entry=32 and entry=pvh (needs a chainloader with them)
+
+Prints "PASS name" or "FAIL name: reason" per scenario, then
+"N passed, N failed"; exits 1 if any failed. Logs: build/kernels/selftest/.
+"""
+
+import argparse
+import dataclasses
+import os
+import random
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / os.environ.get("BUILD", "build")
+KDIR = BUILD / "kernels"
+OUT = KDIR / "selftest"
+MKISO = ROOT / "tests" / "qemu" / "mkiso.sh"
+LOADER = BUILD / "chainloader.elf"
+
+EXIT_PASS, EXIT_FAIL, EXIT_EXCEPTION = 99, 97, 101  # isa-debug-exit codes 0x31, 0x30, 0x32
+INITRD_SIZE = 300_001          # odd on purpose: no page-size luck
+
+
+@dataclasses.dataclass
+class Scenario:
+    name: str
+    boot: str                 # "pvh" (QEMU -kernel), "grub-linux", "chainloader"
+    args: str                 # probe.* arguments as written in the boot config
+    expect_rc: int
+    expect_entry: str | None  # "PROBE: ENTRY <x>", None: the probe must not run
+    expect_fail: tuple = ()   # check names that must report FAIL
+    kernel: str = "probe.elf"
+    mem_mib: int = 512
+    initrd: bool = True
+    loader_opts: str = ""
+    cmdline_prefix: str = ""  # what the loader puts before args
+    timeout: float = 60.0
+
+
+def probe_args(mem=512, size=INITRD_SIZE, crc=None, extra=""):
+    crc = crc if crc is not None else initrd_crc()
+    a = f"probe.mem_mib={mem} probe.initrd_size={size}"
+    if size:
+        a += f" probe.initrd_crc32={crc:08x}"
+    return (a + " " + extra).strip()
+
+
+_initrd = None
+
+
+def initrd_bytes():
+    global _initrd
+    if _initrd is None:
+        _initrd = random.Random(1).randbytes(INITRD_SIZE)
+    return _initrd
+
+
+def initrd_crc():
+    return zlib.crc32(initrd_bytes())
+
+
+def scenarios():
+    s = [
+        Scenario("pvh-qemu", "pvh", probe_args(), EXIT_PASS, "pvh"),
+        Scenario("pvh-qemu-4g", "pvh", probe_args(mem=4096), EXIT_PASS, "pvh", mem_mib=4096),
+        Scenario("pvh-qemu-noinitrd", "pvh", probe_args(size=0), EXIT_PASS, "pvh", initrd=False),
+        Scenario("pvh-qemu-bad-crc", "pvh", probe_args(crc=initrd_crc() ^ 1), EXIT_FAIL, "pvh",
+                 expect_fail=("initrd.crc32",)),
+        Scenario("pvh-qemu-bad-mem", "pvh", probe_args(mem=1024), EXIT_FAIL, "pvh",
+                 expect_fail=("mem.total", "mem.top")),
+        Scenario("pvh-qemu-bad-param", "pvh", probe_args(extra="probe.mem_mb=512"), EXIT_FAIL,
+                 "pvh", expect_fail=("params",)),
+        Scenario("pvh-qemu-fault", "pvh", probe_args(extra="probe.fault=1"), EXIT_EXCEPTION, "pvh"),
+        Scenario("bz32-grub", "grub-linux", probe_args(extra="probe.loader=0x72"), EXIT_PASS,
+                 "bzimage32", kernel="probe.bzImage",
+                 cmdline_prefix="BOOT_IMAGE=/boot/probe.bzImage "),
+        Scenario("bz32-grub-wrong-loader", "grub-linux", probe_args(), EXIT_FAIL, "bzimage32",
+                 expect_fail=("bp.loader", "bp.boot_flag"), kernel="probe.bzImage",
+                 cmdline_prefix="BOOT_IMAGE=/boot/probe.bzImage "),
+    ]
+    cl = [
+        Scenario("cl-bz64", "chainloader", probe_args(), EXIT_PASS, "bzimage64",
+                 kernel="probe.bzImage", loader_opts="entry=64"),
+        Scenario("cl-bz32", "chainloader", probe_args(), EXIT_PASS, "bzimage32",
+                 kernel="probe.bzImage", loader_opts="entry=32"),
+        Scenario("cl-elf64", "chainloader", probe_args(), EXIT_PASS, "elf64", loader_opts="entry=64"),
+        Scenario("cl-pvh", "chainloader", probe_args(), EXIT_PASS, "pvh", loader_opts="entry=pvh"),
+        Scenario("cl-bz64-4g", "chainloader", probe_args(mem=4096), EXIT_PASS, "bzimage64",
+                 kernel="probe.bzImage", loader_opts="entry=64", mem_mib=4096),
+        # The loader must refuse: the probe must never start.
+        Scenario("cl-nopvh-refused", "chainloader", probe_args(), -1, None,
+                 kernel="probe-nopvh.elf", loader_opts="entry=pvh", timeout=20),
+    ]
+    return s, cl
+
+
+def qemu_base(sc, log):
+    return ["qemu-system-x86_64", "-m", str(sc.mem_mib), "-display", "none", "-no-reboot",
+            "-nic", "none", "-serial", f"file:{log}",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+
+
+def command(sc, initrd):
+    log = OUT / f"{sc.name}.serial.log"
+    kernel = KDIR / sc.kernel
+    if sc.boot == "pvh":
+        cmd = qemu_base(sc, log) + ["-kernel", str(kernel), "-append", sc.args]
+        if sc.initrd:
+            cmd += ["-initrd", str(initrd)]
+        return cmd, log
+    if sc.boot == "grub-linux":
+        body = f"  linux /boot/{sc.kernel} {sc.args}\n"
+        files = [f"{sc.kernel}={kernel}"]
+    else:
+        body = (f"  multiboot2 /boot/chainloader.elf {sc.loader_opts}\n"
+                f"  module2 /boot/{sc.kernel} {sc.args}\n")
+        files = [f"chainloader.elf={LOADER}", f"{sc.kernel}={kernel}"]
+    if sc.initrd:
+        body += "  initrd /boot/initrd.bin\n" if sc.boot == "grub-linux" else "  module2 /boot/initrd.bin\n"
+        files.append(f"initrd.bin={initrd}")
+    entry = OUT / f"{sc.name}.entry"
+    entry.write_text(body)
+    iso = OUT / f"{sc.name}.iso"
+    subprocess.run([str(MKISO), str(iso), str(entry)] + files, check=True)
+    return qemu_base(sc, log) + ["-cdrom", str(iso), "-boot", "d"], log
+
+
+def run(sc, initrd):
+    cmd, log = command(sc, initrd)
+    (OUT / f"{sc.name}.qemu.cmd").write_text(" ".join(cmd) + "\n")
+    try:
+        rc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, timeout=sc.timeout).returncode
+    except subprocess.TimeoutExpired:
+        rc = -1
+    text = log.read_bytes().decode("latin-1") if log.exists() else ""
+    lines = [l.rstrip("\r") for l in text.split("\n")]
+    probe = [l[l.index("PROBE: "):] for l in lines if "PROBE: " in l]
+
+    if sc.expect_entry is None:
+        if any(l.startswith("PROBE: ENTRY") for l in probe) or rc == EXIT_PASS:
+            return "the probe ran, but the loader should have refused it"
+        return None
+    if f"PROBE: ENTRY {sc.expect_entry}" not in probe:
+        return f"no 'PROBE: ENTRY {sc.expect_entry}' (exit {rc})"
+    want_cmdline = "PROBE: CMDLINE: " + sc.cmdline_prefix + sc.args
+    got = [l for l in probe if l.startswith("PROBE: CMDLINE: ")]
+    if got != [want_cmdline]:
+        return f"command line {got!r}, expected {want_cmdline!r}"
+    failed = sorted(l.split(":")[1].strip() for l in probe if ": FAIL" in l and "RESULT" not in l)
+    if sorted(sc.expect_fail) != failed:
+        return f"failed checks {failed}, expected {sorted(sc.expect_fail)}"
+    result = [l for l in probe if l.startswith("PROBE: RESULT ")]
+    want_result = "PROBE: RESULT PASS" if sc.expect_rc == EXIT_PASS else "PROBE: RESULT FAIL"
+    if sc.expect_rc == EXIT_EXCEPTION:
+        want_result = "PROBE: RESULT FAIL exception 14"
+        if not any(l.startswith("PROBE: EXCEPTION vector=14 ") for l in probe):
+            return "no 'PROBE: EXCEPTION vector=14' line"
+    if len(result) != 1 or not result[0].startswith(want_result):
+        return f"result line {result!r}, expected '{want_result} ...'"
+    if rc != sc.expect_rc:
+        return f"exit status {rc}, expected {sc.expect_rc}"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--chainloader", action="store_true")
+    a = ap.parse_args()
+    own, cl = scenarios()
+    todo = own + (cl if a.chainloader else [])
+    if a.only:
+        todo = [s for s in todo if any(o in s.name for o in a.only)]
+    if a.list:
+        for s in own + cl:
+            print(s.name)
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    initrd = OUT / "initrd.bin"
+    initrd.write_bytes(initrd_bytes())
+    passed = failed = 0
+    for sc in todo:
+        why = run(sc, initrd)
+        if why:
+            failed += 1
+            print(f"FAIL {sc.name}: {why} (log {OUT / (sc.name + '.serial.log')})", flush=True)
+        else:
+            passed += 1
+            print(f"PASS {sc.name}", flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
