@@ -50,10 +50,14 @@ $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld
 
 -include $(TARGET_OBJS:.o=.d)
 
--include tests/unit/unit.mk
--include tests/qemu/qemu.mk
+include tests/unit/unit.mk
+include tests/qemu/qemu.mk
+include tests/kernels/kernels.mk
 
-test: unit-test qemu-test
+# The boot tests also boot the probe kernels.
+qemu-test: probe-kernels
+
+test: unit-test probe-unit probe-selftest qemu-test
 	@echo "make test: all test suites passed"
 
 clean:

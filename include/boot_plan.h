@@ -10,13 +10,16 @@
 #include "options.h"
 #include "planner.h"
 #include "pvh_info.h"
+#include "zeropage.h"
 
-#define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + 8)
+#define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + BOOT_INFO_MAX_MODULES + 8)
 #define BOOT_PARAMS_ALIGN 4096u
 #define CMDLINE_ALIGN 16u
 #define INITRD_ALIGN 4096u
 #define BOUNCE_ALIGN 4096u
 #define PVH_INFO_ALIGN 4096u
+#define SETUP_DATA_ALIGN 8u
+#define INITRD_JOIN_ALIGN 4u /* initrds joined into one initramfs start 4-byte aligned */
 
 enum kernel_format {
 	KERNEL_BZIMAGE,
@@ -55,8 +58,11 @@ struct boot_plan {
 	bool kernel_bounced;
 	uint64_t cmdline_addr;
 	uint64_t cmdline_len;      /* excluding the NUL */
-	struct mem_range initrd;   /* final place; empty when there is none */
+	struct mem_range initrd;   /* final place of the (joined) initramfs; empty when there is none */
+	size_t initrd_count;       /* initrd modules joined into it */
 	bool initrd_moved;
+	uint64_t setup_data;       /* the SETUP_E820_EXT node, or 0 */
+	struct e820_ext_node e820_ext;
 	struct boot_params params; /* copied to handoff_data (64/32) */
 	struct pvh_handoff pvh;    /* copied to handoff_data (PVH) */
 	uint64_t trampoline;       /* TRAMPOLINE_SIZE bytes below 4 GiB, clear of every destination */

@@ -118,6 +118,17 @@ _Static_assert(SH_OFF(kernel_info_offset) == 0x268, "kernel_info_offset");
 #define SETUP_HEADER_END (SETUP_HEADER_OFFSET + sizeof(struct setup_header)) /* 0x26C */
 _Static_assert(SETUP_HEADER_END == 0x26C, "setup_header size");
 
+/* setup_data: a linked list the kernel walks from hdr.setup_data (protocol >= 2.09). */
+#define SETUP_E820_EXT 1 /* e820 entries beyond the zero page's 128 */
+
+struct setup_data {
+	uint64_t next; /* physical address of the next node, 0 at the end */
+	uint32_t type;
+	uint32_t len;  /* bytes of data after this header */
+	/* data follows */
+};
+_Static_assert(sizeof(struct setup_data) == 16, "setup_data header");
+
 struct screen_info {
 	uint8_t orig_x;
 	uint8_t orig_y;

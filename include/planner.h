@@ -8,7 +8,7 @@
 #include "e820_build.h"
 
 #define PLANNER_MAX_RAM E820_TABLE_MAX
-#define PLANNER_MAX_LIVE 32
+#define PLANNER_MAX_LIVE (BOOT_INFO_MAX_MODULES * 2 + 32) /* modules, the gaps between initrds, the rest */
 #define PLANNER_LOW_LIMIT 0x100000u /* nothing is placed below 1 MiB (BIOS, real-mode areas) */
 
 struct live_range {

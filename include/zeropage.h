@@ -16,12 +16,22 @@ struct zeropage_inputs {
 	uint64_t cmdline_addr;
 	uint64_t initrd_addr;          /* 0 and size 0 when there is none */
 	uint64_t initrd_size;
-	const struct e820_table *e820;
+	const struct e820_table *e820;    /* the first 128 entries go into the zero page */
+	uint64_t setup_data;              /* the e820 extension node (see e820_ext_build), or 0 */
 	const struct screen_info *screen; /* the text console GRUB left, or NULL */
 };
 
 /* Zeroes bp, copies the image's setup_header [0x1F1, header_end) or synthesises
- * one, and fills the loader's fields. Fails when the e820 table does not fit. */
+ * one, and fills the loader's fields. */
 int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, struct cl_error *err);
+
+/* The e820 entries beyond the zero page's 128 as a SETUP_E820_EXT node. */
+struct e820_ext_node {
+	struct setup_data hdr;
+	struct boot_e820_entry entry[E820_TABLE_MAX - E820_MAX_ENTRIES_ZEROPAGE];
+} __attribute__((packed));
+
+/* Fills node with the entries after the 128th; returns its size in bytes, 0 if none are left. */
+uint64_t e820_ext_build(struct e820_ext_node *node, const struct e820_table *e820);
 
 #endif

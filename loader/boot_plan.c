@@ -111,16 +111,15 @@ static int choose_handoff(enum entry_mode mode, struct boot_plan *plan, struct c
 
 static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, struct cl_error *err)
 {
-	static const char *const module_names[] = { "kernel module", "initrd module" };
 	const struct boot_info *bi = in->info;
 	/* The loader is consumed too: its data are copied out before the kernel's
 	 * destinations are written, and the trampoline runs from elsewhere. */
 	if (planner_reserve_movable(pl, in->loader, "chainloader", err) ||
 	    planner_reserve_movable(pl, bi->mbi, "multiboot2 information", err))
 		return -1;
-	for (size_t i = 0; i < bi->module_count && i < 2; i++) {
+	for (size_t i = 0; i < bi->module_count; i++) {
 		struct mem_range r = { bi->modules[i].start, bi->modules[i].end };
-		if (planner_reserve_movable(pl, r, module_names[i], err))
+		if (planner_reserve_movable(pl, r, i ? "initrd module" : "kernel module", err))
 			return -1;
 	}
 	return 0;
@@ -206,20 +205,73 @@ static uint64_t initrd_limit(const struct boot_plan *plan)
 	return (uint64_t)k->initrd_addr_max + 1;
 }
 
-static int place_initrd(struct boot_plan *plan, const struct boot_module *m, struct cl_error *err)
+/* Several initrd modules become one initramfs: back to back, each start 4-byte
+ * aligned, zeros between them (the kernel's unpacker skips zero padding). */
+static bool initrds_usable_in_place(const struct boot_plan *plan, const struct boot_module *m, size_t n)
 {
-	uint64_t size = m->end - m->start, limit = initrd_limit(plan);
-	struct mem_range here = { m->start, m->end };
-	if (m->end <= limit && !overlaps_fixed(plan, here)) { /* where the kernel may read it: no copy */
-		plan->initrd = here;
+	uint64_t limit = initrd_limit(plan);
+	for (size_t i = 0; i < n; i++) {
+		struct mem_range here = { m[i].start, m[i].end };
+		if (m[i].end > limit || m[i].start % INITRD_JOIN_ALIGN || overlaps_fixed(plan, here))
+			return false;
+		if (i + 1 == n)
+			break;
+		if (m[i + 1].start < m[i].end)
+			return false; /* out of order */
+		struct mem_range gap = { m[i].end, m[i + 1].start };
+		if (gap.start == gap.end)
+			continue;
+		/* The gap is zeroed: nothing else may live there. */
+		for (size_t j = 0; j < plan->planner.live_count; j++) {
+			const struct live_range *l = &plan->planner.live[j];
+			if (l->range.start < gap.end && gap.start < l->range.end)
+				return false;
+		}
+		if (!planner_in_ram(&plan->planner, gap))
+			return false;
+	}
+	return true;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static int place_initrds(struct boot_plan *plan, const struct boot_module *m, size_t n, struct cl_error *err)
+{
+	plan->initrd_count = n;
+	if (n == 0)
+		return 0;
+	if (initrds_usable_in_place(plan, m, n)) { /* no copy: zero the gaps, if any */
+		plan->initrd = (struct mem_range){ m[0].start, m[n - 1].end };
+		for (size_t i = 0; i + 1 < n; i++) {
+			struct mem_range gap = { m[i].end, m[i + 1].start };
+			if (gap.start == gap.end)
+				continue;
+			if (planner_reserve(&plan->planner, gap, "initrd padding", err) ||
+			    add_copy(plan, (struct copy_step){ "initrd padding", gap.start, NULL, 0, gap.end - gap.start }, err))
+				return -1;
+		}
 		return 0;
 	}
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total = align_up(total, INITRD_JOIN_ALIGN) + (m[i].end - m[i].start);
 	uint64_t addr;
-	if (alloc(plan, "initrd", size, INITRD_ALIGN, limit, &addr, err))
+	if (alloc(plan, "initrd", total, INITRD_ALIGN, initrd_limit(plan), &addr, err))
 		return -1;
-	plan->initrd = (struct mem_range){ addr, addr + size };
+	plan->initrd = (struct mem_range){ addr, addr + total };
 	plan->initrd_moved = true;
-	return add_copy(plan, (struct copy_step){ "initrd", addr, m->data, size, 0 }, err);
+	uint64_t at = addr;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t size = m[i].end - m[i].start;
+		uint64_t pad = i + 1 < n ? align_up(size, INITRD_JOIN_ALIGN) - size : 0;
+		if (add_copy(plan, (struct copy_step){ "initrd", at, m[i].data, size, pad }, err))
+			return -1;
+		at += size + pad;
+	}
+	return 0;
 }
 
 static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_error *err)
@@ -247,6 +299,14 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		pvh_handoff_build(&plan->pvh, plan->handoff_data, &pin);
 		return add_copy(plan, (struct copy_step){ "hvm_start_info", plan->handoff_data, &plan->pvh, size, 0 }, err);
 	}
+	uint64_t ext_size = e820_ext_build(&plan->e820_ext, &plan->e820);
+	if (ext_size) { /* outside [load, load + init_size): the allocation avoids it */
+		if (alloc(plan, "setup_data (SETUP_E820_EXT)", ext_size, SETUP_DATA_ALIGN, FOUR_GIB, &plan->setup_data, err) ||
+		    add_copy(plan, (struct copy_step){ "setup_data (SETUP_E820_EXT)", plan->setup_data, &plan->e820_ext,
+						       ext_size, 0 },
+			     err))
+			return -1;
+	}
 	if (alloc(plan, "boot_params", sizeof(struct boot_params), BOOT_PARAMS_ALIGN, FOUR_GIB,
 		  &plan->handoff_data, err))
 		return -1;
@@ -257,6 +317,7 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		.initrd_addr = plan->initrd.start,
 		.initrd_size = initrd_size,
 		.e820 = &plan->e820,
+		.setup_data = plan->setup_data,
 		.screen = in->screen,
 	};
 	if (zeropage_build(&plan->params, &zp, err))
@@ -290,11 +351,7 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 	memset(plan, 0, sizeof(*plan));
 	if (bi->module_count == 0)
 		return cl_fail(err, "no kernel: GRUB passed no module (add a module2 line with the kernel)");
-	if (bi->module_count > 2)
-		return cl_fail(err, "%llu modules: one kernel and at most one initrd are supported",
-			       (unsigned long long)bi->module_count);
 	const struct boot_module *kmod = &bi->modules[0];
-	const struct boot_module *initrd = bi->module_count > 1 ? &bi->modules[1] : NULL;
 
 	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, plan, err))
 		return -1;
@@ -302,8 +359,9 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 	planner_init(&plan->planner, &plan->e820);
 	/* Destinations the image fixes are claimed before anything is allocated. */
 	if (reserve_inputs(in, &plan->planner, err) || place_kernel(plan, err) ||
+	    place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
-	    (initrd && place_initrd(plan, initrd, err)) || build_handoff_data(in, plan, err))
+	    build_handoff_data(in, plan, err))
 		return -1;
 	if (alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
 		return -1;
@@ -320,6 +378,8 @@ uint64_t boot_plan_bytes_placed(const struct boot_plan *plan)
 			kernel += plan->elf.segments[i].filesz;
 	}
 	uint64_t data = plan->handoff == HANDOFF_PVH ? pvh_handoff_size(&plan->e820) : sizeof(struct boot_params);
+	if (plan->setup_data)
+		data += sizeof(plan->e820_ext.hdr) + plan->e820_ext.hdr.len;
 	return kernel + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 + data;
 }
 

@@ -18,8 +18,8 @@ static void synthesise_header(struct setup_header *h)
 int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, struct cl_error *err)
 {
 	const struct bzimage *k = in->bzimage;
-	if (in->e820->count > E820_MAX_ENTRIES_ZEROPAGE)
-		return cl_fail(err, "e820: %llu entries exceed the zero page's %u slots",
+	if (in->e820->count > E820_MAX_ENTRIES_ZEROPAGE && !in->setup_data)
+		return cl_fail(err, "e820: %llu entries exceed the zero page's %u slots and no SETUP_E820_EXT node was given",
 			       (unsigned long long)in->e820->count, E820_MAX_ENTRIES_ZEROPAGE);
 
 	memset(bp, 0, sizeof(*bp));
@@ -52,8 +52,10 @@ int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, str
 	h->ramdisk_size = (uint32_t)in->initrd_size;
 	bp->ext_ramdisk_size = (uint32_t)(in->initrd_size >> 32);
 
-	bp->e820_entries = (uint8_t)in->e820->count;
-	memcpy(bp->e820_table, in->e820->entry, in->e820->count * sizeof(struct boot_e820_entry));
+	size_t in_page = in->e820->count < E820_MAX_ENTRIES_ZEROPAGE ? in->e820->count : E820_MAX_ENTRIES_ZEROPAGE;
+	bp->e820_entries = (uint8_t)in_page;
+	memcpy(bp->e820_table, in->e820->entry, in_page * sizeof(struct boot_e820_entry));
+	h->setup_data = in->setup_data;
 
 	/* alt_mem_k: KiB of RAM from 1 MiB on in the range holding 1 MiB (legacy). */
 	for (size_t i = 0; i < in->e820->count; i++) {
@@ -64,4 +66,14 @@ int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, str
 		}
 	}
 	return 0;
+}
+
+uint64_t e820_ext_build(struct e820_ext_node *node, const struct e820_table *e820)
+{
+	if (e820->count <= E820_MAX_ENTRIES_ZEROPAGE)
+		return 0;
+	size_t extra = e820->count - E820_MAX_ENTRIES_ZEROPAGE;
+	node->hdr = (struct setup_data){ 0, SETUP_E820_EXT, (uint32_t)(extra * sizeof(struct boot_e820_entry)) };
+	memcpy(node->entry, &e820->entry[E820_MAX_ENTRIES_ZEROPAGE], extra * sizeof(struct boot_e820_entry));
+	return sizeof(node->hdr) + node->hdr.len;
 }

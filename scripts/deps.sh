@@ -15,9 +15,10 @@ BUILD_PKGS="gcc make binutils libcmocka-dev python3"
 #   ovmf                         UEFI firmware for QEMU
 #   busybox-static cpio          the test initramfs
 #   xz-utils lz4                 compressing kernels/initrds in other formats
+#   memtest86+                   a non-relocatable Linux-protocol image at 1 MiB
 # dpkg-deb and apt-get download (fetch-kernel.sh) come with dpkg/apt, which
 # every Debian system has; gzip and sha256sum are essential too.
-TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4"
+TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

@@ -3,7 +3,10 @@
 # path is relative to the repository's top directory.
 #
 #   make probe-kernels     build/kernels/probe.elf, probe-nopvh.elf, probe.bzImage
-#   make probe-selftest    boot them without chainloader (QEMU PVH, GRUB linux)
+#   make probe-unit        host unit tests of the probes' pure logic (cmocka)
+#   make probe-selftest    boot them without chainloader (QEMU PVH, GRUB linux);
+#                          PROBE_SELFTEST_ARGS=--chainloader adds chainloader boots
+#   make probe-clean
 
 BUILD ?= build
 PROBE_DIR := tests/kernels
@@ -69,8 +72,9 @@ $(PROBE_OUT)/probe.bzImage: $(PROBE_OUT)/probe-pm.elf $(PROBE_DIR)/mkbzimage.py 
 	python3 $(PROBE_DIR)/mkbzimage.py $(PROBE_DIR)/bzimage_layout.h $(PROBE_OUT)/probe-pm.bin \
 		0x$$(nm $< | awk '$$3 == "__image_end" { print $$1 }') $@
 
+PROBE_SELFTEST_ARGS ?=
 probe-selftest: probe-kernels
-	BUILD=$(BUILD) python3 $(PROBE_DIR)/selftest.py
+	BUILD=$(BUILD) python3 $(PROBE_DIR)/selftest.py $(PROBE_SELFTEST_ARGS)
 
 -include $(PROBE_OBJS_COMMON:.o=.d) $(PROBE_OBJ)/entry_elf.S.d $(PROBE_OBJ)/image_elf.c.d \
 	$(PROBE_OBJ)/entry_bzimage.S.d $(PROBE_OBJ)/image_bzimage.c.d $(PROBE_OBJ)/pvh_note.S.d

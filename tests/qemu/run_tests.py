@@ -34,6 +34,7 @@ KDIR = BUILD / "kernels"
 LOADER = BUILD / "chainloader.elf"
 SCRIPTS = ROOT / "tests" / "qemu"
 
+MEMTEST = Path("/boot/memtest86+x64.bin")  # Debian package memtest86+
 OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
 OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
 
@@ -63,7 +64,7 @@ CMDLINE_GRUB_LINUX = ('BOOT_IMAGE=/boot/vmlinuz '
 @dataclasses.dataclass
 class Scenario:
     name: str
-    boot: str                  # "grub-linux" or "chainloader"
+    boot: str                  # "grub-linux", "chainloader" or "probe" (chainloader + a probe kernel)
     flavour: str               # Debian kernel flavour: amd64, cloud-amd64
     expect_cmdline: str        # exact /proc/cmdline, without its newline
     grub_args: str = GRUB_ARGS
@@ -72,22 +73,41 @@ class Scenario:
     payload_kib: int = 4096    # size of /payload.bin in the initramfs
     timeout: float = 150.0     # seconds before QEMU is killed
     loader_opts: str = ""      # words after chainloader.elf on the multiboot2 line
-    image: str = "bzimage"     # "bzimage" (vmlinuz) or "vmlinux" (the ELF inside it)
+    # "bzimage" (vmlinuz), "vmlinux" (the ELF inside it), "memtest" (memtest86+),
+    # or for probe scenarios the file under build/kernels (probe.elf, probe.bzImage)
+    image: str = "bzimage"
+    probe_entry: str = None    # the entry the probe must report (elf64, pvh, bzimage64, bzimage32)
+    initrd_gz: bool = True     # gzip the initramfs (large payloads stay plain cpio)
+    extra_initrds: int = 0     # more initrd modules, each adding /extra/N (N = 2, 3, ...)
+    grub_pre: str = ""         # grub.cfg commands before the boot commands (cutmem ...)
+    min_memtotal_kb: int = 0   # MemTotal the kernel must report at least
+    min_e820_total: int = 0    # e820 entries the kernel must report at least
     # Regexes (bytes) that must match some loader line, e.g. verbose output.
     expect_loader: tuple = ()
     quiet: bool = False        # the loader must print nothing at all
-    # For failure scenarios: the exact "chainloader: error: ..." line; the
-    # test then checks that the CPU sits halted with interrupts off.
-    expect_error: str = None
+    # For failure scenarios: a regex the one "chainloader: error: ..." line must
+    # match in full; the test then checks the CPU sits halted, interrupts off.
+    expect_error: bytes = None
+    # For kernels that are not Linux (memtest86+): regexes the serial output
+    # must match; the boot ends once all have.
+    expect_serial: tuple = ()
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
+        body = self.grub_pre
         if self.boot == "grub-linux":
-            return (f"  linux /boot/vmlinuz {self.grub_args}\n"
-                    "  initrd /boot/initrd.img\n")
-        return (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
-                f"  module2 /boot/vmlinuz {self.grub_args}\n"
-                "  module2 /boot/initrd.img\n")
+            return body + (f"  linux /boot/vmlinuz {self.grub_args}\n"
+                           "  initrd /boot/initrd.img\n")
+        body += (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
+                 f"  module2 /boot/vmlinuz {self.grub_args}\n")
+        if self.image == "memtest":
+            return body
+        if self.boot == "probe":
+            return body + "  module2 /boot/initrd.img\n"
+        body += "  module2 /boot/initrd.img\n"
+        for n in range(2, 2 + self.extra_initrds):
+            body += f"  module2 /boot/extra{n}.cpio\n"
+        return body
 
 
 # What verbose mode must show (each a regex over one loader line).
@@ -101,6 +121,19 @@ VERBOSE_LINES = (
     rb"^  e820 \[0x0000000000100000, 0x[0-9a-f]{16}\) usable$",
     rb"^chainloader: \d+ bytes to copy, \d+ bytes placed; own time \d+ TSC ticks = \d+ us",
 )
+
+# Probe kernels (tests/kernels/): they check the handoff from the inside and
+# exit QEMU with 99 (all checks passed), 97 (a check failed) or 101 (a fault).
+PROBE_ARGS = 'console=ttyS0 cl.probe=1 cl.quoted="a b"'
+PROBE_ARGS_AS_PASSED = 'console=ttyS0 cl.probe=1 "cl.quoted=a b"'  # GRUB's re-quoting
+PROBE_INITRD_SIZE = 1048576 + 3  # not a multiple of 4 or of a page
+PROBE_PASS = 99
+
+
+def probe(name, image, entry, opts="", memory_mib=512):
+    return Scenario(name, "probe", "amd64", "", image=image, probe_entry=entry,
+                    loader_opts=opts, memory_mib=memory_mib, timeout=60)
+
 
 SCENARIOS = [
     # The reference path: GRUB boots Linux itself. Needs no chainloader.
@@ -125,15 +158,55 @@ SCENARIOS = [
     Scenario("chainloader-vmlinux-pvh", "chainloader", "amd64",
              CMDLINE_MODULE2, image="vmlinux", loader_opts="entry=pvh",
              expect_loader=(rb"by the PVH entry at 0x[0-9a-f]+,",)),
+    # Placement: modules where GRUB puts them, right across the kernel's 16 MiB.
+    Scenario("chainloader-initrd-100m", "chainloader", "amd64", CMDLINE_MODULE2,
+             memory_mib=1024, payload_kib=102400, initrd_gz=False,
+             loader_opts="verbose", timeout=240,
+             expect_loader=(rb"^initrd: \[0x[0-9a-f]+, 0x[0-9a-f]+\) \(in place, not copied\)$",)),
+    Scenario("chainloader-vmlinux-initrd-100m", "chainloader", "amd64",
+             CMDLINE_MODULE2, image="vmlinux", memory_mib=1024,
+             payload_kib=102400, initrd_gz=False, loader_opts="verbose",
+             timeout=240,
+             expect_loader=(rb"^copy initrd: \[0x[0-9a-f]+, 0x[0-9a-f]+\) -> ",)),
+    Scenario("chainloader-memtest86plus", "chainloader", "amd64", "",
+             image="memtest", grub_args="console=ttyS0", timeout=90,
+             expect_loader=(rb"by the 64-bit entry at 0x100200,",),
+             expect_serial=(rb"Memtest86\+ v6", rb"Memory\s*:\s*51[01]MB")),
+    Scenario("chainloader-6g", "chainloader", "amd64", CMDLINE_MODULE2,
+             memory_mib=6144, min_memtotal_kb=6144 * 1024 * 9 // 10),
+    Scenario("chainloader-8-initrds", "chainloader", "amd64", CMDLINE_MODULE2,
+             extra_initrds=7),
+    Scenario("chainloader-cutmem-150", "chainloader", "amd64", CMDLINE_MODULE2,
+             memory_mib=1024, min_e820_total=150,
+             grub_pre="".join(f"  cutmem 0x{0x30000000 + i * 0x2000:x} "
+                              f"0x{0x30001000 + i * 0x2000:x}\n" for i in range(150))),
+    # Probe kernels in every entry mode.
+    probe("probe-bzimage-auto", "probe.bzImage", "bzimage64"),
+    probe("probe-bzimage-64", "probe.bzImage", "bzimage64", "entry=64"),
+    probe("probe-bzimage-32", "probe.bzImage", "bzimage32", "entry=32"),
+    probe("probe-elf-64", "probe.elf", "elf64"),
+    probe("probe-elf-pvh", "probe.elf", "pvh", "entry=pvh"),
+    probe("probe-bzimage-64-6g", "probe.bzImage", "bzimage64", memory_mib=6144),
+    probe("probe-elf-pvh-6g", "probe.elf", "pvh", "entry=pvh", memory_mib=6144),
     # Failures: a specific message, then a clean halt (no reset, no hang in a loop).
+    Scenario("probe-nopvh-by-pvh", "chainloader", "amd64", "", image="probe-nopvh.elf",
+             loader_opts="entry=pvh", timeout=60,
+             expect_error=re.escape(b'chainloader: error: entry=pvh: the ELF kernel has no '
+                                    b'XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner "Xen")')),
     Scenario("chainloader-unknown-option", "chainloader", "amd64", "",
              loader_opts="verbose frobnicate", timeout=60,
-             expect_error="chainloader: error: unknown loader option 'frobnicate' "
-                          "(known: verbose quiet entry=auto|64|32|pvh)"),
+             expect_error=re.escape(b"chainloader: error: unknown loader option 'frobnicate' "
+                                    b"(known: verbose quiet entry=auto|64|32|pvh)")),
     Scenario("chainloader-pvh-on-bzimage", "chainloader", "amd64", "",
              loader_opts="entry=pvh", timeout=60,
-             expect_error="chainloader: error: entry=pvh needs an ELF kernel "
-                          "with a Xen PHYS32_ENTRY note; this is a bzImage"),
+             expect_error=re.escape(b"chainloader: error: entry=pvh needs an ELF kernel "
+                                    b"with a Xen PHYS32_ENTRY note; this is a bzImage")),
+    # 64 MiB cannot hold [16 MiB, 16 MiB + init_size) (init_size is about 64 MiB).
+    Scenario("chainloader-ram-too-small", "chainloader", "amd64", "",
+             memory_mib=64, timeout=60,
+             expect_error=rb"chainloader: error: no room for kernel: 0x[0-9a-f]+ bytes "
+                          rb"aligned to 0x200000 within \[0x1000000, 0xffffffffffffffff\) "
+                          rb"of usable RAM"),
 ]
 
 
@@ -175,16 +248,37 @@ def vmlinux(flavour):
     return out
 
 
-def initramfs(payload_kib):
+def initramfs(payload_kib, gz=True):
     """Path of an initramfs with a payload of that size, built once per run
     (a fresh random payload each run: nothing can go stale)."""
-    out = QDIR / f"initrd-{payload_kib}.cpio.gz"
-    if payload_kib not in BUILT:
+    out = QDIR / f"initrd-{payload_kib}.cpio{'.gz' if gz else ''}"
+    if out not in BUILT:
         try:
             run([SCRIPTS / "mkinitramfs.sh", out, payload_kib])
         except subprocess.CalledProcessError:
             raise Fail("mkinitramfs.sh failed")
-        BUILT.add(payload_kib)
+        BUILT.add(out)
+    return out
+
+
+def probe_initrd():
+    """Random bytes for the probe kernels' initrd, and their CRC-32 (zlib's)."""
+    import zlib
+    out = QDIR / "probe-initrd.bin"
+    if out not in BUILT:
+        out.write_bytes(os.urandom(PROBE_INITRD_SIZE))
+        BUILT.add(out)
+    return out, f"{zlib.crc32(out.read_bytes()):08x}"
+
+
+def extra_initrd(n):
+    out = QDIR / f"extra{n}.cpio"
+    if out not in BUILT:
+        try:
+            run([SCRIPTS / "mkextra.sh", out, n])
+        except subprocess.CalledProcessError:
+            raise Fail("mkextra.sh failed")
+        BUILT.add(out)
     return out
 
 
@@ -258,8 +352,10 @@ def boot(sc, iso):
                 now = time.monotonic() - start
                 if t_kernel is None and b"Linux version" in data:
                     t_kernel = now
-                if t_done is None and re.search(rb"(?m)^\r*CL-DONE\r?$", data):
+                if t_done is None and re.search(rb"(?m)^\r*(CL-DONE\r?$|PROBE: RESULT )", data):
                     t_done = now
+                if sc.expect_serial and all(re.search(rx, data) for rx in sc.expect_serial):
+                    return data, now, t_kernel, None, None
                 if rc is not None:
                     return data, t_done, t_kernel, rc, None
                 if sc.expect_error and b"chainloader: error:" in data and b"\n" in data.split(b"chainloader: error:")[-1]:
@@ -314,6 +410,36 @@ def int_marker(lines, name):
     return int(value)
 
 
+def check_probe(sc, lines, rc):
+    """The probe kernel's verdict, its entry and the command line it was given."""
+    fails = [l for l in lines if l.startswith(b"PROBE: ") and b": FAIL" in l]
+    if fails:
+        raise Fail(fails[0].decode("utf-8", "replace"))
+    entries = [l for l in lines if l.startswith(b"PROBE: ENTRY ")]
+    if entries != [b"PROBE: ENTRY " + sc.probe_entry.encode()]:
+        raise Fail(f"probe entries {entries!r}, expected {sc.probe_entry}")
+    got = marker(lines, "PROBE: CMDLINE")
+    want = sc.expect_cmdline.encode()
+    if got != want:
+        raise Fail(f"the probe's command line is {got!r}, expected {want!r}")
+    if not any(l.startswith(b"PROBE: RESULT PASS ") for l in lines):
+        raise Fail("no 'PROBE: RESULT PASS' line")
+    if rc != PROBE_PASS:
+        raise Fail(f"QEMU exit status {rc}, expected {PROBE_PASS} (the probe's pass code)")
+
+
+def check_serial(sc, data, result):
+    """A kernel that is not Linux: its own output, and the memory it saw."""
+    for rx in sc.expect_serial:
+        if not re.search(rx, data):
+            raise Fail(f"serial output never matched {rx!r}")
+    m = re.search(rb"Memory\s*:\s*(\d+)MB", data)
+    if m:
+        result["memory_mib"] = seen = int(m.group(1))
+        if not sc.memory_mib - 2 <= seen <= sc.memory_mib:
+            raise Fail(f"the kernel saw {seen} MB of a {sc.memory_mib} MiB VM")
+
+
 def check_banner(clean):
     version = (ROOT / "VERSION").read_text().strip()
     banner = re.compile(rb"chainloader " + re.escape(version.encode())
@@ -325,8 +451,8 @@ def check_banner(clean):
 def check_halted(sc, clean, rc, cpu):
     """The loader printed exactly the expected error and sits halted."""
     errors = [l for l in clean if l.startswith(b"chainloader: error:")]
-    if errors != [sc.expect_error.encode()]:
-        raise Fail(f"error lines {errors!r}, expected [{sc.expect_error!r}]")
+    if len(errors) != 1 or not re.fullmatch(sc.expect_error, errors[0]):
+        raise Fail(f"error lines {errors!r}, expected one matching {sc.expect_error!r}")
     if rc is not None:
         raise Fail(f"QEMU exited ({rc}) after the error: a reset, not a halt")
     cpu = cpu or ""
@@ -343,7 +469,7 @@ def check_halted(sc, clean, rc, cpu):
 def check(sc, data, initrd, rc, cpu, result):
     """Assertions on the serial output; raise Fail on the first miss."""
     lines = lines_of(data)
-    if sc.boot == "chainloader":
+    if sc.boot in ("chainloader", "probe"):
         clean = [ANSI.sub(b"", l) for l in lines]
         if sc.expect_error:
             return check_halted(sc, clean, rc, cpu)
@@ -359,6 +485,12 @@ def check(sc, data, initrd, rc, cpu, result):
         for rx in sc.expect_loader:
             if not any(re.search(rx, l) for l in clean):
                 raise Fail(f"no loader line matches {rx!r}")
+    if sc.expect_serial:
+        return check_serial(sc, data, result)
+    if sc.boot == "probe":
+        return check_probe(sc, lines, rc)
+    if sc.boot == "probe":
+        return
     if b"CL-DONE" not in lines:
         panic = [l for l in lines if b"Kernel panic - not syncing" in l]
         why = f" ({panic[0].decode('utf-8', 'replace')})" if panic else ""
@@ -377,12 +509,18 @@ def check(sc, data, initrd, rc, cpu, result):
         raise Fail(f"CL-PAYLOAD-SHA256 is {got}, expected {want}")
 
     result["memtotal_kb"] = mem = int_marker(lines, "CL-MEMTOTAL-KB")
-    if not 0 < mem <= sc.memory_mib * 1024:
-        raise Fail(f"CL-MEMTOTAL-KB {mem} outside (0, {sc.memory_mib} MiB]")
+    if not max(sc.min_memtotal_kb, 1) <= mem <= sc.memory_mib * 1024:
+        raise Fail(f"CL-MEMTOTAL-KB {mem} outside [{sc.min_memtotal_kb} KiB, {sc.memory_mib} MiB]")
+    extra = marker(lines, "CL-EXTRA").decode("ascii", "replace")
+    want = " ".join(str(n) for n in range(1, 2 + sc.extra_initrds))
+    if extra != want:
+        raise Fail(f"CL-EXTRA is {extra!r}: the kernel saw the files of initrds {extra!r}, expected {want!r}")
     result["e820_usable"] = usable = int_marker(lines, "CL-E820-USABLE")
     result["e820_total"] = total = int_marker(lines, "CL-E820-TOTAL")
     if usable < 2:
         raise Fail(f"CL-E820-USABLE is {usable}, expected >= 2")
+    if total < sc.min_e820_total:
+        raise Fail(f"CL-E820-TOTAL is {total}, expected >= {sc.min_e820_total}")
     if total < usable:
         raise Fail(f"CL-E820-TOTAL {total} < CL-E820-USABLE {usable}")
 
@@ -395,19 +533,36 @@ def run_scenario(sc):
     result = {"name": sc.name, "passed": False, "reason": None, "tail": None}
     data = b""
     try:
-        if sc.boot == "chainloader" and not LOADER.exists():
+        if sc.boot in ("chainloader", "probe") and not LOADER.exists():
             raise Fail(f"{os.path.relpath(LOADER, ROOT)} missing")
-        vmlinuz = kernel(sc.flavour)
-        result["kernel"] = Path(f"{vmlinuz}.version").read_text().strip()
+        if sc.boot == "probe" or sc.image.startswith("probe"):
+            vmlinuz = KDIR / sc.image
+            if not vmlinuz.exists():
+                raise Fail(f"{vmlinuz} missing (make probe-kernels)")
+            result["kernel"] = sc.image
+            initrd, crc = probe_initrd()
+            if sc.boot == "probe":
+                args = (f"{PROBE_ARGS} probe.mem_mib={sc.memory_mib} "
+                        f"probe.initrd_size={PROBE_INITRD_SIZE} probe.initrd_crc32={crc}")
+                sc = dataclasses.replace(sc, grub_args=args, expect_cmdline=args.replace(
+                    PROBE_ARGS, PROBE_ARGS_AS_PASSED))
+        else:
+            vmlinuz = kernel(sc.flavour)
+            result["kernel"] = Path(f"{vmlinuz}.version").read_text().strip()
         if sc.image == "vmlinux":
             vmlinuz = vmlinux(sc.flavour)
-        initrd = initramfs(sc.payload_kib)
+        elif sc.image == "memtest":
+            vmlinuz = MEMTEST
+            result["kernel"] = "memtest86+"
+        if not sc.image.startswith("probe"):
+            initrd = initramfs(sc.payload_kib, sc.initrd_gz)
 
         entry = QDIR / f"{sc.name}.entry"
         entry.write_text(sc.menuentry())
         iso = QDIR / f"{sc.name}.iso"
         files = [f"vmlinuz={vmlinuz}", f"initrd.img={initrd}"]
-        if sc.boot == "chainloader":
+        files += [f"extra{n}.cpio={extra_initrd(n)}" for n in range(2, 2 + sc.extra_initrds)]
+        if sc.boot in ("chainloader", "probe"):
             files.append(f"chainloader.elf={LOADER}")
         try:
             run([SCRIPTS / "mkiso.sh", iso, entry] + files)
@@ -456,7 +611,8 @@ def main():
         results.append(r)
         if r["passed"]:
             t = r.get("seconds_to_done")
-            print(f"PASS {sc.name} ({f'{t:.1f} s' if t else 'error shown, CPU halted'})", flush=True)
+            how = "error shown, CPU halted" if sc.expect_error else f"{t:.1f} s"
+            print(f"PASS {sc.name} ({how})", flush=True)
         else:
             print(f"FAIL {sc.name}: {r['reason']}", flush=True)
             for line in r["tail"] or []:

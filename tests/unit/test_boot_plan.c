@@ -183,9 +183,6 @@ static void errors_for_module_count_and_format(void **state)
 	info.module_count = 0;
 	assert_int_equal(make_plan(&err), -1);
 	assert_string_equal(err.msg, "no kernel: GRUB passed no module (add a module2 line with the kernel)");
-	info.module_count = 3;
-	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "3 modules: one kernel and at most one initrd are supported");
 	info.module_count = 2;
 	kernel[0x1FE] = 0;
 	assert_int_equal(make_plan(&err), -1);
@@ -278,17 +275,73 @@ static void kernel_too_big_for_ram_is_an_error(void **state)
 	assert_string_equal(err.msg, "no room for kernel: 0x20000000 bytes aligned to 0x200000 within [0x1000000, 0xffffffffffffffff) of usable RAM");
 }
 
-static void more_e820_entries_than_the_zero_page_holds_is_an_error(void **state)
+static void e820_beyond_128_entries_goes_to_setup_data(void **state)
 {
 	(void)state;
 	struct cl_error err;
-	/* 150 one-page holes punched in RAM above 1 GiB of a bigger map, as cutmem does. */
+	/* 150 one-page holes punched in RAM, as GRUB's cutmem does: 301 entries. */
 	info.mmap_count = 0;
 	info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x100000, 0x40000000, 1 };
 	for (uint64_t i = 0; i < 150; i++)
-		info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x40000000 + i * 0x2000, 0x40001000 + i * 0x2000, 1 };
-	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "e820: 150 entries exceed the zero page's 128 slots");
+		info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x20000000 + i * 0x2000, 0x20001000 + i * 0x2000, 2 };
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.e820.count, 301);
+	assert_int_equal(plan.params.e820_entries, 128);
+	assert_memory_equal(plan.params.e820_table, plan.e820.entry, 128 * sizeof(struct boot_e820_entry));
+	assert_int_not_equal(plan.setup_data, 0);
+	assert_int_equal(plan.params.hdr.setup_data, plan.setup_data);
+	assert_int_equal(plan.e820_ext.hdr.type, SETUP_E820_EXT);
+	assert_int_equal(plan.e820_ext.hdr.next, 0);
+	assert_int_equal(plan.e820_ext.hdr.len, 173 * sizeof(struct boot_e820_entry));
+	assert_memory_equal(plan.e820_ext.entry, &plan.e820.entry[128], 173 * sizeof(struct boot_e820_entry));
+	const struct copy_step *c = find_copy("setup_data (SETUP_E820_EXT)");
+	assert_non_null(c);
+	assert_int_equal(c->len, 16 + 173 * 20);
+	/* Outside the kernel's [load, load + init_size), where decompression cannot reach it. */
+	assert_true(c->dst >= plan.kernel_range.end || c->dst + c->len <= plan.kernel_range.start);
+}
+
+static void initrds_next_to_each_other_join_in_place(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static uint8_t second[1000];
+	info.module_count = 3;
+	info.modules[2] = (struct boot_module){ 0x8f6000, 0x8f6000 + sizeof(second), second, "" };
+	assert_int_equal(make_plan(&err), 0);
+	assert_false(plan.initrd_moved);
+	assert_int_equal(plan.initrd_count, 2);
+	assert_int_equal(plan.initrd.start, 0x8f4000);
+	assert_int_equal(plan.initrd.end, 0x8f6000 + sizeof(second));
+	const struct copy_step *pad = find_copy("initrd padding");
+	assert_non_null(pad);
+	assert_int_equal(pad->dst, 0x8f5000);
+	assert_int_equal(pad->len, 0);
+	assert_int_equal(pad->zero_len, 0x1000);
+	assert_int_equal(plan.params.hdr.ramdisk_size, 0x2000 + sizeof(second));
+}
+
+static void initrds_out_of_order_are_copied_back_to_back(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static uint8_t first[1001];
+	info.module_count = 3;
+	/* The second initrd lies below the first: they must be joined by copying. */
+	info.modules[1] = (struct boot_module){ 0x8f6000, 0x8f6000 + sizeof(first), first, "" };
+	info.modules[2] = (struct boot_module){ 0x8f4000, 0x8f4000 + sizeof(initrd_bytes), initrd_bytes, "" };
+	assert_int_equal(make_plan(&err), 0);
+	assert_true(plan.initrd_moved);
+	assert_int_equal(plan.initrd.end - plan.initrd.start, 1004 + sizeof(initrd_bytes));
+	const struct copy_step *c0 = find_copy("initrd");
+	assert_non_null(c0);
+	assert_ptr_equal(c0->src, first);
+	assert_int_equal(c0->dst, plan.initrd.start);
+	assert_int_equal(c0->len, 1001);
+	assert_int_equal(c0->zero_len, 3); /* the next starts 4-byte aligned */
+	assert_ptr_equal(c0[1].src, initrd_bytes);
+	assert_int_equal(c0[1].dst, plan.initrd.start + 1004);
+	assert_int_equal(c0[1].zero_len, 0);
 }
 
 static void plans_the_real_debian_kernel(void **state)
@@ -438,7 +491,9 @@ int main(void)
 		T(fixed_kernel_over_the_loader_is_copied_by_the_trampoline),
 		T(entry_modes_for_a_bzimage),
 		T(kernel_too_big_for_ram_is_an_error),
-		T(more_e820_entries_than_the_zero_page_holds_is_an_error),
+		T(e820_beyond_128_entries_goes_to_setup_data),
+		T(initrds_next_to_each_other_join_in_place),
+		T(initrds_out_of_order_are_copied_back_to_back),
 		T(plans_the_real_debian_kernel),
 		T(elf_segments_go_to_p_paddr_after_staging_what_is_in_the_way),
 		T(elf_by_pvh_gets_a_start_info),
