@@ -38,3 +38,7 @@ run: deps $(BUILD)/chainloader.elf
 	qemu-system-x86_64 -m $(RUN_MEM_MIB) -cdrom $(BUILD)/qemu/run.iso -boot d \
 	    -nographic -serial mon:stdio -no-reboot -nic none \
 	    -device isa-debug-exit,iobase=0xf4,iosize=4
+
+# A Debian kernel on demand (the unit tests also read it); cached under $(BUILD).
+$(BUILD)/kernels/vmlinuz-%:
+	BUILD=$(BUILD) scripts/fetch-kernel.sh $* $(BUILD)/kernels
