@@ -15,19 +15,24 @@ TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-
 
 # Pure C shared with the host tests (no port I/O, no assembly).
 PORTABLE_SRCS := boot/mb2_parse.c loader/options.c loader/e820_build.c loader/bzimage.c \
-	loader/planner.c loader/zeropage.c loader/elf.c loader/pvh_info.c loader/boot_plan.c lib/format.c
+	loader/planner.c loader/zeropage.c loader/elf.c loader/pvh_info.c loader/firmware.c loader/boot_plan.c lib/format.c
 TARGET_SRCS := $(PORTABLE_SRCS) lib/string.c boot/console.c boot/main.c \
 	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
-	arch/x86_64/trampoline.c
+	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c
 TARGET_ASMS := boot/header.S arch/x86_64/start32.S arch/x86_64/trampoline.S
-
-TARGET_OBJS := $(patsubst %,$(BUILD)/target/%.o,$(TARGET_SRCS) $(TARGET_ASMS))
-
-.PHONY: all test unit-test clean
-all: $(BUILD)/chainloader.elf
-
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
+
+include arch/x86_64/fbcon.mk
+TARGET_SRCS += $(FBCON_SRCS)
+
+TARGET_OBJS := $(patsubst %,$(BUILD)/target/%.o,$(TARGET_SRCS) $(TARGET_ASMS))
+# chainloader-text.elf: the same loader without the framebuffer request, for
+# setups that want GRUB to stay in VGA text mode.
+TEXT_OBJS := $(filter-out $(BUILD)/target/boot/header.S.o,$(TARGET_OBJS)) $(BUILD)/target/boot/header-text.S.o
+
+.PHONY: all test unit-test clean
+all: $(BUILD)/chainloader.elf $(BUILD)/chainloader-text.elf
 
 $(BUILD)/target/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -38,6 +43,18 @@ $(BUILD)/target/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/target/boot/header-text.S.o: boot/header.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $< (text mode)")
+	$(Q)$(CC) $(TARGET_CFLAGS) -DCHAINLOADER_TEXT_MODE -MMD -MP -c $< -o $@
+
+$(BUILD)/chainloader-text.elf: $(TEXT_OBJS) linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $(TEXT_OBJS) -o $@.tmp
+	$(Q)if command -v grub-file >/dev/null; then \
+		grub-file --is-x86-multiboot2 $@.tmp || { echo "grub-file: $@ is not multiboot2"; exit 1; }; fi
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld
 	@$(if $(Q),echo "  LD      $@")
@@ -57,8 +74,8 @@ include tests/kernels/kernels.mk
 # The boot tests also boot the probe kernels.
 qemu-test: probe-kernels
 
-test: unit-test probe-unit probe-selftest qemu-test
+test: unit-test fbcon-unit-test probe-unit probe-selftest qemu-test
 	@echo "make test: all test suites passed"
 
 clean:
-	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/chainloader.elf $(BUILD)/chainloader.lst
+	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/chainloader.elf $(BUILD)/chainloader-text.elf $(BUILD)/chainloader.lst

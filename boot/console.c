@@ -22,6 +22,7 @@ static void write_all(const char *s, uint64_t n)
 {
 	serial_write(s, n);
 	vga_write(s, n);
+	fbcon_write(s, n);
 }
 
 void console_printf(enum log_level level, const char *fmt, ...)
@@ -40,6 +41,7 @@ void console_fatal(const char *msg)
 {
 	char line[LINE_MAX];
 	size_t n = fmt_format(line, sizeof(line), "chainloader: error: %s\n", msg);
+	fbcon_set_error_colour(true);
 	write_all(line, n < sizeof(line) ? n : sizeof(line) - 1);
 	halt_forever();
 }

@@ -6,6 +6,7 @@
 #include "boot_info.h"
 #include "boot_plan.h"
 #include "console.h"
+#include "firmware.h"
 #include "multiboot2.h"
 #include "options.h"
 
@@ -38,6 +39,21 @@ static void print_memory_map(const struct boot_info *bi)
 		console_printf(LOG_VERBOSE, "module %llu: [0x%llx, 0x%llx) '%s'\n", (unsigned long long)i + 1,
 			       (unsigned long long)bi->modules[i].start, (unsigned long long)bi->modules[i].end,
 			       bi->modules[i].string);
+}
+
+static void print_firmware(const struct boot_info *bi, uint64_t rsdp)
+{
+	if (bi->efi_system_table)
+		console_printf(LOG_VERBOSE, "UEFI: system table 0x%llx, memory map %u bytes (%u-byte descriptors, version %u)\n",
+			       (unsigned long long)bi->efi_system_table, bi->efi_mmap_size, bi->efi_desc_size,
+			       bi->efi_desc_version);
+	console_printf(LOG_VERBOSE, "ACPI RSDP: %s0x%llx%s\n", rsdp ? "" : "not found by the firmware tables, ",
+		       (unsigned long long)rsdp, bi->acpi_rsdp ? " (GRUB passed a copy)" : "");
+	if (bi->has_framebuffer) {
+		const struct boot_framebuffer *fb = &bi->framebuffer;
+		console_printf(LOG_VERBOSE, "framebuffer: %ux%u, %u bpp, pitch %u at 0x%llx\n", fb->width, fb->height,
+			       fb->bpp, fb->pitch, (unsigned long long)fb->addr);
+	}
 }
 
 static void print_kernel(const struct boot_plan *p)
@@ -116,6 +132,8 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 
 	/* Below 4 GiB everything is mapped, so the information may extend to there. */
 	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, &info, &err), &err);
+	if (info.has_framebuffer)
+		fbcon_init(&info.framebuffer); /* from now on, messages show on the screen too */
 	struct loader_options opt;
 	fail_if(options_parse(info.loader_cmdline, &opt, &err), &err);
 	console_set_level(opt.log);
@@ -123,13 +141,21 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 	console_printf(LOG_VERBOSE, "loader options: '%s'\n", info.loader_cmdline ? info.loader_cmdline : "");
 	print_memory_map(&info);
 
+	if (info.efi_system_table || info.has_framebuffer)
+		vga_disable(); /* no text screen at 0xB8000 to write to */
 	struct screen_info screen;
-	vga_screen_info(&screen);
+	if (info.has_framebuffer)
+		screen_info_from_framebuffer(&screen, &info.framebuffer, info.efi_system_table != 0);
+	else
+		vga_screen_info(&screen);
+	uint64_t rsdp = info.efi_system_table ? efi_find_rsdp(info.efi_system_table) : acpi_find_rsdp_bios();
+	print_firmware(&info, rsdp);
 	struct plan_inputs in = {
 		.info = &info,
 		.entry = opt.entry,
 		.loader = { (uintptr_t)__image_start, (uintptr_t)__image_end },
 		.screen = &screen,
+		.acpi_rsdp = rsdp,
 	};
 	fail_if(boot_plan_make(&in, &plan, &err), &err);
 	fail_if(paging_build(highest_ram_end(&plan.e820), &plan.planner, &err), &err);

@@ -69,6 +69,55 @@ static int parse_module(const uint8_t *tag, uint32_t size, struct boot_info *out
 	return 0;
 }
 
+static int parse_framebuffer(const uint8_t *tag, uint32_t size, struct boot_info *out, struct cl_error *err)
+{
+	struct mb2_tag_framebuffer fb;
+	if (size < offsetof(struct mb2_tag_framebuffer, red_pos))
+		return cl_fail(err, "multiboot2: framebuffer tag size %u is below %u", size,
+			       (unsigned)offsetof(struct mb2_tag_framebuffer, red_pos));
+	memset(&fb, 0, sizeof(fb));
+	memcpy(&fb, tag, size < sizeof(fb) ? size : sizeof(fb));
+	/* Only a linear RGB framebuffer is of use (EGA text is the VGA console). */
+	if (fb.type != MB2_FRAMEBUFFER_TYPE_RGB || size < sizeof(fb))
+		return 0;
+	uint64_t bytes;
+	if (!fb.width || !fb.height || !fb.bpp || fb.pitch < (uint64_t)fb.width * ((fb.bpp + 7u) / 8u) ||
+	    __builtin_mul_overflow((uint64_t)fb.pitch, fb.height, &bytes) || fb.addr + bytes < fb.addr)
+		return cl_fail(err, "multiboot2: framebuffer %ux%u, %u bpp, pitch %u at 0x%llx is not consistent",
+			       fb.width, fb.height, fb.bpp, fb.pitch, (unsigned long long)fb.addr);
+	out->has_framebuffer = true;
+	out->framebuffer = (struct boot_framebuffer){ fb.addr, fb.pitch, fb.width, fb.height, fb.bpp,
+						      fb.red_pos, fb.red_size, fb.green_pos, fb.green_size,
+						      fb.blue_pos, fb.blue_size };
+	return 0;
+}
+
+static int parse_efi_mmap(const uint8_t *tag, uint32_t size, struct boot_info *out, struct cl_error *err)
+{
+	struct mb2_tag_efi_mmap h;
+	if (size < sizeof(h))
+		return cl_fail(err, "multiboot2: EFI memory map tag size %u is below %u", size, (unsigned)sizeof(h));
+	memcpy(&h, tag, sizeof(h));
+	/* An EFI memory descriptor is 40 bytes at least; firmware may make it longer. */
+	if (h.descr_size < 40 || h.descr_size % 8)
+		return cl_fail(err, "multiboot2: EFI memory descriptor size %u (need a multiple of 8, >= 40)",
+			       h.descr_size);
+	out->efi_mmap = tag + sizeof(h);
+	out->efi_mmap_size = (size - (uint32_t)sizeof(h)) / h.descr_size * h.descr_size;
+	out->efi_desc_size = h.descr_size;
+	out->efi_desc_version = h.descr_vers;
+	return 0;
+}
+
+static void parse_acpi(const uint8_t *tag, uint32_t size, uint32_t type, struct boot_info *out)
+{
+	/* A copy of the RSDP: 20 bytes (ACPI 1.0) or its length field (2.0+). Prefer the new one. */
+	if (size < sizeof(struct mb2_tag) + 20 || (out->acpi_rsdp && type == MB2_TAG_ACPI_OLD))
+		return;
+	out->acpi_rsdp = tag + sizeof(struct mb2_tag);
+	out->acpi_rsdp_size = size - (uint32_t)sizeof(struct mb2_tag);
+}
+
 int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info *out,
 	      struct cl_error *err)
 {
@@ -120,6 +169,24 @@ int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info
 			break;
 		case MB2_TAG_MMAP:
 			rc = parse_mmap(t, tag.size, out, err);
+			break;
+		case MB2_TAG_FRAMEBUFFER:
+			rc = parse_framebuffer(t, tag.size, out, err);
+			break;
+		case MB2_TAG_EFI64:
+			if (tag.size < sizeof(struct mb2_tag_efi64))
+				return cl_fail(err, "multiboot2: EFI64 tag size %u is below 16", tag.size);
+			memcpy(&out->efi_system_table, t + sizeof(struct mb2_tag), sizeof(uint64_t));
+			break;
+		case MB2_TAG_EFI_MMAP:
+			rc = parse_efi_mmap(t, tag.size, out, err);
+			break;
+		case MB2_TAG_EFI_BS:
+			out->efi_boot_services = true;
+			break;
+		case MB2_TAG_ACPI_OLD:
+		case MB2_TAG_ACPI_NEW:
+			parse_acpi(t, tag.size, tag.type, out);
 			break;
 		default:
 			break; /* tags we do not use yet */

@@ -2,6 +2,7 @@
 #ifndef CHAINLOADER_ARCH_H
 #define CHAINLOADER_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "boot_plan.h"
@@ -13,9 +14,24 @@ void serial_init(void);
 void serial_write(const char *s, uint64_t n);
 
 void vga_init(void);
+/* No VGA text screen (UEFI, or GRUB set a graphics mode): stop writing to it. */
+void vga_disable(void);
 void vga_write(const char *s, uint64_t n);
 /* The text console as Linux should find it (cursor where we left it). */
 void vga_screen_info(struct screen_info *si);
+
+/* Text on the linear framebuffer GRUB set up (arch/x86_64/fbcon.c): clears it
+ * and turns the console on, or leaves it off for what it cannot draw on (bpp
+ * other than 32, 24, 16 or 15, bad RGB fields, above the identity map). */
+struct boot_framebuffer;
+void fbcon_init(const struct boot_framebuffer *fb);
+/* Light grey on black; '\n', wrapping and scrolling. No-op while off. */
+void fbcon_write(const char *s, uint64_t n);
+/* Text written from now on is white on red (true) or normal (false). */
+void fbcon_set_error_colour(bool on);
+
+/* The RSDP in the BIOS areas, or 0. */
+uint64_t acpi_find_rsdp_bios(void);
 
 extern uint64_t entry_tsc; /* TSC at _start */
 uint64_t tsc_now(void);

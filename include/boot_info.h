@@ -2,6 +2,7 @@
 #ifndef CHAINLOADER_BOOT_INFO_H
 #define CHAINLOADER_BOOT_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,18 @@ struct boot_module {
 	const char *string;  /* NUL-terminated, inside the multiboot2 information */
 };
 
+/* The framebuffer GRUB set up (multiboot2 tag 8), when it is a linear RGB one. */
+struct boot_framebuffer {
+	uint64_t addr;    /* physical address of the first pixel */
+	uint32_t pitch;   /* bytes per scan line */
+	uint32_t width;   /* pixels */
+	uint32_t height;  /* pixels */
+	uint8_t bpp;      /* bits per pixel: 15, 16, 24 or 32 */
+	uint8_t red_pos, red_size;
+	uint8_t green_pos, green_size;
+	uint8_t blue_pos, blue_size;
+};
+
 struct boot_info {
 	struct mem_range mbi;       /* where the multiboot2 information itself lies */
 	const char *loader_cmdline; /* multiboot2 command line tag, or NULL */
@@ -37,6 +50,16 @@ struct boot_info {
 	struct mmap_entry mmap[BOOT_INFO_MAX_MMAP];
 	size_t module_count;
 	struct boot_module modules[BOOT_INFO_MAX_MODULES];
+	bool has_framebuffer;
+	struct boot_framebuffer framebuffer;
+	uint64_t efi_system_table;  /* 0 on BIOS */
+	bool efi_boot_services;     /* tag 18: GRUB left the EFI boot services running */
+	const uint8_t *efi_mmap;    /* the EFI memory map inside the multiboot2 information, or NULL */
+	uint32_t efi_mmap_size;     /* bytes */
+	uint32_t efi_desc_size;
+	uint32_t efi_desc_version;
+	const uint8_t *acpi_rsdp;   /* GRUB's copy of the RSDP (tag 15, else 14), or NULL */
+	uint32_t acpi_rsdp_size;
 };
 
 /* Parses the multiboot2 information at `mbi` (mapped at its physical address

@@ -62,6 +62,9 @@ struct boot_plan {
 	size_t initrd_count;       /* initrd modules joined into it */
 	bool initrd_moved;
 	uint64_t setup_data;       /* the SETUP_E820_EXT node, or 0 */
+	uint64_t acpi_rsdp;        /* what the kernel is told (the firmware's, or our copy of GRUB's) */
+	bool acpi_rsdp_copied;
+	struct efi_info efi;       /* efi_loader_signature 0 on BIOS */
 	struct e820_ext_node e820_ext;
 	struct boot_params params; /* copied to handoff_data (64/32) */
 	struct pvh_handoff pvh;    /* copied to handoff_data (PVH) */
@@ -75,6 +78,7 @@ struct plan_inputs {
 	enum entry_mode entry;
 	struct mem_range loader;          /* the loader image with its stack and page tables */
 	const struct screen_info *screen; /* or NULL */
+	uint64_t acpi_rsdp;               /* the firmware's RSDP, 0 if not found */
 };
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err);

@@ -21,6 +21,7 @@
 #define BOOT_PROTOCOL(major, minor) (((major) << 8) | (minor))
 #define BOOT_PROTOCOL_MIN BOOT_PROTOCOL(2, 10)    /* pref_address, init_size: safe placement */
 #define BOOT_PROTOCOL_MIN_64 BOOT_PROTOCOL(2, 12) /* xloadflags, the 64-bit entry */
+#define BOOT_PROTOCOL_RSDP BOOT_PROTOCOL(2, 14)   /* acpi_rsdp_addr */
 #define CODE32_START_DEFAULT 0x100000u           /* code32_start of an image linked at 1 MiB */
 
 /* loadflags */
@@ -42,7 +43,14 @@
 #define LOADER_TYPE_UNDEFINED 0xFFu /* type_of_loader: a loader without an assigned id */
 
 /* screen_info.orig_video_isVGA */
-#define VIDEO_TYPE_VGAC 0x22u
+#define VIDEO_TYPE_VGAC 0x22u  /* VGA text */
+#define VIDEO_TYPE_VLFB 0x23u  /* VESA linear framebuffer (BIOS): lfb_size in 64 KiB units */
+#define VIDEO_TYPE_EFI 0x70u   /* EFI framebuffer: lfb_size in bytes */
+/* screen_info.capabilities */
+#define VIDEO_CAPABILITY_SKIP_QUIRKS (1u << 0)
+#define VIDEO_CAPABILITY_64BIT_BASE (1u << 1) /* ext_lfb_base holds bits 63:32 */
+
+#define EFI64_LOADER_SIGNATURE 0x34364c45u /* "EL64" */
 
 struct setup_header {
 	uint8_t setup_sects;
@@ -143,8 +151,39 @@ struct screen_info {
 	uint8_t orig_video_lines;
 	uint8_t orig_video_isVGA;
 	uint16_t orig_video_points;
-	uint8_t vesa_fields[0x40 - 0x12]; /* linear framebuffer description, not used yet */
+	uint16_t lfb_width;
+	uint16_t lfb_height;
+	uint16_t lfb_depth;
+	uint32_t lfb_base;
+	uint32_t lfb_size;
+	uint16_t cl_magic, cl_offset;
+	uint16_t lfb_linelength;
+	uint8_t red_size;
+	uint8_t red_pos;
+	uint8_t green_size;
+	uint8_t green_pos;
+	uint8_t blue_size;
+	uint8_t blue_pos;
+	uint8_t rsvd_size;
+	uint8_t rsvd_pos;
+	uint16_t vesapm_seg;
+	uint16_t vesapm_off;
+	uint16_t pages;
+	uint16_t vesa_attributes;
+	uint32_t capabilities;
+	uint32_t ext_lfb_base;
+	uint8_t _reserved[2];
 } __attribute__((packed));
+_Static_assert(offsetof(struct screen_info, lfb_width) == 0x12, "lfb_width");
+_Static_assert(offsetof(struct screen_info, lfb_depth) == 0x16, "lfb_depth");
+_Static_assert(offsetof(struct screen_info, lfb_base) == 0x18, "lfb_base");
+_Static_assert(offsetof(struct screen_info, lfb_size) == 0x1C, "lfb_size");
+_Static_assert(offsetof(struct screen_info, lfb_linelength) == 0x24, "lfb_linelength");
+_Static_assert(offsetof(struct screen_info, red_size) == 0x26, "red_size");
+_Static_assert(offsetof(struct screen_info, rsvd_pos) == 0x2D, "rsvd_pos");
+_Static_assert(offsetof(struct screen_info, pages) == 0x32, "pages");
+_Static_assert(offsetof(struct screen_info, capabilities) == 0x36, "capabilities");
+_Static_assert(offsetof(struct screen_info, ext_lfb_base) == 0x3A, "ext_lfb_base");
 _Static_assert(offsetof(struct screen_info, orig_video_mode) == 0x06, "orig_video_mode");
 _Static_assert(offsetof(struct screen_info, orig_video_cols) == 0x07, "orig_video_cols");
 _Static_assert(offsetof(struct screen_info, orig_video_lines) == 0x0E, "orig_video_lines");
@@ -152,15 +191,30 @@ _Static_assert(offsetof(struct screen_info, orig_video_isVGA) == 0x0F, "orig_vid
 _Static_assert(offsetof(struct screen_info, orig_video_points) == 0x10, "orig_video_points");
 _Static_assert(sizeof(struct screen_info) == 0x40, "screen_info");
 
+struct efi_info {
+	uint32_t efi_loader_signature; /* "EL64" */
+	uint32_t efi_systab;
+	uint32_t efi_memdesc_size;
+	uint32_t efi_memdesc_version;
+	uint32_t efi_memmap;
+	uint32_t efi_memmap_size;
+	uint32_t efi_systab_hi;
+	uint32_t efi_memmap_hi;
+} __attribute__((packed));
+_Static_assert(sizeof(struct efi_info) == 0x20, "efi_info");
+_Static_assert(offsetof(struct efi_info, efi_memmap) == 0x10, "efi_memmap");
+_Static_assert(offsetof(struct efi_info, efi_systab_hi) == 0x18, "efi_systab_hi");
+
 struct boot_params {
 	struct screen_info screen_info;        /* 0x000 */
 	uint8_t _pad_apm_tboot_ist[0x70 - 0x40];
-	uint64_t acpi_rsdp_addr;               /* 0x070 */
+	uint64_t acpi_rsdp_addr;               /* 0x070 (protocol >= 2.14) */
 	uint8_t _pad_legacy[0xC0 - 0x78];
 	uint32_t ext_ramdisk_image;            /* 0x0C0 */
 	uint32_t ext_ramdisk_size;             /* 0x0C4 */
 	uint32_t ext_cmd_line_ptr;             /* 0x0C8 */
-	uint8_t _pad_cc_edid_efi[0x1E0 - 0xCC];
+	uint8_t _pad_cc_edid[0x1C0 - 0xCC];
+	struct efi_info efi_info;              /* 0x1C0 */
 	uint32_t alt_mem_k;                    /* 0x1E0 */
 	uint32_t scratch;                      /* 0x1E4 */
 	uint8_t e820_entries;                  /* 0x1E8 */
@@ -180,6 +234,7 @@ _Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x070, "acpi_rsdp
 _Static_assert(offsetof(struct boot_params, ext_ramdisk_image) == 0x0C0, "ext_ramdisk_image");
 _Static_assert(offsetof(struct boot_params, ext_ramdisk_size) == 0x0C4, "ext_ramdisk_size");
 _Static_assert(offsetof(struct boot_params, ext_cmd_line_ptr) == 0x0C8, "ext_cmd_line_ptr");
+_Static_assert(offsetof(struct boot_params, efi_info) == 0x1C0, "efi_info");
 _Static_assert(offsetof(struct boot_params, alt_mem_k) == 0x1E0, "alt_mem_k");
 _Static_assert(offsetof(struct boot_params, e820_entries) == 0x1E8, "e820_entries");
 _Static_assert(offsetof(struct boot_params, sentinel) == 0x1EF, "sentinel");

@@ -16,6 +16,7 @@
 
 #define MB2_HEADER_TAG_END 0
 #define MB2_HEADER_TAG_INFO_REQUEST 1
+#define MB2_HEADER_TAG_FRAMEBUFFER 5
 #define MB2_HEADER_TAG_MODULE_ALIGN 6
 #define MB2_HEADER_TAG_OPTIONAL 1 /* flags bit: GRUB may ignore the tag */
 
@@ -47,6 +48,8 @@
 #define MB2_TAG_EFI32_IH 19
 #define MB2_TAG_EFI64_IH 20
 #define MB2_TAG_LOAD_BASE_ADDR 21
+
+#define MB2_FRAMEBUFFER_TYPE_RGB 1
 
 /* Memory map entry types (on BIOS these are the e820 types GRUB read). */
 #define MB2_MEMORY_AVAILABLE 1
@@ -99,6 +102,38 @@ struct mb2_tag_mmap {
 	/* entries follow at offset 16 */
 };
 _Static_assert(sizeof(struct mb2_tag_mmap) == 16, "mb2 mmap tag");
+
+struct mb2_tag_framebuffer {
+	struct mb2_tag tag;
+	uint64_t addr;
+	uint32_t pitch;
+	uint32_t width;
+	uint32_t height;
+	uint8_t bpp;
+	uint8_t type;     /* 0 indexed, 1 RGB, 2 EGA text */
+	uint16_t reserved;
+	/* type 1: */
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+} __attribute__((packed));
+_Static_assert(offsetof(struct mb2_tag_framebuffer, addr) == 8, "framebuffer addr");
+_Static_assert(offsetof(struct mb2_tag_framebuffer, bpp) == 28, "framebuffer bpp");
+_Static_assert(offsetof(struct mb2_tag_framebuffer, type) == 29, "framebuffer type");
+_Static_assert(offsetof(struct mb2_tag_framebuffer, red_pos) == 32, "framebuffer rgb");
+_Static_assert(sizeof(struct mb2_tag_framebuffer) == 38, "framebuffer tag");
+
+struct mb2_tag_efi64 {
+	struct mb2_tag tag;
+	uint64_t pointer; /* the EFI system table */
+};
+_Static_assert(sizeof(struct mb2_tag_efi64) == 16, "efi64 tag");
+
+struct mb2_tag_efi_mmap {
+	struct mb2_tag tag;
+	uint32_t descr_size;
+	uint32_t descr_vers;
+	/* the EFI memory map follows at offset 16 */
+};
+_Static_assert(sizeof(struct mb2_tag_efi_mmap) == 16, "efi mmap tag");
 
 #endif /* __ASSEMBLER__ */
 

@@ -18,7 +18,9 @@ struct zeropage_inputs {
 	uint64_t initrd_size;
 	const struct e820_table *e820;    /* the first 128 entries go into the zero page */
 	uint64_t setup_data;              /* the e820 extension node (see e820_ext_build), or 0 */
-	const struct screen_info *screen; /* the text console GRUB left, or NULL */
+	const struct screen_info *screen; /* the console GRUB left (text or framebuffer), or NULL */
+	uint64_t acpi_rsdp;               /* 0 when unknown */
+	const struct efi_info *efi;       /* NULL on BIOS */
 };
 
 /* Zeroes bp, copies the image's setup_header [0x1F1, header_end) or synthesises

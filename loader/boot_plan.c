@@ -6,10 +6,13 @@
 
 #include <string.h>
 
+#include "firmware.h"
 #include "trampoline.h"
 #include "zeropage.h"
 
 #define FOUR_GIB 0x100000000ull
+#define EFI_MMAP_ALIGN 8u
+#define RSDP_COPY_ALIGN 16u
 
 const char *handoff_name(enum handoff_kind kind)
 {
@@ -295,7 +298,7 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		uint64_t size = pvh_handoff_size(&plan->e820);
 		if (alloc(plan, "hvm_start_info", size, PVH_INFO_ALIGN, FOUR_GIB, &plan->handoff_data, err))
 			return -1;
-		struct pvh_inputs pin = { plan->cmdline_addr, plan->initrd.start, initrd_size, 0, &plan->e820 };
+		struct pvh_inputs pin = { plan->cmdline_addr, plan->initrd.start, initrd_size, plan->acpi_rsdp, &plan->e820 };
 		pvh_handoff_build(&plan->pvh, plan->handoff_data, &pin);
 		return add_copy(plan, (struct copy_step){ "hvm_start_info", plan->handoff_data, &plan->pvh, size, 0 }, err);
 	}
@@ -319,6 +322,8 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		.e820 = &plan->e820,
 		.setup_data = plan->setup_data,
 		.screen = in->screen,
+		.acpi_rsdp = plan->acpi_rsdp,
+		.efi = plan->efi.efi_loader_signature ? &plan->efi : NULL,
 	};
 	if (zeropage_build(&plan->params, &zp, err))
 		return -1;
@@ -345,23 +350,81 @@ static int add_kernel_copies(struct boot_plan *plan, struct cl_error *err)
 	return 0;
 }
 
+/* GRUB's memory map, reconciled with the EFI memory map when there is one
+ * (where they disagree, the more restrictive type wins). */
+static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct cl_error *err)
+{
+	static struct mmap_entry all[E820_BUILD_MAX_INPUT];
+	size_t n = bi->mmap_count;
+	memcpy(all, bi->mmap, n * sizeof(all[0]));
+	if (bi->efi_mmap &&
+	    efi_mmap_to_entries(bi->efi_mmap, bi->efi_mmap_size, bi->efi_desc_size, all, E820_BUILD_MAX_INPUT, &n, err))
+		return -1;
+	e820_build(all, n, &plan->e820);
+	if (plan->e820.overflow)
+		return cl_fail(err, "e820: the memory maps give more than %u ranges", E820_TABLE_MAX);
+	return 0;
+}
+
+/* efi_info: the system table, and the EFI memory map copied where it survives. */
+static int place_efi_info(const struct boot_info *bi, struct boot_plan *plan, struct cl_error *err)
+{
+	if (!bi->efi_system_table || !bi->efi_mmap)
+		return 0;
+	uint64_t addr;
+	if (alloc(plan, "EFI memory map", bi->efi_mmap_size, EFI_MMAP_ALIGN, FOUR_GIB, &addr, err) ||
+	    add_copy(plan, (struct copy_step){ "EFI memory map", addr, bi->efi_mmap, bi->efi_mmap_size, 0 }, err))
+		return -1;
+	plan->efi = (struct efi_info){
+		.efi_loader_signature = EFI64_LOADER_SIGNATURE,
+		.efi_systab = (uint32_t)bi->efi_system_table,
+		.efi_systab_hi = (uint32_t)(bi->efi_system_table >> 32),
+		.efi_memdesc_size = bi->efi_desc_size,
+		.efi_memdesc_version = bi->efi_desc_version,
+		.efi_memmap = (uint32_t)addr,
+		.efi_memmap_hi = (uint32_t)(addr >> 32),
+		.efi_memmap_size = bi->efi_mmap_size,
+	};
+	return 0;
+}
+
+/* The firmware's RSDP, or else GRUB's copy of it, kept in memory marked reserved. */
+static int place_rsdp(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
+{
+	const struct boot_info *bi = in->info;
+	plan->acpi_rsdp = in->acpi_rsdp;
+	if (plan->acpi_rsdp || !bi->acpi_rsdp || !acpi_rsdp_valid(bi->acpi_rsdp, bi->acpi_rsdp_size))
+		return 0;
+	uint64_t addr;
+	if (alloc(plan, "ACPI RSDP (copy)", bi->acpi_rsdp_size, RSDP_COPY_ALIGN, FOUR_GIB, &addr, err) ||
+	    add_copy(plan, (struct copy_step){ "ACPI RSDP (copy)", addr, bi->acpi_rsdp, bi->acpi_rsdp_size, 0 }, err))
+		return -1;
+	e820_mark(&plan->e820, addr & ~0xFFFull, (addr + bi->acpi_rsdp_size + 0xFFF) & ~0xFFFull, E820_TYPE_RESERVED);
+	plan->acpi_rsdp = addr;
+	plan->acpi_rsdp_copied = true;
+	return 0;
+}
+
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	const struct boot_info *bi = in->info;
 	memset(plan, 0, sizeof(*plan));
 	if (bi->module_count == 0)
 		return cl_fail(err, "no kernel: GRUB passed no module (add a module2 line with the kernel)");
+	if (bi->efi_boot_services)
+		return cl_fail(err, "EFI boot services are still running (multiboot2 tag 18): chainloader needs GRUB to exit them");
 	const struct boot_module *kmod = &bi->modules[0];
 
 	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, plan, err))
 		return -1;
-	e820_build(bi->mmap, bi->mmap_count, &plan->e820);
+	if (build_e820(bi, plan, err))
+		return -1;
 	planner_init(&plan->planner, &plan->e820);
 	/* Destinations the image fixes are claimed before anything is allocated. */
 	if (reserve_inputs(in, &plan->planner, err) || place_kernel(plan, err) ||
 	    place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
-	    build_handoff_data(in, plan, err))
+	    place_efi_info(bi, plan, err) || place_rsdp(in, plan, err) || build_handoff_data(in, plan, err))
 		return -1;
 	if (alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
 		return -1;

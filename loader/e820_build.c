@@ -73,10 +73,10 @@ static void sort_u64(uint64_t *v, size_t n)
 
 void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 {
-	static uint64_t bounds[2 * BOOT_INFO_MAX_MMAP];
+	static uint64_t bounds[2 * E820_BUILD_MAX_INPUT];
 	size_t nb = 0;
-	if (n > BOOT_INFO_MAX_MMAP)
-		n = BOOT_INFO_MAX_MMAP; /* boot_info never holds more */
+	if (n > E820_BUILD_MAX_INPUT)
+		n = E820_BUILD_MAX_INPUT; /* callers never pass more */
 	for (size_t i = 0; i < n; i++) {
 		if (in[i].end <= in[i].start)
 			continue;
@@ -86,6 +86,7 @@ void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 	sort_u64(bounds, nb);
 
 	out->count = 0;
+	out->overflow = false;
 	for (size_t b = 0; b + 1 < nb; b++) {
 		uint64_t lo = bounds[b], hi = bounds[b + 1];
 		if (lo == hi)
@@ -108,6 +109,20 @@ void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 			prev->size += hi - lo;
 			continue;
 		}
+		if (out->count == E820_TABLE_MAX) {
+			out->overflow = true;
+			return;
+		}
 		out->entry[out->count++] = (struct boot_e820_entry){ lo, hi - lo, type };
 	}
+}
+
+void e820_mark(struct e820_table *t, uint64_t start, uint64_t end, uint32_t type)
+{
+	static struct mmap_entry in[E820_BUILD_MAX_INPUT];
+	size_t n = 0;
+	for (size_t i = 0; i < t->count && n + 1 < E820_BUILD_MAX_INPUT; i++)
+		in[n++] = (struct mmap_entry){ t->entry[i].addr, t->entry[i].addr + t->entry[i].size, t->entry[i].type };
+	in[n++] = (struct mmap_entry){ start, end, type };
+	e820_build(in, n, t);
 }

@@ -44,6 +44,10 @@ int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, str
 
 	if (in->screen)
 		bp->screen_info = *in->screen;
+	if (in->efi)
+		bp->efi_info = *in->efi;
+	if (h->version >= BOOT_PROTOCOL_RSDP)
+		bp->acpi_rsdp_addr = in->acpi_rsdp;
 	h->type_of_loader = LOADER_TYPE_UNDEFINED;
 	h->cmd_line_ptr = (uint32_t)in->cmdline_addr;
 	bp->ext_cmd_line_ptr = (uint32_t)(in->cmdline_addr >> 32);

@@ -7,6 +7,10 @@ set -eu
 # Building the loader and its unit tests.
 BUILD_PKGS="gcc make binutils libcmocka-dev python3"
 
+# The framebuffer console's font (arch/x86_64/fbcon.mk), converted at build
+# time by scripts/psf2c.py: /usr/share/consolefonts/Lat15-VGA16.psf.gz.
+FONT_PKGS="console-setup-linux"
+
 # QEMU boot tests:
 #   qemu-system-x86              QEMU (pulls in SeaBIOS and iPXE ROMs)
 #   grub-pc-bin grub-efi-amd64-bin grub-common
@@ -21,7 +25,7 @@ BUILD_PKGS="gcc make binutils libcmocka-dev python3"
 TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+"
 
 missing=""
-for p in $BUILD_PKGS $TEST_PKGS; do
+for p in $BUILD_PKGS $FONT_PKGS $TEST_PKGS; do
     # "install ok installed" is the only status that means usable.
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || missing="$missing $p"

@@ -1,4 +1,5 @@
 /* The VGA text screen GRUB leaves on BIOS: 80x25 at 0xB8000, scrolling. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "arch.h"
@@ -17,6 +18,12 @@
 
 static volatile uint16_t *const screen = (volatile uint16_t *)VGA_TEXT_BUFFER;
 static unsigned row, col;
+static bool disabled;
+
+void vga_disable(void)
+{
+	disabled = true;
+}
 
 static unsigned read_cursor(void)
 {
@@ -60,6 +67,8 @@ static void newline(void)
 
 void vga_write(const char *s, uint64_t n)
 {
+	if (disabled)
+		return;
 	for (uint64_t i = 0; i < n; i++) {
 		if (row >= VGA_ROWS)
 			newline();

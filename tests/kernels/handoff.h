@@ -10,7 +10,7 @@
 #include "params.h"
 
 #define ELF_CMDLINE_MAX 2048 /* ELF/PVH kernels have no cmdline_size: the probe's own limit */
-#define HANDOFF_OBJS_MAX 8
+#define HANDOFF_OBJS_MAX 10
 
 struct named_range {
 	const char *name;
@@ -62,6 +62,8 @@ void cmdline_checks(struct handoff *h);
 void memory_checks(const struct handoff *h);
 void initrd_checks(struct handoff *h);
 void layout_checks(const struct handoff *h);
+/* firmware.c: efi_info, the ACPI RSDP, screen_info (adds efi_memmap and rsdp to objs). */
+void firmware_checks(struct handoff *h);
 
 /* image_elf.c or image_bzimage.c: one of them per probe image. */
 void image_checks(const struct handoff *h);

@@ -27,7 +27,7 @@ PROBE_LDFLAGS := -nostdlib -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 
 PROBE_COMMON := record.S long_mode.S idt.S serial.c print.c report.c crc32.c paging.c \
 	pagewalk.c idt.c memmap.c params.c handoff.c bootparams.c pvh.c cpu.c cmdline.c \
-	memory.c initrd.c layout.c main.c
+	memory.c initrd.c layout.c fwrules.c firmware.c main.c
 PROBE_OBJS_COMMON := $(patsubst %,$(PROBE_OBJ)/%.o,$(PROBE_COMMON))
 PROBE_OBJS_ELF := $(PROBE_OBJS_COMMON) $(PROBE_OBJ)/entry_elf.S.o $(PROBE_OBJ)/image_elf.c.o
 PROBE_OBJS_BZ := $(PROBE_OBJS_COMMON) $(PROBE_OBJ)/entry_bzimage.S.o $(PROBE_OBJ)/image_bzimage.c.o
@@ -81,7 +81,7 @@ probe-selftest: probe-kernels
 
 # Host unit tests (cmocka, ASan/UBSan) of the probe's pure logic.
 PROBE_UNIT_SRCS := $(PROBE_DIR)/test_probe_host.c $(PROBE_DIR)/pagewalk.c $(PROBE_DIR)/memmap.c \
-	$(PROBE_DIR)/params.c $(PROBE_DIR)/print.c $(PROBE_DIR)/crc32.c
+	$(PROBE_DIR)/params.c $(PROBE_DIR)/print.c $(PROBE_DIR)/crc32.c $(PROBE_DIR)/fwrules.c
 .PHONY: probe-unit
 $(PROBE_OUT)/test_probe_host: $(PROBE_UNIT_SRCS) $(wildcard $(PROBE_DIR)/*.h)
 	@mkdir -p $(dir $@)

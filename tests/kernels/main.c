@@ -46,6 +46,7 @@ void probe_main(void)
 	memory_checks(h);
 	initrd_checks(h);
 	image_checks(h);
+	firmware_checks(h);
 	layout_checks(h);
 	probe_finish();
 }

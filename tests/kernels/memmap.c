@@ -31,29 +31,52 @@ bool memmap_sane(const struct memmap *m, char *why, size_t why_size)
 	return true;
 }
 
-/* The RAM entry holding byte a, or NULL. */
-static const struct mem_range *ram_at(const struct memmap *m, uint64_t a)
+/* The entry of one of the types holding byte a, or NULL. */
+static const struct mem_range *typed_at(const struct memmap *m, uint64_t a, uint32_t types)
 {
 	for (size_t i = 0; i < m->count; i++) {
 		const struct mem_range *e = &m->e[i];
-		if (e->type == E820_TYPE_RAM && a >= e->addr && a - e->addr < e->size)
+		if (e->type < 32 && (types & MEMMAP_TYPE_BIT(e->type)) && a >= e->addr && a - e->addr < e->size)
 			return e;
 	}
 	return NULL;
 }
 
-bool memmap_is_ram(const struct memmap *m, uint64_t addr, uint64_t size)
+bool memmap_is_types(const struct memmap *m, uint64_t addr, uint64_t size, uint32_t types)
 {
 	uint64_t end = addr + size;
 	if (size == 0 || end < addr)
 		return false;
 	for (uint64_t a = addr; a < end;) {
-		const struct mem_range *e = ram_at(m, a);
+		const struct mem_range *e = typed_at(m, a, types);
 		if (!e)
 			return false;
 		a = e->addr + e->size;
+		if (a == 0) /* the entry ends at the top of the address space */
+			break;
 	}
 	return true;
+}
+
+bool memmap_is_ram(const struct memmap *m, uint64_t addr, uint64_t size)
+{
+	return memmap_is_types(m, addr, size, MEMMAP_TYPE_BIT(E820_TYPE_RAM));
+}
+
+bool memmap_touches_ram(const struct memmap *m, uint64_t addr, uint64_t size)
+{
+	if (size == 0)
+		return false;
+	uint64_t last = addr + size - 1 < addr ? UINT64_MAX : addr + size - 1;
+	for (size_t i = 0; i < m->count; i++) {
+		const struct mem_range *e = &m->e[i];
+		if (e->type != E820_TYPE_RAM || e->size == 0)
+			continue;
+		uint64_t e_last = e->addr + e->size - 1 < e->addr ? UINT64_MAX : e->addr + e->size - 1;
+		if (e->addr <= last && addr <= e_last)
+			return true;
+	}
+	return false;
 }
 
 uint64_t memmap_ram_total(const struct memmap *m)

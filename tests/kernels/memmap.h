@@ -25,6 +25,14 @@ bool memmap_sane(const struct memmap *m, char *why, size_t why_size);
  * as one range)? size 0 is never in RAM. */
 bool memmap_is_ram(const struct memmap *m, uint64_t addr, uint64_t size);
 
+/* Is [addr, addr + size) covered by entries whose type t has bit (1 << t)
+ * set in types (adjacent entries count as one range)? size 0: never. */
+bool memmap_is_types(const struct memmap *m, uint64_t addr, uint64_t size, uint32_t types);
+#define MEMMAP_TYPE_BIT(t) (1u << (t))
+
+/* Does any byte of [addr, addr + size) lie in usable RAM? */
+bool memmap_touches_ram(const struct memmap *m, uint64_t addr, uint64_t size);
+
 uint64_t memmap_ram_total(const struct memmap *m);
 
 /* The highest end of usable RAM below limit (RAM crossing limit ends at limit). */

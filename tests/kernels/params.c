@@ -49,6 +49,23 @@ static bool name_is(const char *s, size_t n, const char *name)
 	return i == n && !name[i];
 }
 
+/* The index of [s, s + n) among the count words, or -1. The word lists
+ * are arrays of chars, not of pointers: the bzImage holds no stored
+ * address. */
+#define WORD_MAX 8
+static int word_index(const char *s, size_t n, const char (*words)[WORD_MAX], int count)
+{
+	for (int i = 0; i < count; i++)
+		if (name_is(s, n, words[i]))
+			return i;
+	return -1;
+}
+#define WORD_INDEX(s, n, words) word_index(s, n, words, (int)(sizeof words / sizeof words[0]))
+
+static const char firmware_words[][WORD_MAX] = { "bios", "uefi" };  /* enum probe_firmware */
+static const char fb_words[][WORD_MAX] = { "none", "vlfb", "efi" }; /* enum probe_fb */
+static const char rsdp_words[][WORD_MAX] = { "passed", "none" };    /* enum probe_rsdp */
+
 static void problem(struct probe_params *p, const char *s, size_t n)
 {
 	if (p->problem[0])
@@ -74,6 +91,7 @@ static void parse_one(const char *s, size_t n, struct probe_params *p)
 	const char *v = s + eq + 1;
 	size_t vn = n - eq - 1;
 	uint64_t x;
+	int w;
 	if (name_is(s, eq, "probe.mem_mib") && parse_number(v, vn, false, &x)) {
 		p->mem_mib = x;
 		p->mem_set = true;
@@ -89,6 +107,12 @@ static void parse_one(const char *s, size_t n, struct probe_params *p)
 		p->mem_slack_mib = x;
 	} else if (name_is(s, eq, "probe.fault") && parse_number(v, vn, false, &x) && x <= 1) {
 		p->fault = x;
+	} else if (name_is(s, eq, "probe.firmware") && (w = WORD_INDEX(v, vn, firmware_words)) >= 0) {
+		p->firmware = (enum probe_firmware)w;
+	} else if (name_is(s, eq, "probe.fb") && (w = WORD_INDEX(v, vn, fb_words)) >= 0) {
+		p->fb = (enum probe_fb)w;
+	} else if (name_is(s, eq, "probe.rsdp") && (w = WORD_INDEX(v, vn, rsdp_words)) >= 0) {
+		p->rsdp = (enum probe_rsdp)w;
 	} else {
 		problem(p, s, n);
 	}
@@ -96,7 +120,8 @@ static void parse_one(const char *s, size_t n, struct probe_params *p)
 
 void params_parse(const char *s, size_t n, struct probe_params *p)
 {
-	*p = (struct probe_params){ .loader = LOADER_DEFAULT, .mem_slack_mib = MEM_SLACK_MIB_DEFAULT };
+	*p = (struct probe_params){ .loader = LOADER_DEFAULT, .mem_slack_mib = MEM_SLACK_MIB_DEFAULT,
+				    .firmware = FW_BIOS, .fb = FB_NONE, .rsdp = RSDP_PASSED };
 	for (size_t i = 0; i < n;) {
 		while (i < n && is_space(s[i]))
 			i++;

@@ -9,6 +9,10 @@
 #define LOADER_GRUB 0x72        /* GRUB 2's type_of_loader */
 #define MEM_SLACK_MIB_DEFAULT 2
 
+enum probe_firmware { FW_BIOS, FW_UEFI };        /* probe.firmware */
+enum probe_fb { FB_NONE, FB_VLFB, FB_EFI };       /* probe.fb */
+enum probe_rsdp { RSDP_PASSED, RSDP_NONE };       /* probe.rsdp */
+
 struct probe_params {
 	bool mem_set, initrd_size_set, initrd_crc_set;
 	uint64_t mem_mib;
@@ -17,6 +21,9 @@ struct probe_params {
 	uint64_t loader;        /* expected boot_params type_of_loader */
 	uint64_t mem_slack_mib; /* tolerance of the memory checks */
 	uint64_t fault;         /* 1: fault on purpose (tests the exception report) */
+	enum probe_firmware firmware; /* what booted: efi_info expected or all zero */
+	enum probe_fb fb;       /* the console screen_info describes */
+	enum probe_rsdp rsdp;   /* is the loader expected to pass the ACPI RSDP */
 	char problem[96];       /* first malformed or unknown probe.* argument */
 };
 

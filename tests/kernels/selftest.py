@@ -5,17 +5,22 @@ Boots the probes the ways that exist independently of chainloader and
 checks what they report:
   - QEMU's own PVH boot (-kernel probe.elf): the PVH 32-bit entry;
   - GRUB 2's "linux" command (BIOS): the bzImage 32-bit entry, GRUB's
-    type_of_loader 0x72 passed as probe.loader=0x72;
+    type_of_loader 0x72 passed as probe.loader=0x72; GRUB 2.06 does not
+    fill acpi_rsdp_addr (probe.rsdp=none), and leaves VGA text or, with
+    "set gfxpayload=WxHxD", a VESA framebuffer (probe.fb=vlfb);
 and the cases that must fail, to show the probes can fail: a wrong CRC, a
 wrong memory size, an unknown probe.* argument, GRUB without
-probe.loader=0x72 (type_of_loader 0x72 is not chainloader's 0xff).
+probe.loader=0x72 (type_of_loader 0x72 is not chainloader's 0xff), a BIOS
+boot claimed to be UEFI, an RSDP expected where GRUB passes none, a
+framebuffer expected in text mode.
 
     tests/kernels/selftest.py              every scenario
     tests/kernels/selftest.py --list       list them
     tests/kernels/selftest.py --only X     those whose name contains X
     tests/kernels/selftest.py --chainloader
         also boot the probes through build/chainloader.elf with
-        entry=64, entry=32 and entry=pvh (needs a chainloader with them)
+        entry=64, entry=32 and entry=pvh (needs a chainloader with them),
+        under SeaBIOS and under OVMF (UEFI; needs /usr/share/OVMF)
 
 Prints "PASS name" or "FAIL name: reason" per scenario, then
 "N passed, N failed"; exits 1 if any failed. Logs: build/kernels/selftest/.
@@ -39,6 +44,12 @@ LOADER = BUILD / "chainloader.elf"
 
 EXIT_PASS, EXIT_FAIL, EXIT_EXCEPTION = 99, 97, 101  # isa-debug-exit codes 0x31, 0x30, 0x32
 INITRD_SIZE = 300_001          # odd on purpose: no page-size luck
+OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
+OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+# OVMF keeps more memory for itself than SeaBIOS (about 10 MiB of 512 as
+# boot-time reservations, ACPI and runtime data, the 8 MiB below 1 MiB and
+# the firmware's own use): the memory checks get this tolerance there.
+UEFI_SLACK = "probe.mem_slack_mib=16"
 
 
 @dataclasses.dataclass
@@ -55,6 +66,14 @@ class Scenario:
     loader_opts: str = ""
     cmdline_prefix: str = ""  # what the loader puts before args
     timeout: float = 60.0
+    firmware: str = "bios"    # "bios" (SeaBIOS) or "uefi" (OVMF)
+    pre: str = ""             # GRUB commands before the boot commands
+
+
+# GRUB 2's linux command: type_of_loader 0x72, no acpi_rsdp_addr (GRUB 2.06
+# fills it only on Xen PVH builds), its kernel path before the arguments.
+GRUB_ARGS = "probe.loader=0x72 probe.rsdp=none"
+GRUB_PREFIX = "BOOT_IMAGE=/boot/probe.bzImage "
 
 
 def probe_args(mem=512, size=INITRD_SIZE, crc=None, extra=""):
@@ -91,12 +110,28 @@ def scenarios():
         Scenario("pvh-qemu-bad-param", "pvh", probe_args(extra="probe.mem_mb=512"), EXIT_FAIL,
                  "pvh", expect_fail=("params",)),
         Scenario("pvh-qemu-fault", "pvh", probe_args(extra="probe.fault=1"), EXIT_EXCEPTION, "pvh"),
-        Scenario("bz32-grub", "grub-linux", probe_args(extra="probe.loader=0x72"), EXIT_PASS,
-                 "bzimage32", kernel="probe.bzImage",
-                 cmdline_prefix="BOOT_IMAGE=/boot/probe.bzImage "),
-        Scenario("bz32-grub-wrong-loader", "grub-linux", probe_args(), EXIT_FAIL, "bzimage32",
-                 expect_fail=("bp.loader", "bp.boot_flag"), kernel="probe.bzImage",
-                 cmdline_prefix="BOOT_IMAGE=/boot/probe.bzImage "),
+        Scenario("bz32-grub", "grub-linux", probe_args(extra=GRUB_ARGS), EXIT_PASS,
+                 "bzimage32", kernel="probe.bzImage", cmdline_prefix=GRUB_PREFIX),
+        Scenario("bz32-grub-vlfb", "grub-linux", probe_args(extra=GRUB_ARGS + " probe.fb=vlfb"),
+                 EXIT_PASS, "bzimage32", kernel="probe.bzImage", cmdline_prefix=GRUB_PREFIX,
+                 pre="  set gfxpayload=1024x768x32\n"),
+        Scenario("bz32-grub-wrong-loader", "grub-linux", probe_args(extra="probe.rsdp=none"), EXIT_FAIL,
+                 "bzimage32", expect_fail=("bp.loader", "bp.boot_flag", "fb.none"),
+                 kernel="probe.bzImage", cmdline_prefix=GRUB_PREFIX),
+        # A BIOS boot claimed to be UEFI; an RSDP expected where GRUB gives
+        # none; a framebuffer expected in text mode, and the wrong kind.
+        Scenario("bz32-grub-not-uefi", "grub-linux", probe_args(extra=GRUB_ARGS + " probe.firmware=uefi"),
+                 EXIT_FAIL, "bzimage32", expect_fail=("efi.signature", "efi.systab", "efi.memmap"),
+                 kernel="probe.bzImage", cmdline_prefix=GRUB_PREFIX),
+        Scenario("bz32-grub-no-rsdp", "grub-linux", probe_args(extra="probe.loader=0x72"), EXIT_FAIL,
+                 "bzimage32", expect_fail=("acpi.rsdp",), kernel="probe.bzImage",
+                 cmdline_prefix=GRUB_PREFIX),
+        Scenario("bz32-grub-text-not-fb", "grub-linux", probe_args(extra=GRUB_ARGS + " probe.fb=efi"),
+                 EXIT_FAIL, "bzimage32", expect_fail=("fb.type",), kernel="probe.bzImage",
+                 cmdline_prefix=GRUB_PREFIX),
+        Scenario("bz32-grub-vlfb-not-efi", "grub-linux", probe_args(extra=GRUB_ARGS + " probe.fb=efi"),
+                 EXIT_FAIL, "bzimage32", expect_fail=("fb.type",), kernel="probe.bzImage",
+                 cmdline_prefix=GRUB_PREFIX, pre="  set gfxpayload=1024x768x32\n"),
     ]
     cl = [
         Scenario("cl-bz64", "chainloader", probe_args(), EXIT_PASS, "bzimage64",
@@ -115,9 +150,15 @@ def scenarios():
 
 
 def qemu_base(sc, log):
-    return ["qemu-system-x86_64", "-m", str(sc.mem_mib), "-display", "none", "-no-reboot",
-            "-nic", "none", "-serial", f"file:{log}",
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    cmd = ["qemu-system-x86_64", "-m", str(sc.mem_mib), "-display", "none", "-no-reboot",
+           "-nic", "none", "-serial", f"file:{log}",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if sc.firmware == "uefi":
+        nvram = OUT / f"{sc.name}.vars.fd"  # OVMF writes its variables: a fresh copy each run
+        nvram.write_bytes(OVMF_VARS.read_bytes())
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={nvram}"]
+    return cmd
 
 
 def command(sc, initrd):
@@ -129,10 +170,10 @@ def command(sc, initrd):
             cmd += ["-initrd", str(initrd)]
         return cmd, log
     if sc.boot == "grub-linux":
-        body = f"  linux /boot/{sc.kernel} {sc.args}\n"
+        body = sc.pre + f"  linux /boot/{sc.kernel} {sc.args}\n"
         files = [f"{sc.kernel}={kernel}"]
     else:
-        body = (f"  multiboot2 /boot/chainloader.elf {sc.loader_opts}\n"
+        body = sc.pre + (f"  multiboot2 /boot/chainloader.elf {sc.loader_opts}\n"
                 f"  module2 /boot/{sc.kernel} {sc.args}\n")
         files = [f"chainloader.elf={LOADER}", f"{sc.kernel}={kernel}"]
     if sc.initrd:

@@ -25,6 +25,9 @@ cfg="$out.grub.cfg"
     echo 'terminal_output serial console'
     echo 'set timeout=0'
     echo 'set default=0'
+    # Video drivers (VBE on BIOS, GOP on UEFI), so that GRUB can give a
+    # multiboot2 image the framebuffer it asks for, as an installed GRUB does.
+    echo 'insmod all_video'
     # The title is deliberately not "chainloader ...": GRUB may echo it on
     # the serial line, where the tests look for the loader's banner.
     echo "menuentry 'cl-test' {"

@@ -73,6 +73,7 @@ class Scenario:
     payload_kib: int = 4096    # size of /payload.bin in the initramfs
     timeout: float = 150.0     # seconds before QEMU is killed
     loader_opts: str = ""      # words after chainloader.elf on the multiboot2 line
+    loader_file: str = "chainloader.elf"  # under build/: or chainloader-text.elf
     # "bzimage" (vmlinuz), "vmlinux" (the ELF inside it), "memtest" (memtest86+),
     # or for probe scenarios the file under build/kernels (probe.elf, probe.bzImage)
     image: str = "bzimage"
@@ -82,6 +83,9 @@ class Scenario:
     grub_pre: str = ""         # grub.cfg commands before the boot commands (cutmem ...)
     min_memtotal_kb: int = 0   # MemTotal the kernel must report at least
     min_e820_total: int = 0    # e820 entries the kernel must report at least
+    # The framebuffer the kernel must list first in /proc/fb ("none" for none),
+    # or None not to check. chainloader scenarios: derived from the firmware.
+    expect_fb: str = "auto"
     # Regexes (bytes) that must match some loader line, e.g. verbose output.
     expect_loader: tuple = ()
     quiet: bool = False        # the loader must print nothing at all
@@ -158,6 +162,21 @@ SCENARIOS = [
     Scenario("chainloader-vmlinux-pvh", "chainloader", "amd64",
              CMDLINE_MODULE2, image="vmlinux", loader_opts="entry=pvh",
              expect_loader=(rb"by the PVH entry at 0x[0-9a-f]+,",)),
+    # UEFI (OVMF): GRUB has left the boot services; the kernel must still get
+    # EFI runtime services, the ACPI tables and the framebuffer (efifb).
+    Scenario("grub-linux-amd64-uefi", "grub-linux", "amd64", CMDLINE_GRUB_LINUX,
+             firmware="uefi"),
+    Scenario("chainloader-amd64-uefi", "chainloader", "amd64", CMDLINE_MODULE2,
+             firmware="uefi", loader_opts="verbose",
+             expect_loader=(rb"^UEFI: system table 0x[0-9a-f]+, memory map \d+ bytes",
+                            rb"^ACPI RSDP: 0x[0-9a-f]+ ",
+                            rb"^copy EFI memory map: ")),
+    Scenario("chainloader-vmlinux-uefi", "chainloader", "amd64", CMDLINE_MODULE2,
+             firmware="uefi", image="vmlinux"),
+    # chainloader-text.elf keeps GRUB in VGA text mode: no framebuffer for Linux.
+    Scenario("chainloader-amd64-textmode", "chainloader", "amd64", CMDLINE_MODULE2,
+             loader_file="chainloader-text.elf", expect_fb="none",
+             expect_loader=(rb"^chainloader: booting bzImage ",)),
     # Placement: modules where GRUB puts them, right across the kernel's 16 MiB.
     Scenario("chainloader-initrd-100m", "chainloader", "amd64", CMDLINE_MODULE2,
              memory_mib=1024, payload_kib=102400, initrd_gz=False,
@@ -248,17 +267,27 @@ def vmlinux(flavour):
     return out
 
 
-def initramfs(payload_kib, gz=True):
-    """Path of an initramfs with a payload of that size, built once per run
-    (a fresh random payload each run: nothing can go stale)."""
-    out = QDIR / f"initrd-{payload_kib}.cpio{'.gz' if gz else ''}"
+def built_once(out, script, *args):
+    """OUT made by tests/qemu/SCRIPT once per run (fresh random contents each
+    run: nothing can go stale)."""
     if out not in BUILT:
         try:
-            run([SCRIPTS / "mkinitramfs.sh", out, payload_kib])
+            run([SCRIPTS / script, out, *args])
         except subprocess.CalledProcessError:
-            raise Fail("mkinitramfs.sh failed")
+            raise Fail(f"{script} failed")
         BUILT.add(out)
     return out
+
+
+def initramfs(payload_kib, gz=True):
+    """An initramfs with a random payload of that size."""
+    return built_once(QDIR / f"initrd-{payload_kib}.cpio{'.gz' if gz else ''}",
+                      "mkinitramfs.sh", payload_kib)
+
+
+def extra_initrd(n):
+    """An extra initrd module adding /extra/N."""
+    return built_once(QDIR / f"extra{n}.cpio", "mkextra.sh", n)
 
 
 def probe_initrd():
@@ -269,17 +298,6 @@ def probe_initrd():
         out.write_bytes(os.urandom(PROBE_INITRD_SIZE))
         BUILT.add(out)
     return out, f"{zlib.crc32(out.read_bytes()):08x}"
-
-
-def extra_initrd(n):
-    out = QDIR / f"extra{n}.cpio"
-    if out not in BUILT:
-        try:
-            run([SCRIPTS / "mkextra.sh", out, n])
-        except subprocess.CalledProcessError:
-            raise Fail("mkextra.sh failed")
-        BUILT.add(out)
-    return out
 
 
 def monitor_socket(sc):
@@ -440,6 +458,23 @@ def check_serial(sc, data, result):
             raise Fail(f"the kernel saw {seen} MB of a {sc.memory_mib} MiB VM")
 
 
+def check_firmware_handoff(sc, lines, result):
+    """EFI runtime services, ACPI tables and the framebuffer, as the kernel saw them."""
+    efi = marker(lines, "CL-EFI").decode()
+    want = "yes" if sc.firmware == "uefi" else "no"
+    if efi != want:
+        raise Fail(f"CL-EFI is {efi} (/sys/firmware/efi), expected {want} on {sc.firmware}")
+    result["acpi_tables"] = tables = int_marker(lines, "CL-ACPI-TABLES")
+    if tables < 3:
+        raise Fail(f"CL-ACPI-TABLES is {tables}: the kernel did not find the ACPI tables")
+    fb = marker(lines, "CL-FB").decode("utf-8", "replace")
+    want = sc.expect_fb
+    if want == "auto":
+        want = {"bios": "0 VESA VGA", "uefi": "0 EFI VGA"}[sc.firmware] if sc.boot == "chainloader" else None
+    if want is not None and fb != want:
+        raise Fail(f"CL-FB is {fb!r} (/proc/fb), expected {want!r}")
+
+
 def check_banner(clean):
     version = (ROOT / "VERSION").read_text().strip()
     banner = re.compile(rb"chainloader " + re.escape(version.encode())
@@ -521,6 +556,7 @@ def check(sc, data, initrd, rc, cpu, result):
         raise Fail(f"CL-E820-USABLE is {usable}, expected >= 2")
     if total < sc.min_e820_total:
         raise Fail(f"CL-E820-TOTAL is {total}, expected >= {sc.min_e820_total}")
+    check_firmware_handoff(sc, lines, result)
     if total < usable:
         raise Fail(f"CL-E820-TOTAL {total} < CL-E820-USABLE {usable}")
 
@@ -563,7 +599,7 @@ def run_scenario(sc):
         files = [f"vmlinuz={vmlinuz}", f"initrd.img={initrd}"]
         files += [f"extra{n}.cpio={extra_initrd(n)}" for n in range(2, 2 + sc.extra_initrds)]
         if sc.boot in ("chainloader", "probe"):
-            files.append(f"chainloader.elf={LOADER}")
+            files.append(f"chainloader.elf={BUILD / sc.loader_file}")
         try:
             run([SCRIPTS / "mkiso.sh", iso, entry] + files)
         except subprocess.CalledProcessError:

@@ -1,0 +1,177 @@
+#include "firmware.h"
+
+#include <string.h>
+
+#include "e820.h"
+
+/* UEFI memory types */
+enum {
+	EFI_RESERVED_TYPE,
+	EFI_LOADER_CODE,
+	EFI_LOADER_DATA,
+	EFI_BOOT_SERVICES_CODE,
+	EFI_BOOT_SERVICES_DATA,
+	EFI_RUNTIME_SERVICES_CODE,
+	EFI_RUNTIME_SERVICES_DATA,
+	EFI_CONVENTIONAL_MEMORY,
+	EFI_UNUSABLE_MEMORY,
+	EFI_ACPI_RECLAIM_MEMORY,
+	EFI_ACPI_MEMORY_NVS,
+	EFI_MEMORY_MAPPED_IO,
+	EFI_MEMORY_MAPPED_IO_PORT_SPACE,
+	EFI_PAL_CODE,
+	EFI_PERSISTENT_MEMORY,
+};
+
+uint32_t efi_type_to_e820(uint32_t efi_type)
+{
+	switch (efi_type) {
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_CONVENTIONAL_MEMORY:
+		return E820_TYPE_RAM;
+	case EFI_ACPI_RECLAIM_MEMORY:
+		return E820_TYPE_ACPI;
+	case EFI_ACPI_MEMORY_NVS:
+		return E820_TYPE_NVS;
+	case EFI_UNUSABLE_MEMORY:
+		return E820_TYPE_UNUSABLE;
+	case EFI_PERSISTENT_MEMORY:
+		return E820_TYPE_PMEM;
+	default: /* runtime services, MMIO, PAL code, reserved, unknown */
+		return E820_TYPE_RESERVED;
+	}
+}
+
+int efi_mmap_to_entries(const uint8_t *map, uint32_t size, uint32_t desc_size, struct mmap_entry *out,
+			size_t cap, size_t *n, struct cl_error *err)
+{
+	for (uint32_t off = 0; desc_size && size - off >= desc_size; off += desc_size) {
+		struct efi_memory_descriptor d;
+		memcpy(&d, map + off, sizeof(d));
+		uint64_t bytes, end;
+		if (d.number_of_pages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+		    __builtin_add_overflow(d.physical_start, bytes = d.number_of_pages << EFI_PAGE_SHIFT, &end))
+			return cl_fail(err, "EFI memory map: descriptor at 0x%llx + %llu pages overflows",
+				       (unsigned long long)d.physical_start, (unsigned long long)d.number_of_pages);
+		if (bytes == 0)
+			continue;
+		if (*n == cap)
+			return cl_fail(err, "EFI memory map: more than %llu entries", (unsigned long long)cap);
+		out[(*n)++] = (struct mmap_entry){ d.physical_start, end, efi_type_to_e820(d.type) };
+	}
+	return 0;
+}
+
+static uint8_t checksum(const uint8_t *p, size_t n)
+{
+	uint8_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return sum;
+}
+
+bool acpi_rsdp_valid(const uint8_t *p, size_t len)
+{
+	if (len < ACPI_RSDP_V1_SIZE || memcmp(p, "RSD PTR ", 8) != 0 || checksum(p, ACPI_RSDP_V1_SIZE))
+		return false;
+	uint8_t revision = p[15];
+	if (revision < 2)
+		return true;
+	uint32_t length;
+	if (len < ACPI_RSDP_V2_SIZE)
+		return false;
+	memcpy(&length, p + 20, sizeof(length));
+	return length >= ACPI_RSDP_V2_SIZE && length <= len && checksum(p, length) == 0;
+}
+
+const uint8_t *acpi_scan_for_rsdp(const uint8_t *area, size_t len)
+{
+	for (size_t off = 0; off + ACPI_RSDP_V1_SIZE <= len; off += 16)
+		if (acpi_rsdp_valid(area + off, len - off))
+			return area + off;
+	return NULL;
+}
+
+/* EFI_SYSTEM_TABLE (UEFI 2.x, 64-bit): the fields we read. */
+#define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ull /* "IBI SYST" */
+#define EFI_SYSTAB_NR_TABLES 104
+#define EFI_SYSTAB_TABLES 112
+#define EFI_CONFIG_ENTRY_SIZE 24 /* EFI_GUID + VOID* */
+#define EFI_MAX_CONFIG_TABLES 1024
+
+static const uint8_t acpi20_guid[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+					  0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
+static const uint8_t acpi10_guid[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+					  0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
+
+static uint64_t config_table_lookup(const uint8_t *tables, uint64_t count, const uint8_t guid[16])
+{
+	for (uint64_t i = 0; i < count; i++) {
+		const uint8_t *e = tables + i * EFI_CONFIG_ENTRY_SIZE;
+		if (memcmp(e, guid, 16) == 0) {
+			uint64_t addr;
+			memcpy(&addr, e + 16, sizeof(addr));
+			if (addr && acpi_rsdp_valid((const uint8_t *)(uintptr_t)addr, ACPI_RSDP_V2_SIZE))
+				return addr;
+		}
+	}
+	return 0;
+}
+
+uint64_t efi_find_rsdp(uint64_t system_table)
+{
+	const uint8_t *st = (const uint8_t *)(uintptr_t)system_table;
+	uint64_t signature, count, tables;
+	if (!st)
+		return 0;
+	memcpy(&signature, st, sizeof(signature));
+	if (signature != EFI_SYSTEM_TABLE_SIGNATURE)
+		return 0;
+	memcpy(&count, st + EFI_SYSTAB_NR_TABLES, sizeof(count));
+	memcpy(&tables, st + EFI_SYSTAB_TABLES, sizeof(tables));
+	if (!tables || count > EFI_MAX_CONFIG_TABLES)
+		return 0;
+	const uint8_t *t = (const uint8_t *)(uintptr_t)tables;
+	uint64_t rsdp = config_table_lookup(t, count, acpi20_guid);
+	return rsdp ? rsdp : config_table_lookup(t, count, acpi10_guid);
+}
+
+void screen_info_from_framebuffer(struct screen_info *si, const struct boot_framebuffer *fb, bool efi)
+{
+	uint64_t bytes = (uint64_t)fb->pitch * fb->height;
+	memset(si, 0, sizeof(*si));
+	si->orig_video_isVGA = (uint8_t)(efi ? VIDEO_TYPE_EFI : VIDEO_TYPE_VLFB);
+	si->lfb_width = (uint16_t)fb->width;
+	si->lfb_height = (uint16_t)fb->height;
+	si->lfb_depth = fb->bpp;
+	si->lfb_base = (uint32_t)fb->addr;
+	si->lfb_linelength = (uint16_t)fb->pitch;
+	/* vesafb counts lfb_size in 64 KiB units, efifb in bytes. */
+	uint64_t size = efi ? bytes : (bytes + 0xFFFF) >> 16;
+	si->lfb_size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+	si->red_pos = fb->red_pos;
+	si->red_size = fb->red_size;
+	si->green_pos = fb->green_pos;
+	si->green_size = fb->green_size;
+	si->blue_pos = fb->blue_pos;
+	si->blue_size = fb->blue_size;
+	/* The bits no colour uses, above them: the "reserved" (alpha) field. */
+	unsigned top = 0;
+	unsigned ends[3] = { fb->red_pos + fb->red_size, fb->green_pos + fb->green_size, fb->blue_pos + fb->blue_size };
+	for (int i = 0; i < 3; i++)
+		if (ends[i] > top)
+			top = ends[i];
+	if (fb->bpp > top) {
+		si->rsvd_pos = (uint8_t)top;
+		si->rsvd_size = (uint8_t)(fb->bpp - top);
+	}
+	si->pages = 1;
+	si->capabilities = VIDEO_CAPABILITY_SKIP_QUIRKS;
+	if (fb->addr >> 32) {
+		si->capabilities |= VIDEO_CAPABILITY_64BIT_BASE;
+		si->ext_lfb_base = (uint32_t)(fb->addr >> 32);
+	}
+}

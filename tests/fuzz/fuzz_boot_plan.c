@@ -1,0 +1,370 @@
+/* libFuzzer harness: the whole boot plan (loader/boot_plan.c and everything it
+ * calls) from a fuzzed struct boot_info.
+ *
+ * Input layout (little-endian; tests/fuzz/gen_seeds.py writes the seeds):
+ *   u8  entry mode (ENTRY_AUTO, 64, 32, PVH; modulo 4)
+ *   u8  flags: bit 0 a VGA screen_info is passed; bit 1 memory map addresses
+ *       and lengths are raw u64 (else u32 page numbers)
+ *   u16 memory map entries (modulo BOOT_INFO_MAX_MMAP + 1)
+ *   u8  modules (modulo BOOT_INFO_MAX_MODULES + 1)
+ *   u32 loader start, u32 loader size, u32 multiboot2 information start
+ *   u16 kernel command line length
+ *   the map: start, length, u8 type per entry
+ *   per module: u32 start, u32 size
+ *   the command line bytes (cut at a NUL)
+ *   the rest: the module bytes back to back (the last ones get what is left)
+ *
+ * Inputs GRUB could not produce are skipped: an empty module, ranges that
+ * wrap or end past 4 GiB, the modules, the loader and the information
+ * overlapping one another or lying outside usable RAM.
+ *
+ * For every plan made, checks: the copy list ends with the kernel copies; no
+ * copy destination overlaps another, a source a later copy still reads, or
+ * (before the kernel copies) a kernel destination; every destination, the
+ * kernel's [load, load + init_size) and the trampoline are usable RAM at or
+ * above 1 MiB; handoff data, command line and trampoline lie below 4 GiB, and
+ * for the 32-bit and PVH entries kernel, entry and initrd too; the initrd
+ * respects initrd_addr_max unless the 64-bit entry may load it above 4 GiB;
+ * an initrd left in place is overwritten by nothing; the trampoline is clear
+ * of every source, destination and input; the zero page or hvm_start_info
+ * points where the plan says. */
+#include <string.h>
+
+#include "boot_plan.h"
+#include "fuzz_common.h"
+#include "trampoline.h"
+
+#define FOUR_GIB 0x100000000ull
+#define ONE_MIB 0x100000ull
+
+static struct boot_info info;
+static struct boot_plan plan;
+static uint8_t mbi_buf[4096 + 64];
+static struct mem_range loader;
+
+struct span {
+	uint64_t start, end;
+};
+
+static bool span_overlap(struct span a, struct span b)
+{
+	return ranges_overlap(a.start, a.end, b.start, b.end);
+}
+
+static bool host_in(const void *p, const void *base, size_t len, size_t *off)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)base;
+	if (a < b || a - b > len)
+		return false;
+	*off = a - b;
+	return true;
+}
+
+/* The physical bytes a copy reads, as the loader sees them identity-mapped. */
+static struct span source_of(const struct copy_step *c)
+{
+	size_t off;
+	if (c->len == 0)
+		return (struct span){ 0, 0 };
+	for (size_t i = 0; i < info.module_count; i++) {
+		const struct boot_module *m = &info.modules[i];
+		if (host_in(c->src, m->data, m->end - m->start, &off)) {
+			FUZZ_CHECK(off + c->len <= m->end - m->start, "copy %s reads past module %zu", c->what, i);
+			return (struct span){ m->start + off, m->start + off + c->len };
+		}
+	}
+	if (host_in(c->src, mbi_buf, sizeof(mbi_buf), &off)) {
+		FUZZ_CHECK(info.mbi.start + off + c->len <= info.mbi.end, "copy %s reads past the information", c->what);
+		return (struct span){ info.mbi.start + off, info.mbi.start + off + c->len };
+	}
+	if (host_in(c->src, &plan, sizeof(plan), &off)) {
+		FUZZ_CHECK(off + c->len <= sizeof(plan), "copy %s reads past the plan", c->what);
+		return (struct span){ loader.start, loader.end }; /* the plan lives in the loader's bss */
+	}
+	FUZZ_CHECK(plan.kernel_bounced, "copy %s reads from unknown memory", c->what);
+	return (struct span){ (uintptr_t)c->src, (uintptr_t)c->src + c->len }; /* the staged kernel module */
+}
+
+static bool is_kernel_copy(const struct copy_step *c)
+{
+	return !strcmp(c->what, "kernel") || !strcmp(c->what, "ELF PT_LOAD");
+}
+
+static void check_in_ram(struct span s, const char *what)
+{
+	if (s.start == s.end)
+		return;
+	FUZZ_CHECK(s.start >= ONE_MIB && s.start < s.end, "%s [0x%llx, 0x%llx) below 1 MiB or wrapping", what,
+		   (unsigned long long)s.start, (unsigned long long)s.end);
+	FUZZ_CHECK(oracle_is_ram(info.mmap, info.mmap_count, s.start, s.end), "%s [0x%llx, 0x%llx) is not usable RAM",
+		   what, (unsigned long long)s.start, (unsigned long long)s.end);
+}
+
+static void check_plan(const char *cmdline)
+{
+	struct span src[PLAN_MAX_COPIES], dst[PLAN_MAX_COPIES];
+	size_t n = plan.copy_count;
+	FUZZ_CHECK(n <= PLAN_MAX_COPIES && n <= TRAMPOLINE_MAX_COPIES, "%zu copies", n);
+
+	/* The kernel copies come last. */
+	size_t kfirst = n, kcount = plan.format == KERNEL_BZIMAGE ? 1 : plan.elf.segment_count;
+	for (size_t i = 0; i < n; i++)
+		if (is_kernel_copy(&plan.copies[i]) && kfirst == n)
+			kfirst = i;
+	FUZZ_CHECK(kfirst + kcount == n, "kernel copies from %zu, %zu of %zu copies", kfirst, kcount, n);
+	for (size_t i = kfirst; i < n; i++)
+		FUZZ_CHECK(is_kernel_copy(&plan.copies[i]), "copy %zu (%s) after the kernel copies", i, plan.copies[i].what);
+
+	struct span tramp = { plan.trampoline, plan.trampoline + TRAMPOLINE_SIZE };
+	struct span kernel = { plan.kernel_range.start, plan.kernel_range.end };
+	for (size_t i = 0; i < n; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		src[i] = source_of(c);
+		dst[i] = (struct span){ c->dst, c->dst + c->len + c->zero_len };
+		FUZZ_CHECK(dst[i].end >= dst[i].start, "copy %zu (%s) wraps", i, c->what);
+		check_in_ram(dst[i], c->what);
+		FUZZ_CHECK(!span_overlap(dst[i], tramp) && !span_overlap(src[i], tramp),
+			   "copy %zu (%s) touches the trampoline", i, c->what);
+		for (size_t f = 0; f < plan.fixed_count && i < kfirst; f++)
+			FUZZ_CHECK(!span_overlap(dst[i], (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
+				   "copy %zu (%s) [0x%llx, 0x%llx) before the kernel copies lands in fixed destination %zu",
+				   i, c->what, (unsigned long long)dst[i].start, (unsigned long long)dst[i].end, f);
+		if (plan.format == KERNEL_BZIMAGE && i < kfirst)
+			FUZZ_CHECK(!span_overlap(dst[i], kernel), "copy %zu (%s) lands in [load, load + init_size)", i, c->what);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (i == j)
+				continue;
+			FUZZ_CHECK(!span_overlap(dst[i], dst[j]), "copies %zu (%s) and %zu (%s) write the same bytes", i,
+				   plan.copies[i].what, j, plan.copies[j].what);
+			/* A later copy may read only what the staging copy of the kernel module wrote. */
+			bool staged = !strcmp(plan.copies[i].what, "kernel module (staged)") &&
+				      is_kernel_copy(&plan.copies[j]) && src[j].start >= plan.copies[i].dst &&
+				      src[j].end <= plan.copies[i].dst + plan.copies[i].len;
+			if (j > i && !staged)
+				FUZZ_CHECK(!span_overlap(dst[i], src[j]),
+					   "copy %zu (%s) -> [0x%llx, 0x%llx) overwrites the source [0x%llx, 0x%llx) of later copy %zu (%s)",
+					   i, plan.copies[i].what, (unsigned long long)dst[i].start,
+					   (unsigned long long)dst[i].end, (unsigned long long)src[j].start,
+					   (unsigned long long)src[j].end, j, plan.copies[j].what);
+		}
+	}
+
+	/* The trampoline: aligned, RAM, below 4 GiB, clear of every input and destination. */
+	FUZZ_CHECK(plan.trampoline % TRAMPOLINE_PAGE == 0 && tramp.end <= FOUR_GIB, "trampoline at 0x%llx",
+		   (unsigned long long)plan.trampoline);
+	check_in_ram(tramp, "trampoline");
+	FUZZ_CHECK(!span_overlap(tramp, (struct span){ loader.start, loader.end }) &&
+			   !span_overlap(tramp, (struct span){ info.mbi.start, info.mbi.end }),
+		   "trampoline over the loader or the information");
+	for (size_t i = 0; i < info.module_count; i++)
+		FUZZ_CHECK(!span_overlap(tramp, (struct span){ info.modules[i].start, info.modules[i].end }),
+			   "trampoline over module %zu", i);
+	for (size_t f = 0; f < plan.fixed_count; f++)
+		FUZZ_CHECK(!span_overlap(tramp, (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
+			   "trampoline in fixed destination %zu", f);
+
+	/* The kernel. */
+	if (plan.format == KERNEL_BZIMAGE) {
+		const struct bzimage *k = &plan.bzimage;
+		FUZZ_CHECK(kernel.start == plan.kernel_load && kernel.end == plan.kernel_load + k->init_size, "kernel_range");
+		check_in_ram(kernel, "kernel [load, load + init_size)");
+		FUZZ_CHECK(!span_overlap(tramp, kernel), "trampoline in [load, load + init_size)");
+		if (k->relocatable)
+			FUZZ_CHECK(plan.kernel_load % k->alignment == 0 && plan.kernel_load >= k->pref_address,
+				   "relocatable kernel at 0x%llx (alignment 0x%x, pref_address 0x%llx)",
+				   (unsigned long long)plan.kernel_load, k->alignment, (unsigned long long)k->pref_address);
+		else
+			FUZZ_CHECK(plan.kernel_load == k->pref_address, "fixed kernel at 0x%llx", (unsigned long long)plan.kernel_load);
+		FUZZ_CHECK(plan.entry == plan.kernel_load + (plan.handoff == HANDOFF_64 ? 0x200 : k->code32_offset),
+			   "entry 0x%llx", (unsigned long long)plan.entry);
+		const struct copy_step *c = &plan.copies[kfirst];
+		FUZZ_CHECK(c->dst == plan.kernel_load && c->len == k->pm_size, "kernel copy");
+		uint64_t kmod = plan.kernel_bounced ? (uintptr_t)plan.kernel_bytes : info.modules[0].start;
+		FUZZ_CHECK(src[kfirst].start == kmod + k->pm_offset, "kernel copy source");
+	} else {
+		const struct elf_kernel *e = &plan.elf;
+		FUZZ_CHECK(plan.fixed_count == e->segment_count, "fixed_count");
+		for (size_t i = 0; i < e->segment_count; i++) {
+			FUZZ_CHECK(plan.fixed[i].start == e->segments[i].paddr &&
+					   plan.fixed[i].end == e->segments[i].paddr + e->segments[i].memsz, "fixed %zu", i);
+			check_in_ram((struct span){ plan.fixed[i].start, plan.fixed[i].end }, "ELF PT_LOAD");
+		}
+		FUZZ_CHECK(plan.entry == (plan.handoff == HANDOFF_PVH ? e->pvh_entry : e->entry), "entry");
+	}
+	if (plan.handoff != HANDOFF_64)
+		FUZZ_CHECK(plan.entry < FOUR_GIB && kernel.end <= FOUR_GIB && plan.initrd.end <= FOUR_GIB,
+			   "%s entry: kernel [0x%llx, 0x%llx), entry 0x%llx, initrd end 0x%llx above 4 GiB",
+			   handoff_name(plan.handoff), (unsigned long long)kernel.start, (unsigned long long)kernel.end,
+			   (unsigned long long)plan.entry, (unsigned long long)plan.initrd.end);
+
+	/* Handoff data and command line. */
+	uint64_t hsize = plan.handoff == HANDOFF_PVH ? pvh_handoff_size(&plan.e820) : sizeof(struct boot_params);
+	FUZZ_CHECK(plan.handoff_data + hsize <= FOUR_GIB && plan.cmdline_addr + plan.cmdline_len + 1 <= FOUR_GIB,
+		   "handoff data 0x%llx or command line 0x%llx above 4 GiB", (unsigned long long)plan.handoff_data,
+		   (unsigned long long)plan.cmdline_addr);
+	FUZZ_CHECK(plan.cmdline_len == strlen(cmdline), "cmdline_len");
+	bool found_handoff = false, found_cmdline = false;
+	for (size_t i = 0; i < n; i++) {
+		found_handoff |= plan.copies[i].dst == plan.handoff_data && plan.copies[i].len == hsize;
+		found_cmdline |= plan.copies[i].dst == plan.cmdline_addr && plan.copies[i].len == plan.cmdline_len + 1 &&
+				 !memcmp(plan.copies[i].src, cmdline, plan.cmdline_len + 1);
+	}
+	FUZZ_CHECK(found_handoff && found_cmdline, "no copy of the handoff data or the command line");
+
+	/* The initrd. */
+	uint64_t isize = plan.initrd.end - plan.initrd.start;
+	FUZZ_CHECK(plan.initrd.end >= plan.initrd.start && plan.initrd_count == info.module_count - 1, "initrd");
+	if (isize && plan.format == KERNEL_BZIMAGE &&
+	    !(plan.handoff == HANDOFF_64 && (plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)))
+		FUZZ_CHECK(plan.initrd.end - 1 <= plan.bzimage.initrd_addr_max,
+			   "initrd [0x%llx, 0x%llx) beyond initrd_addr_max 0x%x (%s entry, xloadflags 0x%x)",
+			   (unsigned long long)plan.initrd.start, (unsigned long long)plan.initrd.end,
+			   plan.bzimage.initrd_addr_max, handoff_name(plan.handoff), plan.bzimage.xloadflags);
+	if (info.module_count > 1 && !plan.initrd_moved) {
+		FUZZ_CHECK(plan.initrd.start == info.modules[1].start &&
+				   plan.initrd.end == info.modules[info.module_count - 1].end, "initrd in place");
+		for (size_t m = 1; m < info.module_count; m++) {
+			struct span mod = { info.modules[m].start, info.modules[m].end };
+			for (size_t i = 0; i < n; i++)
+				FUZZ_CHECK(!span_overlap(dst[i], mod), "copy %zu (%s) overwrites initrd module %zu left in place",
+					   i, plan.copies[i].what, m);
+			if (plan.format == KERNEL_BZIMAGE)
+				FUZZ_CHECK(!span_overlap(mod, kernel), "initrd module %zu in [load, load + init_size)", m);
+			for (size_t f = 0; f < plan.fixed_count; f++)
+				FUZZ_CHECK(!span_overlap(mod, (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
+					   "initrd module %zu in fixed destination %zu", m, f);
+		}
+	}
+	if (plan.initrd_moved) {
+		uint64_t at = plan.initrd.start;
+		size_t m = 1;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(plan.copies[i].what, "initrd"))
+				continue;
+			FUZZ_CHECK(m < info.module_count && plan.copies[i].dst == at &&
+					   plan.copies[i].len == info.modules[m].end - info.modules[m].start &&
+					   plan.copies[i].src == info.modules[m].data, "initrd copy %zu", m);
+			at += plan.copies[i].len + plan.copies[i].zero_len;
+			m++;
+		}
+		FUZZ_CHECK(m == info.module_count && at == plan.initrd.end, "joined initrd");
+	}
+
+	/* What the kernel reads. */
+	if (plan.handoff == HANDOFF_PVH) {
+		const struct hvm_start_info *s = &plan.pvh.info;
+		FUZZ_CHECK(s->magic == HVM_START_MAGIC_VALUE && s->cmdline_paddr == plan.cmdline_addr &&
+				   s->memmap_entries == plan.e820.count &&
+				   s->memmap_paddr == plan.handoff_data + offsetof(struct pvh_handoff, memmap) &&
+				   s->nr_modules == (isize ? 1u : 0u),
+			   "hvm_start_info");
+		if (isize)
+			FUZZ_CHECK(plan.pvh.module.paddr == plan.initrd.start && plan.pvh.module.size == isize, "PVH module");
+	} else {
+		const struct boot_params *bp = &plan.params;
+		FUZZ_CHECK((bp->hdr.cmd_line_ptr | (uint64_t)bp->ext_cmd_line_ptr << 32) == plan.cmdline_addr &&
+				   (bp->hdr.ramdisk_image | (uint64_t)bp->ext_ramdisk_image << 32) == plan.initrd.start &&
+				   (bp->hdr.ramdisk_size | (uint64_t)bp->ext_ramdisk_size << 32) == isize,
+			   "boot_params pointers");
+		size_t in_page = plan.e820.count < 128 ? plan.e820.count : 128;
+		FUZZ_CHECK(bp->e820_entries == in_page && bp->hdr.setup_data == plan.setup_data, "boot_params e820");
+		FUZZ_CHECK((plan.e820.count > 128) == (plan.setup_data != 0), "SETUP_E820_EXT");
+		if (plan.handoff == HANDOFF_32)
+			FUZZ_CHECK(bp->hdr.code32_start == plan.entry, "code32_start");
+		if (plan.format == KERNEL_BZIMAGE && !(plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+			FUZZ_CHECK(plan.handoff_data + hsize <= FOUR_GIB && plan.cmdline_addr < FOUR_GIB &&
+					   plan.initrd.end <= FOUR_GIB && plan.setup_data < FOUR_GIB,
+				   "above 4 GiB without XLF_CAN_BE_LOADED_ABOVE_4G");
+	}
+}
+
+/* GRUB's guarantees about what it hands over. */
+static bool plausible(void)
+{
+	struct span in[BOOT_INFO_MAX_MODULES + 2];
+	size_t n = 0;
+	in[n++] = (struct span){ loader.start, loader.end };
+	in[n++] = (struct span){ info.mbi.start, info.mbi.end };
+	for (size_t i = 0; i < info.module_count; i++)
+		in[n++] = (struct span){ info.modules[i].start, info.modules[i].end };
+	for (size_t i = 0; i < n; i++) {
+		if (in[i].start >= in[i].end || in[i].end > UINT32_MAX ||
+		    !oracle_is_ram(info.mmap, info.mmap_count, in[i].start, in[i].end))
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (span_overlap(in[i], in[j]))
+				return false;
+	}
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct reader r = { data, size };
+	enum entry_mode entry = (enum entry_mode)(take(&r, 1) % 4);
+	uint8_t flags = (uint8_t)take(&r, 1);
+	size_t nmap = take(&r, 2) % (BOOT_INFO_MAX_MMAP + 1);
+	size_t nmod = take(&r, 1) % (BOOT_INFO_MAX_MODULES + 1);
+	uint64_t lstart = take(&r, 4), lsize = take(&r, 4), mbi_start = take(&r, 4);
+	size_t cmdlen = take(&r, 2) % 4096;
+
+	memset(&info, 0, sizeof(info));
+	loader = (struct mem_range){ lstart, lstart + lsize };
+	for (size_t i = 0; i < nmap; i++) {
+		uint64_t start = flags & 2 ? take(&r, 8) : take(&r, 4) << 12;
+		uint64_t len = flags & 2 ? take(&r, 8) : take(&r, 4) << 12;
+		uint32_t type = (uint32_t)take(&r, 1);
+		if (len == 0 || start + len < start)
+			continue; /* mb2_parse drops or refuses these */
+		info.mmap[info.mmap_count++] = (struct mmap_entry){ start, start + len, type };
+	}
+	uint64_t mstart[BOOT_INFO_MAX_MODULES], msize[BOOT_INFO_MAX_MODULES];
+	for (size_t i = 0; i < nmod; i++) {
+		mstart[i] = take(&r, 4);
+		msize[i] = take(&r, 4);
+	}
+	/* The kernel's command line sits in the multiboot2 information. */
+	memset(mbi_buf, 0, sizeof(mbi_buf));
+	size_t k;
+	for (k = 0; k < cmdlen && r.n && r.p[0]; k++)
+		mbi_buf[32 + k] = (uint8_t)take(&r, 1);
+	info.mbi = (struct mem_range){ mbi_start, mbi_start + 32 + ((k + 1 + 7) & ~(size_t)7) };
+	const char *cmdline = (const char *)&mbi_buf[32];
+	for (size_t i = 0; i < nmod; i++) {
+		size_t len = msize[i] < r.n ? (size_t)msize[i] : r.n;
+		info.modules[i] = (struct boot_module){ mstart[i], mstart[i] + len, r.p, i == 0 ? cmdline : "" };
+		r.p += len;
+		r.n -= len;
+	}
+	info.module_count = nmod;
+	if (!plausible())
+		return 0;
+
+	/* Each module in a heap block of its exact size: ASan sees any overread. */
+	uint8_t *copies[BOOT_INFO_MAX_MODULES];
+	for (size_t i = 0; i < nmod; i++) {
+		size_t len = info.modules[i].end - info.modules[i].start;
+		copies[i] = malloc(len);
+		if (!copies[i])
+			abort();
+		memcpy(copies[i], info.modules[i].data, len);
+		info.modules[i].data = copies[i];
+	}
+	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25,
+				      .orig_video_isVGA = VIDEO_TYPE_VGAC };
+	struct plan_inputs in = { .info = &info, .entry = entry, .loader = loader,
+				  .screen = flags & 1 ? &screen : NULL };
+	struct cl_error err;
+	memset(&err, 0, sizeof(err));
+	if (boot_plan_make(&in, &plan, &err) == 0)
+		check_plan(cmdline);
+	else
+		FUZZ_CHECK(err.msg[0] && memchr(err.msg, '\0', sizeof(err.msg)), "failure without a message");
+	for (size_t i = 0; i < nmod; i++)
+		free(copies[i]);
+	return 0;
+}

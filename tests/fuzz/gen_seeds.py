@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Writes the fuzz seed corpora: tests/fuzz/corpus/<harness>/<name>.
+
+    tests/fuzz/gen_seeds.py [OUTDIR]     (default tests/fuzz/corpus)
+
+Crafted valid inputs (and a few near misses), small, from the builders in
+tests/malformed/images.py: a typical GRUB multiboot2 information, minimal
+bzImage headers, small ELF kernels with and without a PVH note, QEMU-like
+memory maps, and whole boot_info layouts for the boot plan harness (its input
+format is described at the top of fuzz_boot_plan.c). Deterministic: running
+it again rewrites the same bytes.
+"""
+
+import os
+import struct
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "malformed"))
+import images as im  # noqa: E402
+
+MIB = im.MIB
+GIB = 1 << 30
+
+
+def write(out, harness, name, data):
+    d = out / harness
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data)
+
+
+def small_bzimage(**kw):
+    kw.setdefault("pm_size", 0x100)
+    kw.setdefault("setup_sects", 1)
+    return im.bzimage(**kw)
+
+
+def small_elf(pvh=True, loads=((16 * MIB, 0x40, 0x1000), (16 * MIB + 0x1000, 0x20, 0x20))):
+    notes = im.pvh_note(loads[0][0] + 0x10) if pvh else b""
+    return im.elf(loads=loads, notes=notes, seg_align=16)
+
+
+def mb2_seeds(out):
+    grub = [
+        im.mb2_string(im.MB2_CMDLINE, b"/boot/chainloader.elf verbose entry=64"),
+        im.mb2_string(im.MB2_LOADER_NAME, b"GRUB 2.06-13+deb12u1"),
+        im.mb2_module(0x133000, 0x9A1800, b"console=ttyS0,115200 panic=-1"),
+        im.mb2_module(0x9A2000, 0x9B0000, b""),
+        im.mb2_tag(im.MB2_MEMINFO, struct.pack("<II", 639, 523136)),
+        im.mb2_tag(im.MB2_BOOTDEV, struct.pack("<III", 0xE0, 0xFFFFFFFF, 0xFFFFFFFF)),
+        im.mb2_mmap(im.QEMU_512M_MAP),
+        im.mb2_tag(im.MB2_FRAMEBUFFER, struct.pack("<QIIIBBH", 0xB8000, 160, 80, 25, 16, 2, 0)),
+        im.mb2_tag(im.MB2_APM, bytes(20)),
+        im.mb2_tag(im.MB2_ACPI_OLD, b"RSD PTR " + bytes(12)),
+        im.mb2_tag(im.MB2_LOAD_BASE, struct.pack("<I", 0x100000)),
+    ]
+    write(out, "mb2", "grub-typical", im.mb2_info(grub))
+    write(out, "mb2", "minimal", im.mb2_info([im.mb2_mmap(im.QEMU_512M_MAP[:4])]))
+    write(out, "mb2", "no-cmdline-3-modules", im.mb2_info(
+        [im.mb2_module(0x200000 + i * 0x1000, 0x200800 + i * 0x1000, b"m%d" % i) for i in range(3)]
+        + [im.mb2_mmap(im.QEMU_512M_MAP)]))
+    write(out, "mb2", "mmap-entry-size-32", im.mb2_info(
+        [im.mb2_string(im.MB2_CMDLINE, b"quiet"), im.mb2_mmap(im.QEMU_512M_MAP, entry_size=32)]))
+    write(out, "mb2", "cmdline-path-only", im.mb2_info(
+        [im.mb2_string(im.MB2_CMDLINE, b"(cd)/boot/chainloader.elf"), im.mb2_mmap(im.QEMU_512M_MAP)]))
+
+
+def bzimage_seeds(out):
+    write(out, "bzimage", "relocatable-64", small_bzimage())
+    write(out, "bzimage", "protocol-2.10-32bit", small_bzimage(version=0x020A, xloadflags=0,
+                                                              header_end=0x264))
+    write(out, "bzimage", "not-relocatable-1mib", small_bzimage(relocatable=False, pref_address=MIB,
+                                                                alignment=0x1000))
+    write(out, "bzimage", "setup-sects-0", small_bzimage(setup_sects=0))
+    write(out, "bzimage", "syssize-short", small_bzimage(pm_size=0x108, syssize=0x11))
+
+
+def elf_seeds(out):
+    write(out, "elf", "pvh", small_elf(True))
+    write(out, "elf", "no-note", small_elf(False))
+    write(out, "elf", "pvh-desc-8", im.elf(loads=((16 * MIB, 0x40, 0x40),),
+                                           notes=im.note(b"GNU", 3, b"\1\2\3\4") + im.pvh_note(16 * MIB, 8),
+                                           seg_align=16))
+    write(out, "elf", "three-loads", im.elf(loads=((2 * MIB, 0x10, 0x10), (MIB, 0x10, 0x10), (3 * MIB, 0, 0x100)),
+                                           entry=MIB, seg_align=16))
+
+
+def e820_bytes(entries):
+    return b"".join(struct.pack("<QQI", b, l, t) for b, l, t in entries)
+
+
+def e820_seeds(out):
+    write(out, "e820", "qemu-512m", e820_bytes(im.QEMU_512M_MAP))
+    write(out, "e820", "overlapping", e820_bytes([(0, 0x100000, 1), (0x80000, 0x100000, 2), (0x100000, 0x1000, 3),
+                                                  (0x100000, 0x400000, 1), (0x200000, 0x1000, 99)]))
+    write(out, "e820", "holes", e820_bytes([(0x100000 + i * 0x2000, 0x1000, 1 + i % 5) for i in range(40)]))
+    write(out, "e820", "top-of-space", e820_bytes([(0xFFFFFFFFFFFFF000, 0x1000, 1), (0, 0xFFFFFFFFFFFFFFFF, 2)]))
+
+
+def planner_seeds(out):
+    # flags 0: u32 page numbers; map (start, length, type byte); ops.
+    def page_map(entries):
+        return bytes([0, len(entries)]) + b"".join(struct.pack("<IIB", s >> 12, l >> 12, t)
+                                                   for s, l, t in entries)
+    def rng(op, start, length):
+        return bytes([op]) + struct.pack("<II", start >> 12, length >> 12)
+    def alloc(size_pages, align_log2, min_, max_end, highest, pages=True):
+        a = align_log2 | (0x80 if pages else 0) | (0x20 if max_end is None else 0)
+        b = bytes([3, a]) + struct.pack("<I", size_pages)[:3] + struct.pack("<I", min_ >> 12)
+        if max_end is not None:
+            b += struct.pack("<I", max_end >> 12)
+        return b + bytes([highest])
+    qemu = page_map([(0, 0x9F000, 0), (0x100000, 0x1FEE0000, 0), (0xFFFC0000, 0x40000, 2)])
+    write(out, "planner", "boot-like", qemu + rng(1, 0x100000, 0x2F000) + rng(1, 0x200000, 0x800000)
+          + alloc(0x400, 21, 16 * MIB, 4 * GIB, 0) + alloc(1, 12, MIB, 4 * GIB, 1)
+          + rng(2, 0x100000, 0x10000) + alloc(3, 12, MIB, None, 1))
+    write(out, "planner", "fragmented", page_map([(0x100000 + i * 0x200000, 0x100000, i % 2) for i in range(12)])
+          + b"".join(alloc(0x80 + i, 12 + i, MIB, None, i & 1) for i in range(8)))
+    write(out, "planner", "raw-top", bytes([1, 1]) + struct.pack("<QQB", 0xFFFFFFFF00000000, 0xFFFFFFFF, 0)
+          + bytes([3, 0x60]) + struct.pack("<QQQ", 0x1000, 0x1000, 0xFFFFFFFF00000000) + bytes([0]))
+
+
+def plan_input(entry, modules, cmdline=b"console=ttyS0", mmap=im.QEMU_512M_MAP, raw=False,
+               loader=(0x100000, 0x2F000), mbi=0x130000, screen=True):
+    """The boot plan harness's input: modules are (start, bytes)."""
+    flags = (1 if screen else 0) | (2 if raw else 0)
+    b = struct.pack("<BBHBIIIH", entry, flags, len(mmap), len(modules), loader[0], loader[1], mbi, len(cmdline))
+    for s, l, t in mmap:
+        b += struct.pack("<QQB", s, l, t) if raw else struct.pack("<IIB", s >> 12, (l + 0xFFF) >> 12, t)
+    for start, data in modules:
+        b += struct.pack("<II", start, len(data))
+    return b + cmdline + b"".join(d for _, d in modules)
+
+
+AUTO, E64, E32, PVH = 0, 1, 2, 3
+
+
+def boot_plan_seeds(out):
+    # Page-granular maps: the one GRUB passes on QEMU rounded to whole pages.
+    qemu = [(0, 0x9F000, 1), (0x9F000, 0x1000, 2), (0xF0000, 0x10000, 2), (0x100000, 0x1FEE0000, 1),
+            (0x1FFE0000, 0x20000, 2), (0xFFFC0000, 0x40000, 2)]
+    initrd = bytes(range(256)) * 2
+    bz = small_bzimage()
+    w = lambda name, data: write(out, "boot_plan", name, data)
+    w("bzimage-auto-initrd", plan_input(AUTO, [(0x133000, bz), (0x135000, initrd)], mmap=qemu))
+    w("bzimage-entry32", plan_input(E32, [(0x133000, bz), (0x135000, initrd)], mmap=qemu))
+    w("bzimage-32bit-only", plan_input(AUTO, [(0x133000, small_bzimage(xloadflags=0, initrd_addr_max=0x37FFFFFF)),
+                                              (0x135000, initrd)], mmap=qemu))
+    # memtest86+-like: not relocatable, at 1 MiB, over the loader.
+    w("bzimage-fixed-1mib", plan_input(E64, [(0x133000, small_bzimage(relocatable=False, pref_address=MIB,
+                                                                       init_size=0x60000))], mmap=qemu))
+    w("bzimage-3-initrds", plan_input(AUTO, [(0x133000, bz), (0x135000, initrd[:300]), (0x136000, initrd[:7]),
+                                             (0x137000, initrd)], mmap=qemu, cmdline=b'a "b c" d'))
+    w("elf-pvh", plan_input(PVH, [(0x133000, small_elf(True)), (0x134000, initrd)], mmap=qemu))
+    w("elf-64", plan_input(E64, [(0x133000, small_elf(False)), (0x134000, initrd)], mmap=qemu))
+    # The ELF's segments lie where GRUB put its module: staged first.
+    w("elf-over-module", plan_input(AUTO, [(0x1000000, small_elf(True)), (0x2000000, initrd)], mmap=qemu))
+    # The initrd lies in a fixed destination: moved.
+    w("elf-over-initrd", plan_input(PVH, [(0x133000, small_elf(True)), (0x1000000, initrd)], mmap=qemu))
+    holes = [(0, 0x9F000, 1), (0x100000, 0x2FF00000, 1)] + [(0x30000000 + i * 0x2000, 0x1000, 2)
+                                                              for i in range(150)]
+    w("bzimage-150-holes", plan_input(AUTO, [(0x133000, bz), (0x135000, initrd)], mmap=holes))
+    big = [(0, 0x9FC00, 1), (0x100000, 0xBFF00000, 1), (0xFEFFC000, 0x4000, 2), (0x100000000, 0xC0000000, 1)]
+    w("bzimage-6g-raw", plan_input(AUTO, [(0x133000, bz), (0x135000, initrd)], mmap=big, raw=True))
+    w("no-module", plan_input(AUTO, [], mmap=qemu))
+
+
+def main():
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "corpus"
+    for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds):
+        gen(out)
+    print(f"seeds written under {os.path.relpath(out)}")
+
+
+if __name__ == "__main__":
+    main()

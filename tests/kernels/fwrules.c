@@ -1,0 +1,213 @@
+/* Rules for the ACPI RSDP, the EFI memory map and the framebuffer a loader
+ * passes on (fwrules.h). */
+#include "fwrules.h"
+#include "e820.h"
+
+/* ---- ACPI RSDP ---- */
+
+static uint8_t sum8(const uint8_t *p, uint64_t n)
+{
+	uint8_t s = 0;
+	for (uint64_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	return s;
+}
+
+bool rsdp_valid(const uint8_t *p, uint64_t avail, uint32_t *len, char *why, size_t why_size)
+{
+	static const char sig[8] = "RSD PTR ";
+	*len = RSDP_V1_LEN;
+	if (avail < RSDP_V1_LEN) {
+		fmt(why, why_size, "only %lu bytes readable", avail);
+		return false;
+	}
+	for (int i = 0; i < 8; i++)
+		if (p[i] != (uint8_t)sig[i]) {
+			fmt(why, why_size, "no \"RSD PTR \" signature (%02x %02x %02x %02x ...)", p[0], p[1],
+			    p[2], p[3]);
+			return false;
+		}
+	uint8_t s = sum8(p, RSDP_V1_LEN);
+	if (s) {
+		fmt(why, why_size, "ACPI 1.0 checksum: the 20 bytes sum to 0x%02x", s);
+		return false;
+	}
+	uint8_t rev = p[RSDP_REVISION_OFF];
+	if (rev < 2)
+		return true;
+	if (avail < RSDP_V2_LEN) {
+		fmt(why, why_size, "revision %u, but only %lu bytes readable", rev, avail);
+		return false;
+	}
+	uint32_t length = (uint32_t)p[RSDP_LENGTH_OFF] | (uint32_t)p[RSDP_LENGTH_OFF + 1] << 8 |
+			  (uint32_t)p[RSDP_LENGTH_OFF + 2] << 16 | (uint32_t)p[RSDP_LENGTH_OFF + 3] << 24;
+	if (length < RSDP_V2_LEN || length > avail) {
+		fmt(why, why_size, "revision %u, Length %u not in [%u, %lu]", rev, length, RSDP_V2_LEN, avail);
+		return false;
+	}
+	*len = length;
+	s = sum8(p, length);
+	if (s) {
+		fmt(why, why_size, "revision %u: extended checksum over %u bytes sums to 0x%02x", rev, length, s);
+		return false;
+	}
+	return true;
+}
+
+/* ---- EFI memory map ---- */
+
+enum {
+	EFI_RESERVED = 0,
+	EFI_RUNTIME_CODE = 5,
+	EFI_RUNTIME_DATA = 6,
+	EFI_UNUSABLE = 8,
+	EFI_ACPI_RECLAIM = 9,
+	EFI_ACPI_NVS = 10,
+	EFI_MMIO = 11,
+	EFI_MMIO_PORT = 12,
+	EFI_PAL_CODE = 13,
+	EFI_PERSISTENT = 14,
+};
+
+/* Memory the kernel must not take as RAM. */
+#define EFI_KEEP_TYPES                                                                        \
+	((1u << EFI_RESERVED) | (1u << EFI_RUNTIME_CODE) | (1u << EFI_RUNTIME_DATA) |          \
+	 (1u << EFI_UNUSABLE) | (1u << EFI_ACPI_RECLAIM) | (1u << EFI_ACPI_NVS) | (1u << EFI_MMIO) | \
+	 (1u << EFI_MMIO_PORT) | (1u << EFI_PAL_CODE) | (1u << EFI_PERSISTENT))
+
+bool efi_memmap_shape_ok(uint64_t size, uint32_t desc_size, char *why, size_t why_size)
+{
+	if (desc_size < EFI_MEMDESC_MIN || desc_size % 8) {
+		fmt(why, why_size, "efi_memdesc_size %u (want a multiple of 8, >= %u)", desc_size,
+		    EFI_MEMDESC_MIN);
+		return false;
+	}
+	if (size == 0 || size % desc_size) {
+		fmt(why, why_size, "efi_memmap_size %lu not a nonzero multiple of %u", size, desc_size);
+		return false;
+	}
+	return true;
+}
+
+static const struct efi_memdesc *desc_at(const uint8_t *map, uint64_t i, uint32_t desc_size)
+{
+	return (const struct efi_memdesc *)(const void *)(map + i * desc_size);
+}
+
+bool efi_memmap_descs_ok(const uint8_t *map, uint64_t size, uint32_t desc_size, char *why,
+			 size_t why_size)
+{
+	uint64_t n = size / desc_size;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct efi_memdesc *d = desc_at(map, i, desc_size);
+		uint64_t start = d->phys_start, pages = d->num_pages;
+		const char *bad = d->type >= EFI_MEMORY_TYPES ? "type >= 16"
+				: pages == 0 ? "NumberOfPages 0"
+				: (start & ((1u << EFI_PAGE_SHIFT) - 1)) ? "PhysicalStart not 4 KiB aligned"
+				: (pages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+				   start + (pages << EFI_PAGE_SHIFT) - 1 < start) ? "range wraps"
+				: NULL;
+		if (bad) {
+			fmt(why, why_size, "descriptor %lu: %s (type %u, start 0x%lx, %lu pages)", i, bad, d->type,
+			    start, pages);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool efi_memmap_agrees(const uint8_t *map, uint64_t size, uint32_t desc_size, const struct memmap *e820,
+		       char *why, size_t why_size)
+{
+	uint64_t n = size / desc_size;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct efi_memdesc *d = desc_at(map, i, desc_size);
+		uint64_t start = d->phys_start, bytes = d->num_pages << EFI_PAGE_SHIFT;
+		if (d->type == EFI_CONVENTIONAL_MEMORY && !memmap_is_ram(e820, start, bytes)) {
+			fmt(why, why_size, "descriptor %lu: conventional memory [0x%lx, 0x%lx) not e820 RAM", i,
+			    start, start + bytes);
+			return false;
+		}
+		if (d->type < EFI_MEMORY_TYPES && (EFI_KEEP_TYPES & (1u << d->type)) &&
+		    memmap_touches_ram(e820, start, bytes)) {
+			fmt(why, why_size, "descriptor %lu: type %u [0x%lx, 0x%lx) is e820 RAM", i, d->type, start,
+			    start + bytes);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- the framebuffer in screen_info ---- */
+
+uint64_t lfb_base(const struct screen_info *si)
+{
+	uint64_t b = si->lfb_base;
+	if (si->capabilities & VIDEO_CAPABILITY_64BIT_BASE)
+		b |= (uint64_t)si->ext_lfb_base << 32;
+	return b;
+}
+
+uint64_t lfb_bytes(const struct screen_info *si, bool efi)
+{
+	return efi ? si->lfb_size : (uint64_t)si->lfb_size * LFB_VLFB_UNIT;
+}
+
+bool lfb_mode_ok(const struct screen_info *si, char *why, size_t why_size)
+{
+	uint64_t row = (uint64_t)si->lfb_width * ((si->lfb_depth + 7u) / 8u);
+	if (!si->lfb_width || !si->lfb_height || !si->lfb_depth) {
+		fmt(why, why_size, "%ux%u, %u bpp: zero", si->lfb_width, si->lfb_height, si->lfb_depth);
+		return false;
+	}
+	if (si->lfb_linelength < row) {
+		fmt(why, why_size, "lfb_linelength %u < %u pixels * %u bytes", si->lfb_linelength,
+		    si->lfb_width, (si->lfb_depth + 7u) / 8u);
+		return false;
+	}
+	return true;
+}
+
+bool lfb_size_ok(const struct screen_info *si, bool efi, char *why, size_t why_size)
+{
+	uint64_t need = (uint64_t)si->lfb_linelength * si->lfb_height;
+	uint64_t up = (need + LFB_VLFB_UNIT - 1) / LFB_VLFB_UNIT;
+	bool ok = efi ? si->lfb_size >= need && si->lfb_size <= up * LFB_VLFB_UNIT : si->lfb_size == up;
+	if (!ok) {
+		if (efi)
+			fmt(why, why_size, "lfb_size %u bytes, want %lu..%lu (lfb_linelength %u * height %u)",
+			    si->lfb_size, need, up * LFB_VLFB_UNIT, si->lfb_linelength, si->lfb_height);
+		else
+			fmt(why, why_size, "lfb_size %u (64 KiB units), want %lu (lfb_linelength %u * height %u)",
+			    si->lfb_size, up, si->lfb_linelength, si->lfb_height);
+	}
+	return ok;
+}
+
+bool lfb_colours_ok(const struct screen_info *si, char *why, size_t why_size)
+{
+	static const char names[4][6] = { "red", "green", "blue", "rsvd" };
+	const uint8_t pos[4] = { si->red_pos, si->green_pos, si->blue_pos, si->rsvd_pos };
+	const uint8_t size[4] = { si->red_size, si->green_size, si->blue_size, si->rsvd_size };
+	uint64_t used = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned end = (unsigned)pos[i] + size[i];
+		if (size[i] == 0 && i < 3) {
+			fmt(why, why_size, "%s size 0", names[i]);
+			return false;
+		}
+		if (size[i] == 0)
+			continue;
+		if (end > si->lfb_depth || end > 64) {
+			fmt(why, why_size, "%s bits [%u, %u) beyond depth %u", names[i], pos[i], end, si->lfb_depth);
+			return false;
+		}
+		uint64_t mask = (size[i] == 64 ? UINT64_MAX : ((1ull << size[i]) - 1)) << pos[i];
+		if (used & mask) {
+			fmt(why, why_size, "%s bits [%u, %u) overlap another field", names[i], pos[i], end);
+			return false;
+		}
+		used |= mask;
+	}
+	return true;
+}
