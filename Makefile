@@ -77,5 +77,10 @@ qemu-test: probe-kernels
 test: unit-test fbcon-unit-test probe-unit probe-selftest qemu-test
 	@echo "make test: all test suites passed"
 
+# Timings against GRUB's own linux and QEMU's -kernel (not part of make test).
+.PHONY: bench
+bench: deps all probe-kernels
+	BUILD=$(BUILD) python3 scripts/bench.py
+
 clean:
 	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/chainloader.elf $(BUILD)/chainloader-text.elf $(BUILD)/chainloader.lst
