@@ -27,12 +27,9 @@ include arch/x86_64/fbcon.mk
 TARGET_SRCS += $(FBCON_SRCS)
 
 TARGET_OBJS := $(patsubst %,$(BUILD)/target/%.o,$(TARGET_SRCS) $(TARGET_ASMS))
-# chainloader-text.elf: the same loader without the framebuffer request, for
-# setups that want GRUB to stay in VGA text mode.
-TEXT_OBJS := $(filter-out $(BUILD)/target/boot/header.S.o,$(TARGET_OBJS)) $(BUILD)/target/boot/header-text.S.o
 
 .PHONY: all test unit-test clean
-all: $(BUILD)/chainloader.elf $(BUILD)/chainloader-text.elf
+all: $(BUILD)/chainloader.elf
 
 $(BUILD)/target/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -43,18 +40,6 @@ $(BUILD)/target/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/target/boot/header-text.S.o: boot/header.S
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  AS      $< (text mode)")
-	$(Q)$(CC) $(TARGET_CFLAGS) -DCHAINLOADER_TEXT_MODE -MMD -MP -c $< -o $@
-
-$(BUILD)/chainloader-text.elf: $(TEXT_OBJS) linker.ld
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $(TEXT_OBJS) -o $@.tmp
-	$(Q)if command -v grub-file >/dev/null; then \
-		grub-file --is-x86-multiboot2 $@.tmp || { echo "grub-file: $@ is not multiboot2"; exit 1; }; fi
-	$(Q)mv $@.tmp $@
 
 $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld
 	@$(if $(Q),echo "  LD      $@")
@@ -83,4 +68,4 @@ bench: deps all probe-kernels
 	BUILD=$(BUILD) python3 scripts/bench.py
 
 clean:
-	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/chainloader.elf $(BUILD)/chainloader-text.elf $(BUILD)/chainloader.lst
+	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/chainloader.elf $(BUILD)/chainloader.lst $(BUILD)/gen

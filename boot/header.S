@@ -21,12 +21,10 @@ info_request:
 	.long MB2_TAG_MODULE
 info_request_end:
 
-#ifndef CHAINLOADER_TEXT_MODE
 	/* A linear framebuffer if GRUB can set one (no preferred size: GRUB's gfxmode
-	 * decides). Optional: GRUB boots us in text mode when it cannot. Linux then
-	 * gets it as screen_info. GRUB 2.06 ignores `gfxpayload=text` for an image
-	 * asking for a framebuffer, so chainloader-text.elf (built without this
-	 * tag) is the way to keep the VGA text console. */
+	 * decides). Optional: GRUB boots us in text mode when it cannot, or when
+	 * grub.cfg says `set gfxpayload=text` after the multiboot2 line (the
+	 * multiboot2 command resets gfxpayload). Linux then gets it as screen_info. */
 	.balign 8
 	.short MB2_HEADER_TAG_FRAMEBUFFER
 	.short MB2_HEADER_TAG_OPTIONAL
@@ -34,7 +32,6 @@ info_request_end:
 	.long 0			/* width: no preference */
 	.long 0			/* height */
 	.long 0			/* depth */
-#endif
 
 	/* Page-aligned modules: a kernel or initrd can then often stay where it is. */
 	.balign 8

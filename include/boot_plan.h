@@ -61,13 +61,15 @@ struct boot_plan {
 	struct mem_range initrd;   /* final place of the (joined) initramfs; empty when there is none */
 	size_t initrd_count;       /* initrd modules joined into it */
 	bool initrd_moved;
-	uint64_t setup_data;       /* the SETUP_E820_EXT node, or 0 */
+	uint64_t setup_data;       /* the SETUP_E820_EXT node, or 0 (PVH: never) */
 	uint64_t acpi_rsdp;        /* what the kernel is told (the firmware's, or our copy of GRUB's) */
 	bool acpi_rsdp_copied;
 	struct efi_info efi;       /* efi_loader_signature 0 on BIOS */
-	struct e820_ext_node e820_ext;
 	struct boot_params params; /* copied to handoff_data (64/32) */
-	struct pvh_handoff pvh;    /* copied to handoff_data (PVH) */
+	union {                    /* one or the other, by the handoff */
+		struct pvh_handoff pvh;        /* copied to handoff_data (PVH) */
+		struct e820_ext_node e820_ext; /* copied to setup_data (64/32) */
+	};
 	uint64_t trampoline;       /* TRAMPOLINE_SIZE bytes below 4 GiB, clear of every destination */
 	size_t copy_count;         /* executed in order: staging first, kernel last */
 	struct copy_step copies[PLAN_MAX_COPIES];

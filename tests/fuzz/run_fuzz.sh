@@ -50,8 +50,11 @@ for h in "$@"; do
     if [ -d "$here/regressions/$h" ]; then
         replay=$(find "$here/regressions/$h" -type f ! -name '*.md' | sort)
     fi
+    # (libFuzzer takes either files, each run once, or corpus directories.)
+    : >"$log"
     # shellcheck disable=SC2086 # one argument per file
-    if ! "$bin" -runs=0 $replay "$here/corpus/$h" >"$log" 2>&1; then
+    if { [ -n "$replay" ] && ! "$bin" $replay >>"$log" 2>&1; } ||
+       ! "$bin" -runs=0 "$here/corpus/$h" >>"$log" 2>&1; then
         echo "FAIL fuzz_$h: a saved crash or seed fails again (see $log):"
         grep -E 'invariant failed|ERROR: |runtime error|Running: ' "$log" | tail -5 | sed 's/^/    | /'
         fail=$((fail + 1))
@@ -60,16 +63,18 @@ for h in "$@"; do
     nreplay=$(printf '%s\n' $replay | grep -c . || true)
 
     # 2. Fuzz.
+    t0=$(date +%s)
     # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
     "$bin" -max_total_time="$seconds" -max_len="$(max_len "$h")" -print_final_stats=1 \
         -artifact_prefix="$BUILD/fuzz/artifacts/$h-" ${FUZZ_ARGS:-} \
         "$work" "$here/corpus/$h" >>"$log" 2>&1
     rc=$?
+    took=$(($(date +%s) - t0))
     execs=$(grep -h '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
     corpus=$(find "$work" -type f | wc -l)
     if [ $rc -eq 0 ]; then
-        rate=$((execs / (seconds > 0 ? seconds : 1)))
-        echo "PASS fuzz_$h: $execs execs in $seconds s ($rate/s), $nreplay saved crashes replayed, $corpus corpus inputs"
+        rate=$((execs / (took > 0 ? took : 1)))
+        echo "PASS fuzz_$h: $execs execs in $took s ($rate/s), $nreplay saved crashes replayed, $corpus corpus inputs"
         pass=$((pass + 1))
     else
         echo "FAIL fuzz_$h: exit $rc after $execs execs (see $log):"

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+import screendump  # tests/qemu/screendump.py
+
 ROOT = Path(__file__).resolve().parents[2]
 # Everything generated goes under $BUILD (default: build/ of the repo).
 BUILD = ROOT / os.environ.get("BUILD", "build")
@@ -75,7 +77,7 @@ class Scenario:
     payload_kib: int = 4096    # size of /payload.bin in the initramfs
     timeout: float = 150.0     # seconds before QEMU is killed
     loader_opts: str = ""      # words after chainloader.elf on the multiboot2 line
-    loader_file: str = "chainloader.elf"  # under build/: or chainloader-text.elf
+    grub_after_loader: str = ""  # grub.cfg commands right after the multiboot2 line
     # "bzimage" (vmlinuz), "vmlinux" (the ELF inside it), "memtest" (memtest86+),
     # or for probe scenarios the file under build/kernels (probe.elf, probe.bzImage)
     image: str = "bzimage"
@@ -97,6 +99,9 @@ class Scenario:
     # For kernels that are not Linux (memtest86+): regexes the serial output
     # must match; the boot ends once all have.
     expect_serial: tuple = ()
+    # Failure scenarios: also dump the screen (build/qemu/<name>.png) and
+    # require at least this many pixels off the background colour.
+    screen_min_pixels: int = 0
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -105,6 +110,7 @@ class Scenario:
             return body + (f"  linux /boot/vmlinuz {self.grub_args}\n"
                            "  initrd /boot/initrd.img\n")
         body += (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
+                 f"{self.grub_after_loader}"
                  f"  module2 /boot/vmlinuz {self.grub_args}\n")
         if self.image == "memtest":
             return body
@@ -175,9 +181,10 @@ SCENARIOS = [
                             rb"^copy EFI memory map: ")),
     Scenario("chainloader-vmlinux-uefi", "chainloader", "amd64", CMDLINE_MODULE2,
              firmware="uefi", image="vmlinux"),
-    # chainloader-text.elf keeps GRUB in VGA text mode: no framebuffer for Linux.
+    # `set gfxpayload=text` after the multiboot2 line keeps GRUB in VGA text
+    # mode: Linux gets the text console and no framebuffer.
     Scenario("chainloader-amd64-textmode", "chainloader", "amd64", CMDLINE_MODULE2,
-             loader_file="chainloader-text.elf", expect_fb="none",
+             grub_after_loader="  set gfxpayload=text\n", expect_fb="none",
              expect_loader=(rb"^chainloader: booting bzImage ",)),
     # Placement: modules where GRUB puts them, right across the kernel's 16 MiB.
     Scenario("chainloader-initrd-100m", "chainloader", "amd64", CMDLINE_MODULE2,
@@ -222,6 +229,16 @@ SCENARIOS = [
              loader_opts="entry=pvh", timeout=60,
              expect_error=re.escape(b"chainloader: error: entry=pvh needs an ELF kernel "
                                     b"with a Xen PHYS32_ENTRY note; this is a bzImage")),
+    # A kernel module of random bytes: the message must be on the screen too
+    # (the framebuffer console), on BIOS and on UEFI; screenshots kept in build/qemu.
+    Scenario("chainloader-garbage-kernel-screen", "chainloader", "amd64", "",
+             image="garbage", timeout=60, screen_min_pixels=2000,
+             expect_error=rb"chainloader: error: kernel module \[0x[0-9a-f]+, 0x[0-9a-f]+\) is neither "
+                          rb"a bzImage \(0xaa55, \"HdrS\"\) nor an ELF \(first bytes( [0-9a-f]{2}){4}\)"),
+    Scenario("chainloader-garbage-kernel-screen-uefi", "chainloader", "amd64", "",
+             image="garbage", firmware="uefi", timeout=90, screen_min_pixels=2000,
+             expect_error=rb"chainloader: error: kernel module \[0x[0-9a-f]+, 0x[0-9a-f]+\) is neither "
+                          rb"a bzImage \(0xaa55, \"HdrS\"\) nor an ELF \(first bytes( [0-9a-f]{2}){4}\)"),
     # 64 MiB cannot hold [16 MiB, 16 MiB + init_size) (init_size is about 64 MiB).
     Scenario("chainloader-ram-too-small", "chainloader", "amd64", "",
              memory_mib=64, timeout=60,
@@ -387,7 +404,10 @@ def boot(sc, iso):
                     time.sleep(1.0)  # long enough for a reset or a runaway to show
                     if proc.poll() is not None:
                         return data, None, None, proc.poll(), None
-                    return data, None, None, None, cpu_state(sc)
+                    cpu = cpu_state(sc)
+                    if sc.screen_min_pixels:
+                        screendump.screendump(monitor_socket(sc), QDIR / f"{sc.name}.png")
+                    return data, None, None, None, cpu
                 if now > sc.timeout:
                     return data, t_done, t_kernel, None, None
                 time.sleep(0.05)
@@ -506,6 +526,12 @@ def check_halted(sc, clean, rc, cpu):
         raise Fail(f"CPU not halted after the error: {shown!r}")
     if int(efl.group(1), 16) & 0x200:
         raise Fail(f"CPU halted with interrupts enabled (EFL={efl.group(1)})")
+    if sc.screen_min_pixels:
+        png = QDIR / f"{sc.name}.png"
+        drawn = screendump.count_non_background_pixels(png) if png.exists() else 0
+        if drawn < sc.screen_min_pixels:
+            raise Fail(f"the error screen {png.name} has {drawn} non-background pixels, "
+                       f"expected >= {sc.screen_min_pixels}")
 
 
 def check(sc, data, initrd, rc, cpu, result):
@@ -578,7 +604,7 @@ def make_iso(sc, vmlinuz, initrd):
     files = [f"vmlinuz={vmlinuz}", f"initrd.img={initrd}"]
     files += [f"extra{n}.cpio={extra_initrd(n)}" for n in range(2, 2 + sc.extra_initrds)]
     if sc.boot in ("chainloader", "probe"):
-        files.append(f"chainloader.elf={BUILD / sc.loader_file}")
+        files.append(f"chainloader.elf={LOADER}")
     try:
         run([SCRIPTS / "mkiso.sh", iso, entry] + files)
     except subprocess.CalledProcessError:
@@ -612,6 +638,10 @@ def run_scenario(sc):
         elif sc.image == "memtest":
             vmlinuz = MEMTEST
             result["kernel"] = "memtest86+"
+        elif sc.image == "garbage":
+            vmlinuz = QDIR / "garbage.bin"
+            vmlinuz.write_bytes(b"\x7fELG" + os.urandom(65532))  # not ELF, not bzImage
+            result["kernel"] = "random bytes"
         if not sc.image.startswith("probe"):
             initrd = initramfs(sc.payload_kib, sc.initrd_gz)
 

@@ -183,12 +183,13 @@ def pixel_histogram(path):
     return collections.Counter({tuple(k): v for k, v in counts.items()})
 
 
+def _non_background(counts):
+    return sum(counts.values()) - counts.most_common(1)[0][1] if counts else 0
+
+
 def count_non_background_pixels(png_or_ppm_path):
     """Pixels differing from the most common colour (the background)."""
-    counts = pixel_histogram(png_or_ppm_path)
-    if not counts:
-        return 0
-    return sum(counts.values()) - counts.most_common(1)[0][1]
+    return _non_background(pixel_histogram(png_or_ppm_path))
 
 
 def main(argv):
@@ -202,7 +203,7 @@ def main(argv):
     counts = pixel_histogram(path)
     total = sum(counts.values())
     top = ", ".join(f"#{r:02x}{g:02x}{b:02x}: {n}" for (r, g, b), n in counts.most_common(4))
-    print(f"{path}: {total} pixels, {count_non_background_pixels(path)} non-background; most common {top}")
+    print(f"{path}: {total} pixels, {_non_background(counts)} non-background; most common {top}")
     return 0
 
 

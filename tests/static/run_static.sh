@@ -1,0 +1,73 @@
+#!/bin/sh
+# run_static.sh: cppcheck and clang-tidy over the project's C, each file with
+# the flags its real build uses (passed in by tests/static/static.mk):
+#   TIDY_TARGET_FLAGS  boot/ loader/ lib/ arch/x86_64/   (the loader)
+#   TIDY_UNIT_FLAGS    tests/unit/, tests/kernels/test_probe_host.c (host tests)
+#   TIDY_PROBE_FLAGS   tests/kernels/ (the probe kernels)
+# Checks: .clang-tidy at the top; cppcheck's options below and its
+# suppressions in tests/static/cppcheck-suppressions.txt.
+# Prints every finding, then "static-check: N passed, N failed" (one per
+# tool and file group); exits 1 on any finding. STATIC_JOBS (default 2) runs
+# clang-tidy on that many files at once.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+out=$BUILD/static
+mkdir -p "$out"
+pass=0
+fail=0
+
+result() { # name, status, log
+    if [ "$2" -eq 0 ]; then
+        pass=$((pass + 1)); echo "PASS $1"
+    else
+        fail=$((fail + 1)); echo "FAIL $1:"; sed 's/^/    | /' "$3"
+    fi
+}
+
+target=$(ls boot/*.c loader/*.c lib/*.c arch/x86_64/*.c)
+unit="$(ls tests/unit/*.c) tests/kernels/test_probe_host.c"
+probe=$(ls tests/kernels/*.c | grep -v '/test_probe_host\.c$')
+
+# cppcheck: warning, style, performance and portability findings; --std and
+# --platform as the code is built (gnu11 on x86_64 Linux / freestanding).
+cppcheck_group() { # name, include flags, files
+    name=$1; incs=$2; shift 2
+    # shellcheck disable=SC2086 # lists of flags and files
+    cppcheck --quiet --error-exitcode=1 --inline-suppr \
+        --enable=warning,style,performance,portability --std=c11 --platform=unix64 \
+        --suppressions-list=tests/static/cppcheck-suppressions.txt \
+        -D__x86_64__ -DCHAINLOADER_VERSION='"0"' $incs \
+        --template='{file}:{line}: {severity}: {id}: {message}' "$@" >"$out/$name.log" 2>&1
+    result "$name" $? "$out/$name.log"
+}
+# shellcheck disable=SC2086
+cppcheck_group cppcheck-loader "-Iinclude -Iarch/x86_64" $target
+# shellcheck disable=SC2086
+cppcheck_group cppcheck-unit "-Iinclude -Itests/unit -Itests/kernels" $unit
+# shellcheck disable=SC2086
+cppcheck_group cppcheck-probe "-Iinclude -Itests/kernels" $probe
+
+# clang-tidy: one process per file, STATIC_JOBS at once; -Wno-unused-command-
+# line-argument because the link flags (-nostdlib) come along.
+tidy_group() { # name, flags, files
+    name=$1; flags=$2; shift 2
+    : >"$out/$name.log"
+    printf '%s\n' "$@" | xargs -P "${STATIC_JOBS:-2}" -I{} sh -c \
+        'clang-tidy --quiet "$1" -- $2 -Wno-unused-command-line-argument >"$3/$(echo "$1" | tr / _).tidy" 2>&1 || exit 1' \
+        sh {} "$flags" "$out"
+    rc=$?
+    for f in "$@"; do
+        grep -E 'warning:|error:' -A3 "$out/$(echo "$f" | tr / _).tidy" >>"$out/$name.log" || true
+    done
+    result "$name" $rc "$out/$name.log"
+}
+# shellcheck disable=SC2086
+tidy_group clang-tidy-loader "${TIDY_TARGET_FLAGS:?}" $target
+# shellcheck disable=SC2086
+tidy_group clang-tidy-unit "${TIDY_UNIT_FLAGS:?}" $unit
+# shellcheck disable=SC2086
+tidy_group clang-tidy-probe "${TIDY_PROBE_FLAGS:?}" $probe
+
+echo "static-check: $pass passed, $fail failed"
+[ $fail -eq 0 ]
