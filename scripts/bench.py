@@ -22,6 +22,7 @@ import run_tests as rt  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 OUT = rt.BUILD / "bench"
+rt.QDIR = OUT / "qemu"  # its own ISOs and initramfs: a test run beside it cannot swap them
 
 # (label, image, payload KiB, firmware, chainloader options)
 CONFIGS = [
@@ -50,7 +51,7 @@ def scenarios(label, image, kib, firmware, opts):
 
 
 def main():
-    OUT.mkdir(parents=True, exist_ok=True)
+    rt.QDIR.mkdir(parents=True, exist_ok=True)
     rows = []
     for label, image, kib, firmware, opts in CONFIGS:
         sc = scenarios(label, image, kib, firmware, opts)
