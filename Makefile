@@ -59,7 +59,12 @@ include tests/kernels/kernels.mk
 # The boot tests also boot the probe kernels.
 qemu-test: probe-kernels
 
-test: unit-test fbcon-unit-test probe-unit probe-selftest qemu-test
+# GRUB's own linux and chainloader must give the kernel the same machine.
+.PHONY: diff-test
+diff-test: deps $(BUILD)/chainloader.elf
+	BUILD=$(BUILD) python3 tests/qemu/differential.py
+
+test: unit-test fbcon-unit-test probe-unit probe-selftest qemu-test diff-test
 	@echo "make test: all test suites passed"
 
 # Timings against GRUB's own linux and QEMU's -kernel (not part of make test).

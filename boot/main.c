@@ -144,17 +144,16 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 	if (info.efi_system_table || info.has_framebuffer)
 		vga_disable(); /* no text screen at 0xB8000 to write to */
 	struct screen_info screen;
-	if (info.has_framebuffer)
-		screen_info_from_framebuffer(&screen, &info.framebuffer, info.efi_system_table != 0);
-	else
-		vga_screen_info(&screen);
+	bool have_screen = info.has_framebuffer
+				   ? screen_info_from_framebuffer(&screen, &info.framebuffer, info.efi_system_table != 0)
+				   : (vga_screen_info(&screen), true);
 	uint64_t rsdp = info.efi_system_table ? efi_find_rsdp(info.efi_system_table) : acpi_find_rsdp_bios();
 	print_firmware(&info, rsdp);
 	struct plan_inputs in = {
 		.info = &info,
 		.entry = opt.entry,
 		.loader = { (uintptr_t)__image_start, (uintptr_t)__image_end },
-		.screen = &screen,
+		.screen = have_screen ? &screen : NULL,
 		.acpi_rsdp = rsdp,
 	};
 	fail_if(boot_plan_make(&in, &plan, &err), &err);

@@ -18,7 +18,7 @@
 #define INITRD_ALIGN 4096u
 #define BOUNCE_ALIGN 4096u
 #define PVH_INFO_ALIGN 4096u
-#define SETUP_DATA_ALIGN 8u
+#define SETUP_DATA_ALIGN 4096u /* the kernel reserves setup_data by whole pages */
 #define INITRD_JOIN_ALIGN 4u /* initrds joined into one initramfs start 4-byte aligned */
 
 enum kernel_format {

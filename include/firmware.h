@@ -46,7 +46,8 @@ uint64_t efi_find_rsdp(uint64_t system_table);
 /* The first valid RSDP on a 16-byte boundary of [area, area + len), or NULL. */
 const uint8_t *acpi_scan_for_rsdp(const uint8_t *area, size_t len);
 
-/* screen_info for GRUB's framebuffer: VIDEO_TYPE_EFI under UEFI, VIDEO_TYPE_VLFB on BIOS. */
-void screen_info_from_framebuffer(struct screen_info *si, const struct boot_framebuffer *fb, bool efi);
+/* screen_info for GRUB's framebuffer: VIDEO_TYPE_EFI under UEFI, VIDEO_TYPE_VLFB on BIOS.
+ * False (and si zeroed) when the mode does not fit screen_info's 16-bit fields. */
+bool screen_info_from_framebuffer(struct screen_info *si, const struct boot_framebuffer *fb, bool efi);
 
 #endif

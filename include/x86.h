@@ -9,6 +9,7 @@
 #define BOOT_CS32_HANDOFF 0x10 /* in the 32-bit handoff GDT: 32-bit code */
 
 #define CR0_PE (1 << 0)
+#define CR0_ET (1 << 4) /* read-only 1 on modern CPUs */
 #define CR0_PG (1 << 31)
 #define CR4_PAE (1 << 5)
 #define MSR_EFER 0xC0000080

@@ -11,7 +11,7 @@
 #include "zeropage.h"
 
 #define FOUR_GIB 0x100000000ull
-#define EFI_MMAP_ALIGN 8u
+#define EFI_MMAP_ALIGN 4096u /* whole pages: the kernel reserves it by pages */
 #define RSDP_COPY_ALIGN 16u
 
 const char *handoff_name(enum handoff_kind kind)

@@ -139,10 +139,12 @@ uint64_t efi_find_rsdp(uint64_t system_table)
 	return rsdp ? rsdp : config_table_lookup(t, count, acpi10_guid);
 }
 
-void screen_info_from_framebuffer(struct screen_info *si, const struct boot_framebuffer *fb, bool efi)
+bool screen_info_from_framebuffer(struct screen_info *si, const struct boot_framebuffer *fb, bool efi)
 {
 	uint64_t bytes = (uint64_t)fb->pitch * fb->height;
 	memset(si, 0, sizeof(*si));
+	if (fb->pitch > UINT16_MAX || fb->width > UINT16_MAX || fb->height > UINT16_MAX)
+		return false;
 	si->orig_video_isVGA = (uint8_t)(efi ? VIDEO_TYPE_EFI : VIDEO_TYPE_VLFB);
 	si->lfb_width = (uint16_t)fb->width;
 	si->lfb_height = (uint16_t)fb->height;
@@ -174,4 +176,5 @@ void screen_info_from_framebuffer(struct screen_info *si, const struct boot_fram
 		si->capabilities |= VIDEO_CAPABILITY_64BIT_BASE;
 		si->ext_lfb_base = (uint32_t)(fb->addr >> 32);
 	}
+	return true;
 }

@@ -11,7 +11,7 @@
  *   TRAMP_KIND_64: 64-bit mode, CS = 0x10 (64-bit code), DS/ES/SS = 0x18,
  *     RSI = params->rsi (boot_params), interrupts off, DF clear
  *     (Documentation/arch/x86/boot.rst, 64-bit boot protocol);
- *   TRAMP_KIND_PROTECTED32: 32-bit protected mode, paging off, PAE and LME off,
+ *   TRAMP_KIND_PROTECTED32: 32-bit protected mode, paging off, CR0 = PE|ET, CR4 = 0, LME off,
  *     CS = 0x10 (flat 32-bit code), DS/ES/FS/GS/SS = 0x18 (flat data),
  *     ESI = params->rsi, EBX = params->rbx, EBP = EDI = 0, interrupts off —
  *     the bzImage 32-bit protocol (ESI = boot_params, EBX = 0) and PVH
@@ -114,11 +114,13 @@ trampoline_start:
 	rdmsr
 	andl	$~EFER_LME, %eax
 	wrmsr
-	movl	%cr4, %eax
-	andl	$~CR4_PAE, %eax
-	movl	%eax, %cr4
+	/* The state the protocols describe and nothing more (PVH: CR0 = PE, CR4 = 0):
+	 * no WP/NE/MP or OSFXSR/... left over from the firmware. */
 	xorl	%eax, %eax
+	movl	%eax, %cr4
 	movl	%eax, %cr3
+	movl	$(CR0_PE | CR0_ET), %eax
+	movl	%eax, %cr0
 	xorl	%ebp, %ebp
 	movl	%edi, %eax
 	xorl	%edi, %edi

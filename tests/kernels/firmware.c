@@ -222,9 +222,11 @@ static void fb_checks(const struct handoff *h)
 	check("fb.colours", lfb_colours_ok(si, why, sizeof why), "%s", why);
 	uint64_t base = lfb_base(si), bytes = lfb_bytes(si, efi);
 	bool stray_ext = si->ext_lfb_base && !(si->capabilities & VIDEO_CAPABILITY_64BIT_BASE);
+	const char *why_base = !base ? "zero"
+			     : stray_ext ? "ext_lfb_base set without VIDEO_CAPABILITY_64BIT_BASE"
+			     : "overlaps e820 usable RAM";
 	check("fb.base", base && !stray_ext && !memmap_touches_ram(&h->map, base, bytes ? bytes : 1),
-	      "base 0x%lx, %lu bytes%s%s", base, bytes, stray_ext ? ": ext_lfb_base set without VIDEO_CAPABILITY_64BIT_BASE" : "",
-	      base && !stray_ext ? ": overlaps e820 usable RAM" : "");
+	      "base 0x%lx, %lu bytes: %s", base, bytes, why_base);
 }
 
 void firmware_checks(struct handoff *h)

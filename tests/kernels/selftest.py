@@ -7,7 +7,9 @@ checks what they report:
   - GRUB 2's "linux" command (BIOS): the bzImage 32-bit entry, GRUB's
     type_of_loader 0x72 passed as probe.loader=0x72; GRUB 2.06 does not
     fill acpi_rsdp_addr (probe.rsdp=none), and leaves VGA text or, with
-    "set gfxpayload=WxHxD", a VESA framebuffer (probe.fb=vlfb);
+    "set gfxpayload=WxHxD", a framebuffer: its own "simple" one (0x70,
+    probe.fb=efi) for QEMU's standard VGA, VESA (probe.fb=vlfb) for
+    virtio-vga; under OVMF, GRUB fills efi_info (probe.firmware=uefi);
 and the cases that must fail, to show the probes can fail: a wrong CRC, a
 wrong memory size, an unknown probe.* argument, GRUB without
 probe.loader=0x72 (type_of_loader 0x72 is not chainloader's 0xff), a BIOS

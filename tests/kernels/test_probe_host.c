@@ -1,13 +1,16 @@
 /* Host unit tests (cmocka) of the probe's pure logic: the page-table walker
  * on hand-built 4 KiB / 2 MiB / 1 GiB and 5-level tables, memory-map
- * questions, probe.* parsing, the printf subset and CRC-32. These paths
- * are not all reached by the QEMU boots (the loaders there use 2 MiB pages). */
+ * questions, probe.* parsing, the printf subset, CRC-32, and the rules for
+ * the ACPI RSDP, the EFI memory map and the framebuffer. These paths are
+ * not all reached by the QEMU boots (the loaders there use 2 MiB pages,
+ * and hand over valid firmware data). */
 #include "cmocka_all.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "e820.h"
+#include "fwrules.h"
 #include "memmap.h"
 #include "pagewalk.h"
 #include "params.h"
@@ -144,6 +147,23 @@ static void answers_memory_map_questions(void **state)
 	assert_false(memmap_sane(&unsorted, why, sizeof why));
 	struct memmap empty = { 1, { { 0x200000, 0, 1 } } };
 	assert_false(memmap_sane(&empty, why, sizeof why));
+
+	/* Typed coverage and "touches RAM" (the RSDP, the framebuffer). */
+	const uint32_t ram_res = MEMMAP_TYPE_BIT(E820_TYPE_RAM) | MEMMAP_TYPE_BIT(E820_TYPE_RESERVED);
+	assert_true(memmap_is_types(&qemu512, 0x1ffd0000, 0x20000, ram_res)); /* RAM into reserved */
+	assert_false(memmap_is_types(&qemu512, 0x1ffd0000, 0x20000, MEMMAP_TYPE_BIT(E820_TYPE_RESERVED)));
+	assert_false(memmap_is_types(&qemu512, 0x1fff0000, 0x20000, ram_res)); /* into the hole */
+	assert_true(memmap_is_types(&qemu512, 0xfffff000, 0x1000, ram_res));  /* ends at 4 GiB */
+	assert_false(memmap_touches_ram(&qemu512, 0xf59d0, 20));      /* SeaBIOS' RSDP */
+	assert_false(memmap_touches_ram(&qemu512, 0x9fc00, 0x60400)); /* EBDA to 1 MiB */
+	assert_true(memmap_touches_ram(&qemu512, 0x9f000, 0x1000));
+	assert_true(memmap_touches_ram(&qemu512, 0xff000, 0x2000));   /* last byte is RAM */
+	assert_true(memmap_touches_ram(&qemu512, 0x0, UINT64_MAX));   /* everything */
+	assert_false(memmap_touches_ram(&qemu512, 0xfd000000, 0x300000)); /* a framebuffer */
+	assert_false(memmap_touches_ram(&qemu512, 0x1000000, 0));
+	struct memmap top = { 1, { { 0xfffffffffffff000ull, 0x1000, 1 } } };
+	assert_true(memmap_touches_ram(&top, 0xfffffffffffffff0ull, 0x100)); /* wraps */
+	assert_true(memmap_is_ram(&top, 0xfffffffffffff000ull, 0x800)); /* the entry ends at 2^64 */
 }
 
 /* ---- probe.* arguments ---- */
@@ -171,12 +191,248 @@ static void parses_probe_arguments(void **state)
 	params_check(&p);
 	assert_false(last_ok); /* probe.initrd_size missing */
 
+	assert_int_equal(p.firmware, FW_BIOS); /* the defaults */
+	assert_int_equal(p.fb, FB_NONE);
+	assert_int_equal(p.rsdp, RSDP_PASSED);
+	s = "probe.firmware=uefi probe.fb=efi probe.rsdp=none probe.mem_mib=1 probe.initrd_size=0";
+	params_parse(s, strlen(s), &p);
+	assert_string_equal(p.problem, "");
+	assert_int_equal(p.firmware, FW_UEFI);
+	assert_int_equal(p.fb, FB_EFI);
+	assert_int_equal(p.rsdp, RSDP_NONE);
+	params_check(&p);
+	assert_true(last_ok);
+	s = "probe.firmware=bios probe.fb=vlfb probe.rsdp=passed probe.fb=none";
+	params_parse(s, strlen(s), &p);
+	assert_string_equal(p.problem, "");
+	assert_int_equal(p.firmware, FW_BIOS);
+	assert_int_equal(p.fb, FB_NONE); /* the last one counts */
+	assert_int_equal(p.rsdp, RSDP_PASSED);
+	s = "probe.fb=vlfb";
+	params_parse(s, strlen(s), &p);
+	assert_int_equal(p.fb, FB_VLFB);
+
 	const char *bad[] = { "probe.mem_mb=512", "probe.mem_mib=5x", "probe.initrd_crc32=123",
-			      "probe.loader=0x100", "probe.mem_mib" };
+			      "probe.loader=0x100", "probe.mem_mib", "probe.firmware=efi",
+			      "probe.firmware=", "probe.firmware=UEFI", "probe.firmware=uefi2",
+			      "probe.fb=vesa", "probe.fb=ef", "probe.rsdp=yes", "probe.rsdp",
+			      "probe.acpi=none" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		params_parse(bad[i], strlen(bad[i]), &p);
 		assert_true(p.problem[0] != '\0');
+		params_check(&p);
+		assert_false(last_ok);
 	}
+}
+
+/* ---- ACPI RSDP ---- */
+
+static void set_sum(uint8_t *p, size_t n, size_t at)
+{
+	uint8_t s = 0;
+	p[at] = 0;
+	for (size_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	p[at] = (uint8_t)-s;
+}
+
+/* An RSDP as SeaBIOS (revision 0) or OVMF (revision 2) builds it. */
+static void make_rsdp(uint8_t *p, uint8_t rev)
+{
+	memset(p, 0, 64);
+	memcpy(p, "RSD PTR ", 8);
+	memcpy(p + 9, "BOCHS ", 6);
+	p[15] = rev;
+	p[16] = 0x34, p[17] = 0x12; /* RsdtAddress */
+	if (rev >= 2) {
+		p[20] = RSDP_V2_LEN; /* Length */
+		p[24] = 0x78, p[25] = 0x56; /* XsdtAddress */
+	}
+	set_sum(p, RSDP_V1_LEN, 8); /* the 1.0 checksum covers only the first 20 bytes */
+	if (rev >= 2)
+		set_sum(p, RSDP_V2_LEN, 32); /* the extended one all of them, byte 8 included */
+}
+
+static void checks_the_rsdp(void **state)
+{
+	(void)state;
+	uint8_t r[64];
+	char why[160];
+	uint32_t len;
+	make_rsdp(r, 0);
+	assert_true(rsdp_valid(r, RSDP_V1_LEN, &len, why, sizeof why));
+	assert_int_equal(len, RSDP_V1_LEN);
+	assert_false(rsdp_valid(r, RSDP_V1_LEN - 1, &len, why, sizeof why));
+	r[16] ^= 1; /* RsdtAddress changed, checksum not */
+	assert_false(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+	assert_string_equal(why, "ACPI 1.0 checksum: the 20 bytes sum to 0x01");
+	make_rsdp(r, 0);
+	r[7] = '_';
+	assert_false(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+	make_rsdp(r, 0);
+	r[30] = 0x55; /* beyond 20 bytes: not covered in revision 0 */
+	assert_true(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+
+	make_rsdp(r, 2);
+	assert_true(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+	assert_int_equal(len, RSDP_V2_LEN);
+	assert_false(rsdp_valid(r, RSDP_V2_LEN - 1, &len, why, sizeof why)); /* Length not readable */
+	r[24] ^= 1; /* XsdtAddress: only the extended checksum covers it */
+	assert_false(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+	assert_string_equal(why, "revision 2: extended checksum over 36 bytes sums to 0x01");
+	make_rsdp(r, 2);
+	r[20] = 30; /* Length below 36 */
+	assert_false(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+	make_rsdp(r, 2);
+	r[20] = 40; /* a longer (future) RSDP: its Length is summed */
+	set_sum(r, 40, 32);
+	assert_true(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+	assert_int_equal(len, 40);
+	r[38] = 1;
+	assert_false(rsdp_valid(r, sizeof r, &len, why, sizeof why));
+}
+
+/* ---- EFI memory map ---- */
+
+#define DESC 48 /* OVMF's descriptor size: 40 bytes and padding */
+
+static void put_desc(uint8_t *map, size_t i, uint32_t type, uint64_t start, uint64_t pages)
+{
+	struct efi_memdesc d = { type, 0, start, 0, pages, 0xf };
+	memset(map + i * DESC, 0xee, DESC); /* the padding is skipped, whatever it holds */
+	memcpy(map + i * DESC, &d, sizeof d);
+}
+
+static void checks_the_efi_memory_map(void **state)
+{
+	(void)state;
+	char why[200];
+	assert_true(efi_memmap_shape_ok(48 * 3, 48, why, sizeof why));
+	assert_true(efi_memmap_shape_ok(40, 40, why, sizeof why));
+	assert_false(efi_memmap_shape_ok(44 * 2, 44, why, sizeof why)); /* not a multiple of 8 */
+	assert_false(efi_memmap_shape_ok(32 * 2, 32, why, sizeof why)); /* too small */
+	assert_false(efi_memmap_shape_ok(0, 48, why, sizeof why));
+	assert_false(efi_memmap_shape_ok(48 * 3 + 8, 48, why, sizeof why));
+	assert_string_equal(why, "efi_memmap_size 152 not a nonzero multiple of 48");
+
+	/* Not sorted on purpose: the order is the firmware's. */
+	uint8_t map[6 * DESC];
+	put_desc(map, 0, 7, 0x100000, 0x1fe00);     /* conventional [1 MiB, 511 MiB) */
+	put_desc(map, 1, 3, 0x1000, 0x9e);          /* boot services code, low memory */
+	put_desc(map, 2, 6, 0x1ff00000, 0x80);      /* runtime services data */
+	put_desc(map, 3, 4, 0x1ff80000, 0x80);      /* boot services data */
+	put_desc(map, 4, 11, 0xffc00000, 0x400);    /* MMIO (flash) */
+	put_desc(map, 5, 7, 0x0, 1);                /* conventional page 0 */
+	assert_true(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	struct memmap e820 = { 4,
+		{ { 0x0, 0xa0000, E820_TYPE_RAM }, { 0x100000, 0x1fe00000, E820_TYPE_RAM },
+		  { 0x1ff00000, 0x80000, E820_TYPE_RESERVED }, { 0x1ff80000, 0x80000, E820_TYPE_RAM } } };
+	assert_true(efi_memmap_agrees(map, sizeof map, DESC, &e820, why, sizeof why));
+
+	e820.e[2].type = E820_TYPE_RAM; /* runtime data handed out as RAM */
+	assert_false(efi_memmap_agrees(map, sizeof map, DESC, &e820, why, sizeof why));
+	assert_string_equal(why, "descriptor 2: type 6 [0x1ff00000, 0x1ff80000) is e820 RAM");
+	e820.e[2].type = E820_TYPE_RESERVED;
+	e820.e[3].type = E820_TYPE_RESERVED; /* boot services data may be either */
+	assert_true(efi_memmap_agrees(map, sizeof map, DESC, &e820, why, sizeof why));
+	e820.e[1].size -= 0x1000; /* the last conventional page missing */
+	assert_false(efi_memmap_agrees(map, sizeof map, DESC, &e820, why, sizeof why));
+	assert_string_equal(why, "descriptor 0: conventional memory [0x100000, 0x1ff00000) not e820 RAM");
+
+	put_desc(map, 4, 16, 0xffc00000, 0x400);
+	assert_false(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	assert_string_equal(why, "descriptor 4: type >= 16 (type 16, start 0xffc00000, 1024 pages)");
+	put_desc(map, 4, 11, 0xffc00000, 0);
+	assert_false(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	put_desc(map, 4, 11, 0xffc00800, 1);
+	assert_false(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	put_desc(map, 4, 11, 0xfffffffffffff000ull, 2);
+	assert_false(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	put_desc(map, 4, 11, 0xfffffffffffff000ull, 1); /* up to the very top */
+	assert_true(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	put_desc(map, 4, 11, 0, 1ull << 60);
+	assert_false(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+}
+
+/* ---- framebuffer ---- */
+
+static struct screen_info fb_800x600x24(uint8_t type, uint32_t size)
+{
+	struct screen_info si = { 0 };
+	si.orig_video_isVGA = type;
+	si.lfb_width = 800, si.lfb_height = 600, si.lfb_depth = 24, si.lfb_linelength = 2400;
+	si.lfb_base = 0x80000000u;
+	si.lfb_size = size;
+	si.red_size = 8, si.red_pos = 16, si.green_size = 8, si.green_pos = 8, si.blue_size = 8;
+	return si;
+}
+
+static void checks_the_framebuffer(void **state)
+{
+	(void)state;
+	char why[160];
+	/* 2400 * 600 = 1440000 bytes = 21.97 * 64 KiB */
+	struct screen_info si = fb_800x600x24(VIDEO_TYPE_EFI, 1440000);
+	assert_true(lfb_mode_ok(&si, why, sizeof why));
+	assert_true(lfb_size_ok(&si, true, why, sizeof why));       /* chainloader: exact */
+	si.lfb_size = 22 * 0x10000;
+	assert_true(lfb_size_ok(&si, true, why, sizeof why));       /* GRUB: rounded up to 64 KiB */
+	si.lfb_size = 22 * 0x10000 + 1;
+	assert_false(lfb_size_ok(&si, true, why, sizeof why));
+	si.lfb_size = 1440000 - 1;
+	assert_false(lfb_size_ok(&si, true, why, sizeof why));
+	assert_string_equal(why, "lfb_size 1439999 bytes, want 1440000..1441792 (lfb_linelength 2400 * height 600)");
+	si.lfb_size = 22; /* VLFB counts 64 KiB units, rounded up */
+	assert_true(lfb_size_ok(&si, false, why, sizeof why));
+	assert_int_equal(lfb_bytes(&si, false), 22 * 0x10000);
+	si.lfb_size = 21;
+	assert_false(lfb_size_ok(&si, false, why, sizeof why));
+	si.lfb_size = 23;
+	assert_false(lfb_size_ok(&si, false, why, sizeof why));
+	si.lfb_size = 1440000; /* bytes where units belong */
+	assert_false(lfb_size_ok(&si, false, why, sizeof why));
+	assert_int_equal(lfb_bytes(&si, true), 1440000);
+
+	si = fb_800x600x24(VIDEO_TYPE_VLFB, 22);
+	si.lfb_linelength = 2399;
+	assert_false(lfb_mode_ok(&si, why, sizeof why));
+	assert_string_equal(why, "lfb_linelength 2399 < 800 pixels * 3 bytes");
+	si = fb_800x600x24(VIDEO_TYPE_VLFB, 22);
+	si.lfb_depth = 32; /* 800 * 4 > 2400 */
+	assert_false(lfb_mode_ok(&si, why, sizeof why));
+	si.lfb_depth = 0;
+	assert_false(lfb_mode_ok(&si, why, sizeof why));
+	si = fb_800x600x24(VIDEO_TYPE_VLFB, 22);
+	si.lfb_height = 0;
+	assert_false(lfb_mode_ok(&si, why, sizeof why));
+
+	si = fb_800x600x24(VIDEO_TYPE_EFI, 1440000);
+	assert_true(lfb_colours_ok(&si, why, sizeof why));
+	si.rsvd_size = 8, si.rsvd_pos = 24; /* reserved beyond 24 bits */
+	assert_false(lfb_colours_ok(&si, why, sizeof why));
+	assert_string_equal(why, "rsvd bits [24, 32) beyond depth 24");
+	si.lfb_depth = 32; /* x8r8g8b8 */
+	assert_true(lfb_colours_ok(&si, why, sizeof why));
+	si.rsvd_pos = 20; /* into red */
+	assert_false(lfb_colours_ok(&si, why, sizeof why));
+	assert_string_equal(why, "rsvd bits [20, 28) overlap another field");
+	si = fb_800x600x24(VIDEO_TYPE_EFI, 1440000);
+	si.green_size = 0;
+	assert_false(lfb_colours_ok(&si, why, sizeof why));
+	si = fb_800x600x24(VIDEO_TYPE_EFI, 1440000);
+	si.lfb_depth = 16, si.red_pos = 11, si.red_size = 5, si.green_pos = 5, si.green_size = 6,
+	si.blue_size = 5; /* r5g6b5 */
+	assert_true(lfb_colours_ok(&si, why, sizeof why));
+	si.green_size = 7;
+	assert_false(lfb_colours_ok(&si, why, sizeof why));
+	si.green_size = 6, si.red_size = 6; /* past bit 16 */
+	assert_false(lfb_colours_ok(&si, why, sizeof why));
+
+	si = fb_800x600x24(VIDEO_TYPE_EFI, 1440000);
+	si.ext_lfb_base = 0x38;
+	assert_int_equal(lfb_base(&si), 0x80000000u); /* ignored without the capability */
+	si.capabilities = VIDEO_CAPABILITY_64BIT_BASE;
+	assert_int_equal(lfb_base(&si), 0x3880000000ull);
 }
 
 /* ---- printing and CRC ---- */
@@ -210,6 +466,9 @@ int main(void)
 		cmocka_unit_test(walks_five_levels),
 		cmocka_unit_test(answers_memory_map_questions),
 		cmocka_unit_test(parses_probe_arguments),
+		cmocka_unit_test(checks_the_rsdp),
+		cmocka_unit_test(checks_the_efi_memory_map),
+		cmocka_unit_test(checks_the_framebuffer),
 		cmocka_unit_test(formats_like_printf),
 		cmocka_unit_test(crc32_matches_zlib),
 	};

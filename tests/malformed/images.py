@@ -105,7 +105,11 @@ def elf(loads=((16 * MIB, 0x1000, 0x2000),), entry=None, notes=b"", ei_class=2,
     default). loads: (paddr, filesz, memsz)."""
     phdrs = []
     body = {}
-    off = 0x1000 if seg_align >= 0x1000 else 0x200 + (len(notes) + seg_align - 1) // seg_align * seg_align
+    nph = len(loads) + (1 if notes else 0)
+    first = max(0x200 + len(notes), EHDR_SIZE + PHDR_SIZE * nph)
+    off = max(0x1000, (first + 0xFFF) & ~0xFFF) if seg_align >= 0x1000 else \
+        (first + seg_align - 1) // seg_align * seg_align
+    assert EHDR_SIZE + PHDR_SIZE * nph <= 0x200 or not notes, "program headers would overlap the notes"
     if notes:
         phdrs.append((PT_NOTE, 0x200, 0, 0, len(notes), len(notes)))
         body[0x200] = notes

@@ -142,9 +142,9 @@ PROBE_INITRD_SIZE = 1048576 + 3  # not a multiple of 4 or of a page
 PROBE_PASS = 99
 
 
-def probe(name, image, entry, opts="", memory_mib=512):
+def probe(name, image, entry, opts="", memory_mib=512, firmware="bios"):
     return Scenario(name, "probe", "amd64", "", image=image, probe_entry=entry,
-                    loader_opts=opts, memory_mib=memory_mib, timeout=60)
+                    loader_opts=opts, memory_mib=memory_mib, firmware=firmware, timeout=90)
 
 
 SCENARIOS = [
@@ -216,6 +216,11 @@ SCENARIOS = [
     probe("probe-elf-pvh", "probe.elf", "pvh", "entry=pvh"),
     probe("probe-bzimage-64-6g", "probe.bzImage", "bzimage64", memory_mib=6144),
     probe("probe-elf-pvh-6g", "probe.elf", "pvh", "entry=pvh", memory_mib=6144),
+    # On OVMF the probes also check efi_info, the RSDP and the EFI framebuffer.
+    probe("probe-bzimage-64-uefi", "probe.bzImage", "bzimage64", firmware="uefi"),
+    probe("probe-bzimage-32-uefi", "probe.bzImage", "bzimage32", "entry=32", firmware="uefi"),
+    probe("probe-elf-64-uefi", "probe.elf", "elf64", firmware="uefi"),
+    probe("probe-elf-pvh-uefi", "probe.elf", "pvh", "entry=pvh", firmware="uefi"),
     # Failures: a specific message, then a clean halt (no reset, no hang in a loop).
     Scenario("probe-nopvh-by-pvh", "chainloader", "amd64", "", image="probe-nopvh.elf",
              loader_opts="entry=pvh", timeout=60,
@@ -626,8 +631,13 @@ def run_scenario(sc):
             result["kernel"] = sc.image
             initrd, crc = probe_initrd()
             if sc.boot == "probe":
+                # GRUB gives chainloader a framebuffer on both firmwares; OVMF
+                # keeps about 6.5 MiB more RAM to itself than SeaBIOS.
+                uefi = sc.firmware == "uefi"
                 args = (f"{PROBE_ARGS} probe.mem_mib={sc.memory_mib} "
-                        f"probe.initrd_size={PROBE_INITRD_SIZE} probe.initrd_crc32={crc}")
+                        f"probe.initrd_size={PROBE_INITRD_SIZE} probe.initrd_crc32={crc} "
+                        f"probe.firmware={sc.firmware} probe.fb={'efi' if uefi else 'vlfb'}"
+                        + (" probe.mem_slack_mib=8" if uefi else ""))
                 sc = dataclasses.replace(sc, grub_args=args, expect_cmdline=args.replace(
                     PROBE_ARGS, PROBE_ARGS_AS_PASSED))
         else:

@@ -4,6 +4,7 @@
 #   TIDY_TARGET_FLAGS  boot/ loader/ lib/ arch/x86_64/   (the loader)
 #   TIDY_UNIT_FLAGS    tests/unit/, tests/kernels/test_probe_host.c (host tests)
 #   TIDY_PROBE_FLAGS   tests/kernels/ (the probe kernels)
+# and TIDY_UNIT_CHECKS / TIDY_PROBE_CHECKS: checks those groups turn off.
 # Checks: .clang-tidy at the top; cppcheck's options below and its
 # suppressions in tests/static/cppcheck-suppressions.txt.
 # Prints every finding, then "static-check: N passed, N failed" (one per
@@ -50,12 +51,13 @@ cppcheck_group cppcheck-probe "-Iinclude -Itests/kernels" $probe
 
 # clang-tidy: one process per file, STATIC_JOBS at once; -Wno-unused-command-
 # line-argument because the link flags (-nostdlib) come along.
-tidy_group() { # name, flags, files
-    name=$1; flags=$2; shift 2
+tidy_group() { # name, extra --checks (may be empty), flags, files
+    name=$1; checks=$2; flags=$3; shift 3
     : >"$out/$name.log"
     printf '%s\n' "$@" | xargs -P "${STATIC_JOBS:-2}" -I{} sh -c \
-        'clang-tidy --quiet "$1" -- $2 -Wno-unused-command-line-argument >"$3/$(echo "$1" | tr / _).tidy" 2>&1 || exit 1' \
-        sh {} "$flags" "$out"
+        'clang-tidy --quiet ${4:+--checks=$4} "$1" -- $2 -Wno-unused-command-line-argument \
+            >"$3/$(echo "$1" | tr / _).tidy" 2>&1 || exit 1' \
+        sh {} "$flags" "$out" "$checks"
     rc=$?
     for f in "$@"; do
         grep -E 'warning:|error:' -A3 "$out/$(echo "$f" | tr / _).tidy" >>"$out/$name.log" || true
@@ -63,11 +65,11 @@ tidy_group() { # name, flags, files
     result "$name" $rc "$out/$name.log"
 }
 # shellcheck disable=SC2086
-tidy_group clang-tidy-loader "${TIDY_TARGET_FLAGS:?}" $target
+tidy_group clang-tidy-loader "" "${TIDY_TARGET_FLAGS:?}" $target
 # shellcheck disable=SC2086
-tidy_group clang-tidy-unit "${TIDY_UNIT_FLAGS:?}" $unit
+tidy_group clang-tidy-unit "${TIDY_UNIT_CHECKS:-}" "${TIDY_UNIT_FLAGS:?}" $unit
 # shellcheck disable=SC2086
-tidy_group clang-tidy-probe "${TIDY_PROBE_FLAGS:?}" $probe
+tidy_group clang-tidy-probe "${TIDY_PROBE_CHECKS:-}" "${TIDY_PROBE_FLAGS:?}" $probe
 
 echo "static-check: $pass passed, $fail failed"
 [ $fail -eq 0 ]

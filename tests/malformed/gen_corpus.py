@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""The malformed-input corpus: boot modules the loader must refuse, each with
+the exact `chainloader: error: ...` line it must print.
+
+    tests/malformed/gen_corpus.py [OUTDIR]   writes OUTDIR/<case>/<module files>
+                                             and OUTDIR/cases.json
+                                             (default build/malformed/corpus)
+    tests/malformed/gen_corpus.py --list     the cases and their messages
+
+Every image is crafted here (tests/malformed/images.py), deterministically.
+The expected line is the loader's message as written in loader/*.c and
+boot/*.c; where a value depends on where GRUB put a module, the case holds a
+regex (`regex: True`) with that value left open. A case the loader does not
+handle yet carries `xfail`: why, and the message it should print; the runner
+reports it as XFAIL and does not count it as a failure.
+"""
+
+import json
+import random
+import re
+import struct
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+import images as im  # noqa: E402
+
+MIB = im.MIB
+E = "chainloader: error: "
+KNOWN = "(known: verbose quiet entry=auto|64|32|pvh)"
+ADDR = "0x[0-9a-f]+"  # a module address GRUB chose
+
+CASES = []
+
+
+def case(name, kernel, expect, opts="", args="console=ttyS0", initrds=(), regex=False,
+         memory_mib=512, xfail=None, what=""):
+    """kernel: the first module's bytes (None: no module at all); initrds: more
+    modules' bytes; expect: the error line after "chainloader: error: "."""
+    CASES.append(dict(name=name, kernel=kernel, initrds=list(initrds), opts=opts, args=args,
+                      expect=E + expect if regex is False else re.escape(E) + expect,
+                      regex=bool(regex), memory_mib=memory_mib, xfail=xfail, what=what))
+
+
+def neither(first4):
+    return (rf"kernel module \[{ADDR}, {ADDR}\) is neither a bzImage \(0xaa55, \"HdrS\"\) nor an ELF "
+            rf"\(first bytes {' '.join(f'{b:02x}' for b in first4)}\)")
+
+
+def patch(data, off, fmt, value):
+    b = bytearray(data)
+    struct.pack_into("<" + fmt, b, off, value)
+    return bytes(b)
+
+
+# ---------------------------------------------------------------- bzImage
+# The base image: protocol 2.15, relocatable, 64-bit, setup_sects 4 (0xa00
+# bytes of setup), 0x1000 bytes of protected-mode part, init_size 4 MiB.
+BZ = im.bzimage()
+BZ_SIZE = len(BZ)          # 0x1a00
+SETUP = 0xA00
+PM = 0x1000
+
+
+def bzimage_cases():
+    case("bz-truncated-0x1f0", BZ[:0x1F0], neither(BZ[:4]), regex=True,
+         what="cut before boot_flag: nothing to recognise")
+    case("bz-truncated-0x204", BZ[:0x204],
+         "bzImage: module of 516 bytes ends before the setup header (needs 518)",
+         xfail="bzimage_probe needs boot_flag and all of \"HdrS\", so a bzImage cut inside \"HdrS\" "
+               "gets \"neither a bzImage nor an ELF\"; bzimage_parse's own message is never reached",
+         what="cut inside the HdrS magic")
+    case("bz-truncated-0x207", BZ[:0x207], "bzImage: module of 519 bytes ends inside the setup header",
+         what="cut inside the version field")
+    case("bz-truncated-0x240", BZ[:0x240], "bzImage: setup header ends at 0x26c, module has 576 bytes",
+         what="cut inside the setup header")
+    case("bz-truncated-0x400", BZ[:0x400], "bzImage: setup_sects 4 needs 2560 bytes, module has 1024",
+         what="cut inside the real-mode setup")
+    case("bz-truncated-at-setup-end", BZ[:SETUP], "bzImage: setup_sects 4 needs 2560 bytes, module has 2560",
+         what="cut exactly where the protected-mode part starts")
+    case("bz-truncated-in-kernel", BZ[:SETUP + 0x800],
+         "bzImage: syssize 256 (4096 bytes) does not fit the 2048 bytes after the 2560-byte setup",
+         what="cut halfway through the protected-mode part")
+    case("bz-bad-boot-flag", patch(BZ, im.BOOT_FLAG, "H", 0x55AA),
+         "bzImage: boot_flag 0x55aa at 0x1fe, expected 0xaa55",
+         xfail="a bad boot_flag with a good \"HdrS\" is reported as \"neither a bzImage nor an ELF\" "
+               "(bzimage_probe gates bzimage_parse's message)",
+         what="boot_flag 0x55aa")
+    case("bz-bad-hdrs-magic", patch(BZ, im.HEADER, "I", 0x58726448),
+         "bzImage: header 0x58726448 at 0x202 is not \"HdrS\" (boot protocol < 2.00)",
+         xfail="a kernel older than protocol 2.00 (no \"HdrS\") is reported as \"neither a bzImage "
+               "nor an ELF\", not as too old (bzimage_probe gates bzimage_parse's message)",
+         what="\"HdrX\" instead of \"HdrS\"")
+    case("bz-protocol-2.09", im.bzimage(version=0x0209),
+         "bzImage: boot protocol 2.09 is older than 2.10 (no init_size to place it safely)")
+    case("bz-protocol-2.00", im.bzimage(version=0x0200),
+         "bzImage: boot protocol 2.00 is older than 2.10 (no init_size to place it safely)")
+    case("bz-jump-not-short", patch(BZ, im.JUMP, "B", 0xE9),
+         "bzImage: jump 0xe9 0x6a at 0x200 is not a short jump (0xeb)",
+         xfail="the message for a wrong jump opcode says the header ends at 0x26c, \"outside "
+               "[0x264, 0x290]\", which is false (only the opcode is wrong); today: "
+               "'bzImage: jump 0xe9 0x6a at 0x200 ends the header at 0x26c, outside [0x264, 0x290]'",
+         what="0xe9 where the short jump 0xeb belongs")
+    case("bz-header-too-short", im.bzimage(header_end=0x250),
+         "bzImage: jump 0xeb 0x4e at 0x200 ends the header at 0x250, outside [0x264, 0x290]",
+         what="the jump ends the header before init_size")
+    case("bz-header-too-long", im.bzimage(header_end=0x2A0),
+         "bzImage: jump 0xeb 0x9e at 0x200 ends the header at 0x2a0, outside [0x264, 0x290]")
+    case("bz-setup-sects-beyond-module", im.bzimage(setup_sects=200, pm_size=0x1000)[:BZ_SIZE],
+         "bzImage: setup_sects 200 needs 102912 bytes, module has 6656")
+    case("bz-syssize-lies", im.bzimage(syssize=PM // 16 + 0x100),
+         "bzImage: syssize 512 (8192 bytes) does not fit the 4096 bytes after the 2560-byte setup")
+    case("bz-syssize-zero", im.bzimage(syssize=0),
+         "bzImage: syssize 0 (0 bytes) does not fit the 4096 bytes after the 2560-byte setup")
+    case("bz-zimage", im.bzimage(loadflags=0),
+         "bzImage: loadflags 0x0 lack LOADED_HIGH (a zImage, not supported)")
+    case("bz-code32-start-outside", im.bzimage(code32_start=0x200000),
+         "bzImage: code32_start 0x200000 is outside the protected-mode part [0x100000, 0x101000)")
+    case("bz-alignment-not-power-of-two", im.bzimage(alignment=0x300000),
+         "bzImage: kernel_alignment 0x300000 is not a power of two")
+    case("bz-alignment-zero", im.bzimage(alignment=0),
+         "bzImage: kernel_alignment 0x0 is not a power of two")
+    case("bz-init-size-below-kernel", im.bzimage(init_size=0x100),
+         "bzImage: init_size 0x100 is smaller than the protected-mode part 0x1000")
+    case("bz-init-size-beyond-ram", im.bzimage(init_size=0xF0000000),
+         "no room for kernel: 0xf0000000 bytes aligned to 0x200000 within [0x1000000, 0xffffffffffffffff) "
+         "of usable RAM")
+    case("bz-pref-address-below-1mib", im.bzimage(pref_address=0x1000),
+         "bzImage: pref_address 0x1000 with init_size 0x400000 is not a usable range")
+    case("bz-fixed-on-mmio", im.bzimage(relocatable=False, pref_address=0xFEC00000),
+         "kernel (not relocatable, at pref_address) needs [0xfec00000, 0xff000000), which is not usable RAM",
+         what="not relocatable, at the IOAPIC")
+    case("bz-fixed-beyond-ram", im.bzimage(relocatable=False, pref_address=0x40000000),
+         "kernel (not relocatable, at pref_address) needs [0x40000000, 0x40400000), which is not usable RAM",
+         what="not relocatable, at 1 GiB of a 512 MiB VM")
+    case("bz-entry64-protocol-2.11", im.bzimage(version=0x020B), opts="entry=64",
+         expect="bzImage: boot protocol 2.11 is older than 2.12 (no 64-bit entry; entry=32 may work)")
+    case("bz-entry64-no-xlf-kernel-64", im.bzimage(xloadflags=0), opts="entry=64",
+         expect="bzImage: xloadflags 0x0 lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)")
+    case("bz-entry-pvh", BZ, opts="entry=pvh",
+         expect="entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage")
+    args = "console=ttyS0,115200 panic=-1"
+    case("bz-cmdline-beyond-cmdline-size", im.bzimage(cmdline_size=16), args=args,
+         expect=f"kernel command line is {len(args)} bytes, the kernel's cmdline_size is 16")
+    long_args = "console=ttyS0 " + " ".join(f"cl.pad{i:04d}=xxxxxxxx" for i in range(130))
+    case("bz-cmdline-beyond-2047", BZ, args=long_args,
+         expect=f"kernel command line is {len(long_args)} bytes, the kernel's cmdline_size is 2047")
+    # initrd_addr_max: 1 MiB, so no initrd GRUB can load fits under it.
+    tiny_max = im.bzimage(initrd_addr_max=0xFFFFF, xloadflags=im.XLF_KERNEL_64)
+    case("bz-initrd-above-initrd-addr-max", tiny_max, initrds=[b"\x07" * 4096],
+         expect="no room for initrd: 0x1000 bytes aligned to 0x1000 within [0x100000, 0x100000) of usable RAM",
+         what="initrd_addr_max 0xfffff: nowhere to put the initrd")
+    case("bz-initrd-above-initrd-addr-max-entry32", tiny_max, initrds=[b"\x07" * 4096], opts="entry=32",
+         expect="no room for initrd: 0x1000 bytes aligned to 0x1000 within [0x100000, 0x100000) of usable RAM",
+         xfail="for the 32-bit entry initrd_limit() allows anything below 4 GiB and ignores the "
+               "kernel's initrd_addr_max: the initrd is left in place above it and the kernel is booted",
+         what="as above, by the 32-bit entry")
+
+
+# ---------------------------------------------------------------- ELF
+LOAD = 16 * MIB
+ELF_NOTE = im.pvh_note(LOAD + 0x10)
+ELF = im.elf(loads=((LOAD, 0x1000, 0x2000),), notes=ELF_NOTE)  # phdr 0 note, 1 load; 8192 bytes
+PH1 = im.phdr_offset(1)
+
+
+def elf_cases():
+    case("elf-truncated-in-header", ELF[:40], "ELF: module of 40 bytes is shorter than the 64-byte ELF header")
+    case("elf-truncated-in-program-headers", ELF[:100],
+         "ELF: program headers at 0x40 (2 x 56 bytes) run past the module's 100 bytes")
+    case("elf-truncated-in-note", ELF[:0x210],
+         f"ELF: PT_NOTE 0 at offset 0x200 + {len(ELF_NOTE):#x} runs past the module's 528 bytes")
+    case("elf-truncated-in-segment", ELF[:0x1800],
+         "ELF: PT_LOAD 1 at offset 0x1000 + filesz 0x1000 runs past the module's 6144 bytes")
+    case("elf-class-32", patch(ELF, 4, "B", 1), "ELF: class 1 is not ELFCLASS64 (2)")
+    case("elf-big-endian", patch(ELF, 5, "B", 2), "ELF: data encoding 2 is not little-endian (1)")
+    case("elf-machine-i386", patch(ELF, im.E_MACHINE, "H", 3), "ELF: e_machine 3 is not EM_X86_64 (62)")
+    case("elf-type-dyn", patch(ELF, im.E_TYPE, "H", 3), "ELF: e_type 3 is not ET_EXEC (2)")
+    case("elf-type-rel", patch(ELF, im.E_TYPE, "H", 1), "ELF: e_type 1 is not ET_EXEC (2)")
+    case("elf-phentsize-small", patch(ELF, im.E_PHENTSIZE, "H", 32), "ELF: e_phentsize 32 is below 56")
+    case("elf-no-program-headers", patch(ELF, im.E_PHNUM, "H", 0), "ELF: no program headers (e_phnum 0)")
+    case("elf-program-headers-outside", patch(ELF, im.E_PHOFF, "Q", 0x10000),
+         "ELF: program headers at 0x10000 (2 x 56 bytes) run past the module's 8192 bytes")
+    case("elf-load-outside-file", patch(ELF, PH1 + im.P_OFFSET, "Q", 0x10000),
+         "ELF: PT_LOAD 1 at offset 0x10000 + filesz 0x1000 runs past the module's 8192 bytes")
+    case("elf-filesz-above-memsz", patch(ELF, PH1 + im.P_MEMSZ, "Q", 0x800),
+         "ELF: PT_LOAD 1 has p_filesz 0x1000 > p_memsz 0x800")
+    case("elf-paddr-wraps", patch(ELF, PH1 + im.P_PADDR, "Q", 0xFFFFFFFFFFFFF000),
+         "ELF: PT_LOAD 1 p_paddr 0xfffffffffffff000 + p_memsz 0x2000 overflows")
+    case("elf-overlapping-segments", im.elf(loads=((LOAD, 0x1000, 0x2000), (LOAD + 0x1000, 0x1000, 0x2000))),
+         "ELF: PT_LOAD 1 [0x1001000, 0x1003000) overlaps another PT_LOAD [0x1000000, 0x1002000)")
+    seventeen = tuple((LOAD + i * 0x1000, 0x10, 0x10) for i in range(17))
+    case("elf-17-segments", im.elf(loads=seventeen, seg_align=0x10), "ELF: more than 16 PT_LOAD segments")
+    case("elf-no-load-segment", patch(ELF, PH1 + im.P_TYPE, "I", 6), "ELF: no PT_LOAD segment with memory",
+         what="the only PT_LOAD turned into PT_PHDR")
+    case("elf-entry-outside", patch(ELF, im.E_ENTRY, "Q", 0x5000000),
+         "ELF: e_entry 0x5000000 is outside every PT_LOAD's file bytes")
+    case("elf-entry-in-bss", patch(ELF, im.E_ENTRY, "Q", LOAD + 0x1800),
+         "ELF: e_entry 0x1001800 is outside every PT_LOAD's file bytes")
+    case("elf-pvh-note-descsz-2", im.elf(notes=im.pvh_note(LOAD + 0x10, descsz=2)),
+         "ELF: Xen PHYS32_ENTRY note has descsz 2 (expected 4 or 8)")
+    case("elf-pvh-note-descsz-16", im.elf(notes=im.pvh_note(LOAD + 0x10, descsz=16)),
+         "ELF: Xen PHYS32_ENTRY note has descsz 16 (expected 4 or 8)")
+    case("elf-note-runs-past", patch(ELF, 0x200, "I", 4096),
+         "ELF: note at offset 0x200 (namesz 4096, descsz 4) runs past its PT_NOTE")
+    case("elf-pvh-entry-outside", im.elf(notes=im.pvh_note(0x2000000)),
+         "ELF: PVH entry 0x2000000 is outside every PT_LOAD's file bytes")
+    case("elf-pvh-entry-above-4g", im.elf(notes=im.pvh_note(0x100000000, descsz=8)),
+         "ELF: PVH entry 0x100000000 is above 4 GiB")
+    case("elf-segment-on-mmio", im.elf(loads=((0xFEC00000, 0x1000, 0x2000),)),
+         "ELF PT_LOAD needs [0xfec00000, 0xfec02000), which is not usable RAM", what="at the IOAPIC")
+    case("elf-segment-beyond-ram", im.elf(loads=((0x40000000, 0x1000, 0x2000),)),
+         "ELF PT_LOAD needs [0x40000000, 0x40002000), which is not usable RAM", what="at 1 GiB of 512 MiB")
+    case("elf-segment-below-1mib", im.elf(loads=((0x10000, 0x1000, 0x2000),)),
+         "ELF PT_LOAD needs [0x10000, 0x12000), below 1 MiB (real-mode and BIOS memory), "
+         "which chainloader does not load to")
+    case("elf-pvh-segment-above-4g",
+         im.elf(loads=((LOAD, 0x1000, 0x1000), (0x100000000, 0x1000, 0x1000)), notes=ELF_NOTE), opts="entry=pvh",
+         expect="ELF PT_LOAD [0x100000000, 0x100001000) is above 4 GiB, out of reach of the PVH entry")
+    case("elf-entry-32", ELF, opts="entry=32",
+         expect="entry=32 is the bzImage 32-bit entry; for an ELF kernel use entry=64 or entry=pvh")
+    case("elf-entry-pvh-without-note", im.elf(), opts="entry=pvh",
+         expect="entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner \"Xen\")")
+    long_args = "console=ttyS0 " + "x" * 2100
+    case("elf-cmdline-beyond-2047", ELF, args=long_args,
+         expect=f"kernel command line is {len(long_args)} bytes, the kernel's cmdline_size is 2047")
+
+
+# ---------------------------------------------------------------- others
+def other_cases():
+    rnd = random.Random(20240601).randbytes(4096)
+    case("random-bytes", rnd, neither(rnd[:4]), regex=True)
+    case("too-short", b"abc", rf"kernel module \[{ADDR}, {ADDR}\) of 3 bytes is too short to be a kernel",
+         regex=True)
+    case("empty-module", b"", rf"multiboot2: module 1 is empty or inverted: mod_start {ADDR}, mod_end {ADDR}",
+         regex=True, what="a zero-byte kernel module")
+    case("empty-initrd", BZ, initrds=[b""],
+         expect=rf"multiboot2: module 2 is empty or inverted: mod_start {ADDR}, mod_end {ADDR}", regex=True,
+         what="a zero-byte initrd after a good kernel")
+    case("no-module", None, "no kernel: GRUB passed no module (add a module2 line with the kernel)")
+    case("unknown-option", BZ, opts="verbose frobnicate", expect=f"unknown loader option 'frobnicate' {KNOWN}")
+    case("unknown-entry-mode", BZ, opts="entry=16", expect=f"unknown loader option 'entry=16' {KNOWN}")
+    case("option-wrong-case", BZ, opts="VERBOSE", expect=f"unknown loader option 'VERBOSE' {KNOWN}")
+
+
+def all_cases():
+    if not CASES:
+        bzimage_cases()
+        elf_cases()
+        other_cases()
+        names = [c["name"] for c in CASES]
+        assert len(names) == len(set(names)), "duplicate case names"
+    return CASES
+
+
+def write(out):
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = []
+    for c in all_cases():
+        d = out / c["name"]
+        d.mkdir(exist_ok=True)
+        for f in d.iterdir():
+            f.unlink()
+        mods = []
+        if c["kernel"] is not None:
+            (d / "kernel").write_bytes(c["kernel"])
+            mods.append({"file": str(d / "kernel"), "args": c["args"]})
+        for i, data in enumerate(c["initrds"]):
+            (d / f"initrd{i + 1}").write_bytes(data)
+            mods.append({"file": str(d / f"initrd{i + 1}"), "args": ""})
+        manifest.append({k: c[k] for k in ("name", "opts", "expect", "regex", "memory_mib", "xfail", "what")}
+                        | {"modules": mods})
+    (out / "cases.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+def main():
+    if sys.argv[1:] == ["--list"]:
+        for c in all_cases():
+            mark = " [xfail]" if c["xfail"] else ""
+            print(f"{c['name']}{mark}: {c['expect']}")
+        print(f"{len(CASES)} cases, {sum(1 for c in CASES if c['xfail'])} expected to fail")
+        return 0
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "malformed" / "corpus"
+    m = write(out)
+    print(f"{len(m)} cases written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
