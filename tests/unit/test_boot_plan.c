@@ -475,6 +475,58 @@ static void elf_command_line_limit_is_linux_s(void **state)
 	assert_string_equal(err.msg, "kernel command line is 2048 bytes, the kernel's cmdline_size is 2047");
 }
 
+static void efi_info_and_a_reserved_copy_of_grubs_rsdp(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static uint8_t efimap[2 * 48];
+	static uint8_t rsdp[20] = "RSD PTR ";
+	uint8_t sum = 0;
+	for (int i = 0; i < 20; i++)
+		sum = (uint8_t)(sum + rsdp[i]);
+	rsdp[8] = (uint8_t)-sum;
+	put32(efimap, 7);                 /* conventional memory ... */
+	put64(efimap + 8, 0x100000);
+	put64(efimap + 24, 0x1fee0);      /* ... up to 0x1ffe0000 */
+	put32(efimap + 48, 5);            /* runtime services code: reserved */
+	put64(efimap + 48 + 8, 0x1ffe0000);
+	put64(efimap + 48 + 24, 0x10);
+	info.efi_system_table = 0x1f5eb018;
+	info.efi_mmap = efimap;
+	info.efi_mmap_size = sizeof(efimap);
+	info.efi_desc_size = 48;
+	info.efi_desc_version = 1;
+	info.acpi_rsdp = rsdp;
+	info.acpi_rsdp_size = sizeof(rsdp);
+	assert_int_equal(make_plan(&err), 0);
+	const struct efi_info *e = &plan.params.efi_info;
+	assert_int_equal(e->efi_loader_signature, 0x34364c45);
+	assert_int_equal(e->efi_systab, 0x1f5eb018);
+	assert_int_equal(e->efi_memdesc_size, 48);
+	assert_int_equal(e->efi_memmap_size, sizeof(efimap));
+	const struct copy_step *c = find_copy("EFI memory map");
+	assert_non_null(c);
+	assert_int_equal(e->efi_memmap, c->dst);
+	assert_int_equal(c->dst % 4096, 0);
+	/* The firmware's RSDP was not found (0 passed in): GRUB's copy, in reserved memory. */
+	assert_true(plan.acpi_rsdp_copied);
+	assert_int_equal(plan.params.acpi_rsdp_addr, plan.acpi_rsdp);
+	const struct copy_step *r = find_copy("ACPI RSDP (copy)");
+	assert_non_null(r);
+	assert_int_equal(r->dst, plan.acpi_rsdp);
+	int reserved = 0;
+	for (size_t i = 0; i < plan.e820.count; i++) {
+		const struct boot_e820_entry *x = &plan.e820.entry[i];
+		if (x->addr <= r->dst && r->dst + r->len <= x->addr + x->size)
+			reserved = x->type == E820_TYPE_RESERVED;
+	}
+	assert_true(reserved);
+	/* Boot services still running: refused. */
+	info.efi_boot_services = true;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "EFI boot services are still running (multiboot2 tag 18): chainloader needs GRUB to exit them");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -499,6 +551,7 @@ int main(void)
 		T(elf_by_pvh_gets_a_start_info),
 		T(elf_entry_mode_errors),
 		T(elf_command_line_limit_is_linux_s),
+		T(efi_info_and_a_reserved_copy_of_grubs_rsdp),
 	};
 	return cmocka_run_group_tests_name("boot plan", tests, NULL, NULL);
 }

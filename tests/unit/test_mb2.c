@@ -201,6 +201,65 @@ static void accepts_larger_entry_size_and_skips_empty_entries(void **state)
 	mbi_free(&b);
 }
 
+static void reads_the_firmware_tags(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	uint8_t fb[40] = { 0 };
+	put32(fb, MB2_TAG_FRAMEBUFFER);
+	put32(fb + 4, 38);
+	put64(fb + 8, 0x80000000);
+	put32(fb + 16, 3200); /* pitch */
+	put32(fb + 20, 800);
+	put32(fb + 24, 600);
+	fb[28] = 32;          /* bpp */
+	fb[29] = MB2_FRAMEBUFFER_TYPE_RGB;
+	fb[32] = 16; fb[33] = 8; fb[34] = 8; fb[35] = 8; fb[36] = 0; fb[37] = 8;
+	uint8_t efi64[16] = { 0 };
+	put32(efi64, MB2_TAG_EFI64);
+	put32(efi64 + 4, 16);
+	put64(efi64 + 8, 0x1f5eb018);
+	uint8_t efimm[16 + 2 * 48] = { 0 };
+	put32(efimm, MB2_TAG_EFI_MMAP);
+	put32(efimm + 4, sizeof(efimm));
+	put32(efimm + 8, 48);
+	put32(efimm + 12, 1);
+	uint8_t acpi[8 + 36] = { 0 };
+	put32(acpi, MB2_TAG_ACPI_NEW);
+	put32(acpi + 4, sizeof(acpi));
+	memcpy(acpi + 8, "RSD PTR ", 8);
+	mbi_begin(&b, 4096);
+	mbi_add_raw(&b, fb, 38);
+	mbi_add_raw(&b, efi64, sizeof(efi64));
+	mbi_add_raw(&b, efimm, sizeof(efimm));
+	mbi_add_raw(&b, acpi, sizeof(acpi));
+	mbi_add_mmap(&b, qemu_map, 5);
+	mbi_end(&b);
+	assert_int_equal(parse(&b, &err), 0);
+	assert_true(info.has_framebuffer);
+	assert_int_equal(info.framebuffer.addr, 0x80000000);
+	assert_int_equal(info.framebuffer.pitch, 3200);
+	assert_int_equal(info.framebuffer.bpp, 32);
+	assert_int_equal(info.framebuffer.red_pos, 16);
+	assert_int_equal(info.efi_system_table, 0x1f5eb018);
+	assert_int_equal(info.efi_desc_size, 48);
+	assert_int_equal(info.efi_desc_version, 1);
+	assert_int_equal(info.efi_mmap_size, 96);
+	assert_ptr_equal(info.efi_mmap, b.buf + 8 + 40 + 16 + 16);
+	assert_non_null(info.acpi_rsdp);
+	assert_int_equal(info.acpi_rsdp_size, 36);
+	assert_false(info.efi_boot_services);
+	/* An inconsistent framebuffer is an error; an EGA text one is ignored. */
+	put32(b.buf + 8 + 16, 100); /* pitch below width * 4 */
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: framebuffer 800x600, 32 bpp, pitch 100 at 0x80000000 is not consistent");
+	b.buf[8 + 29] = 2;
+	assert_int_equal(parse(&b, &err), 0);
+	assert_false(info.has_framebuffer);
+	mbi_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +272,7 @@ int main(void)
 		cmocka_unit_test(rejects_unterminated_module_string),
 		cmocka_unit_test(checks_memory_map_entries),
 		cmocka_unit_test(accepts_larger_entry_size_and_skips_empty_entries),
+		cmocka_unit_test(reads_the_firmware_tags),
 	};
 	return cmocka_run_group_tests_name("multiboot2", tests, NULL, NULL);
 }
