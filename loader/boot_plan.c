@@ -196,16 +196,18 @@ static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan 
 	return add_copy(plan, (struct copy_step){ "kernel module (staged)", addr, kmod->data, size, 0 }, err);
 }
 
+/* One past the highest address the initrd's last byte may have. */
 static uint64_t initrd_limit(const struct boot_plan *plan)
 {
-	if (plan->handoff != HANDOFF_64)
-		return FOUR_GIB;
-	if (plan->format == KERNEL_ELF) /* 64-bit Linux reads ext_ramdisk_image */
-		return UINT64_MAX;
-	const struct bzimage *k = &plan->bzimage;
-	if (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)
-		return UINT64_MAX;
-	return (uint64_t)k->initrd_addr_max + 1;
+	uint64_t limit = UINT64_MAX; /* 64-bit Linux reads ext_ramdisk_image */
+	if (plan->format == KERNEL_BZIMAGE) {
+		const struct bzimage *k = &plan->bzimage;
+		if (plan->handoff != HANDOFF_64 || !(k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+			limit = (uint64_t)k->initrd_addr_max + 1;
+	}
+	if (plan->handoff != HANDOFF_64 && limit > FOUR_GIB)
+		limit = FOUR_GIB; /* paging off: 32-bit addresses only */
+	return limit;
 }
 
 /* Several initrd modules become one initramfs: back to back, each start 4-byte

@@ -124,6 +124,9 @@ int elf_parse(const uint8_t *img, uint64_t size, struct elf_kernel *out, struct 
 		return cl_fail(err, "ELF: module of %llu bytes is shorter than the 64-byte ELF header",
 			       (unsigned long long)size);
 	memcpy(&h, img, sizeof(h));
+	if (memcmp(h.e_ident, ELF_MAGIC, 4) != 0)
+		return cl_fail(err, "ELF: magic %02x %02x %02x %02x is not 7f 45 4c 46", h.e_ident[0], h.e_ident[1],
+			       h.e_ident[2], h.e_ident[3]);
 	if (check_header(&h, size, err))
 		return -1;
 	for (unsigned i = 0; i < h.e_phnum; i++) {

@@ -110,6 +110,20 @@ static void moves_the_initrd_below_initrd_addr_max(void **state)
 	assert_int_equal(plan.params.hdr.ramdisk_image, c->dst);
 }
 
+static void entry32_keeps_initrd_addr_max_even_with_xlf_above_4g(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	entry_mode = ENTRY_32; /* paging off: XLF_CAN_BE_LOADED_ABOVE_4G does not help */
+	put32(kernel + 0x22C, 0x8f4000 + 0xffe);
+	assert_int_equal(make_plan(&err), 0);
+	assert_true(plan.initrd_moved);
+	assert_true(plan.initrd.end - 1 <= 0x8f4000 + 0xffe);
+	entry_mode = ENTRY_64; /* 64-bit with the flag: anywhere, so it stays */
+	assert_int_equal(make_plan(&err), 0);
+	assert_false(plan.initrd_moved);
+}
+
 static void builds_the_zero_page_as_boot_rst_prescribes(void **state)
 {
 	(void)state;
@@ -534,6 +548,7 @@ int main(void)
 		T(places_a_relocatable_kernel_at_pref_address),
 		T(keeps_the_initrd_in_place_when_the_kernel_may_read_it),
 		T(moves_the_initrd_below_initrd_addr_max),
+		T(entry32_keeps_initrd_addr_max_even_with_xlf_above_4g),
 		T(builds_the_zero_page_as_boot_rst_prescribes),
 		T(copies_the_command_line_byte_for_byte),
 		T(no_destination_overlaps_anything_live),

@@ -61,6 +61,7 @@ struct bad_case {
 #define EH(field) ((unsigned)offsetof(struct elf64_ehdr, field))
 
 static const struct bad_case bad_cases[] = {
+	{ "magic", 0, 1, 0x7e, "ELF: magic 7e 45 4c 46 is not 7f 45 4c 46" },
 	{ "class", 4, 1, 1, "ELF: class 1 is not ELFCLASS64 (2)" },
 	{ "endian", 5, 1, 2, "ELF: data encoding 2 is not little-endian (1)" },
 	{ "machine", EH(e_machine), 2, 3, "ELF: e_machine 3 is not EM_X86_64 (62)" },
