@@ -55,6 +55,9 @@ $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld
 include tests/unit/unit.mk
 include tests/qemu/qemu.mk
 include tests/kernels/kernels.mk
+include tests/fuzz/fuzz.mk
+include tests/malformed/malformed.mk
+include tests/static/static.mk
 
 # The boot tests also boot the probe kernels.
 qemu-test: probe-kernels

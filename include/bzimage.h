@@ -28,7 +28,7 @@ struct bzimage {
 	uint32_t code32_offset;    /* 32-bit entry: code32_start - 1 MiB, from the load address */
 };
 
-/* Recognises a bzImage by boot_flag and "HdrS" (returns false for anything else). */
+/* Looks like a Linux boot image: boot_flag 0xAA55 at 0x1FE or "HdrS" at 0x202. */
 bool bzimage_probe(const uint8_t *image, uint64_t size);
 
 /* Checks the header and fills `out`; needs protocol >= 2.10 (which entry is

@@ -15,8 +15,9 @@ static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd
 
 bool bzimage_probe(const uint8_t *image, uint64_t size)
 {
-	return size >= SH_OFF(header) + 4 && rd16(image + SH_OFF(boot_flag)) == BOOT_FLAG_MAGIC &&
-	       rd32(image + SH_OFF(header)) == SETUP_HEADER_MAGIC;
+	/* Either magic will do: bzimage_parse then says what is wrong with the other. */
+	return (size >= SH_OFF(boot_flag) + 2 && rd16(image + SH_OFF(boot_flag)) == BOOT_FLAG_MAGIC) ||
+	       (size >= SH_OFF(header) + 4 && rd32(image + SH_OFF(header)) == SETUP_HEADER_MAGIC);
 }
 
 static bool is_power_of_two(uint32_t v) { return v && !(v & (v - 1)); }
@@ -43,9 +44,10 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 
 	uint8_t jump_opcode = img[SH_OFF(jump)];
 	uint8_t jump_disp = img[SH_OFF(jump) + 1];
+	if (jump_opcode != JUMP_SHORT_OPCODE)
+		return cl_fail(err, "bzImage: jump 0x%x 0x%x at 0x200 is not a short jump (0xeb)", jump_opcode, jump_disp);
 	out->header_end = SETUP_JUMP_OFFSET + 2 + jump_disp;
-	if (jump_opcode != JUMP_SHORT_OPCODE || out->header_end < HEADER_MIN_END ||
-	    out->header_end > HEADER_MAX_END)
+	if (out->header_end < HEADER_MIN_END || out->header_end > HEADER_MAX_END)
 		return cl_fail(err, "bzImage: jump 0x%x 0x%x at 0x200 ends the header at 0x%x, outside [0x%x, 0x%x]",
 			       jump_opcode, jump_disp, out->header_end, (unsigned)HEADER_MIN_END, HEADER_MAX_END);
 	if (size < out->header_end)

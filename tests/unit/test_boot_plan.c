@@ -199,6 +199,9 @@ static void errors_for_module_count_and_format(void **state)
 	assert_string_equal(err.msg, "no kernel: GRUB passed no module (add a module2 line with the kernel)");
 	info.module_count = 2;
 	kernel[0x1FE] = 0;
+	assert_int_equal(make_plan(&err), -1); /* "HdrS" is still there: the header's own message */
+	assert_string_equal(err.msg, "bzImage: boot_flag 0xaa00 at 0x1fe, expected 0xaa55");
+	kernel[0x202] = 0;
 	assert_int_equal(make_plan(&err), -1);
 	assert_string_equal(err.msg, "kernel module [0x200000, 0x210a00) is neither a bzImage (0xaa55, \"HdrS\") nor an ELF (first bytes 00 00 00 00)");
 }

@@ -89,6 +89,7 @@ static void code32_outside(uint8_t *img, size_t *size) { (void)size; put32(img +
 static void truncated_in_header(uint8_t *img, size_t *size) { (void)img; *size = 0x207; }
 static void truncated_before_header_end(uint8_t *img, size_t *size) { (void)img; *size = 0x260; }
 static void bad_jump(uint8_t *img, size_t *size) { (void)size; img[0x201] = 0x10; }
+static void jump_not_short(uint8_t *img, size_t *size) { (void)size; img[0x200] = 0xE9; }
 static void huge_setup(uint8_t *img, size_t *size) { (void)size; img[0x1F1] = 200; }
 static void syssize_lies(uint8_t *img, size_t *size) { (void)size; put32(img + 0x1F4, 0x10000 / 16 + 1); }
 static void syssize_zero(uint8_t *img, size_t *size) { (void)size; put32(img + 0x1F4, 0); }
@@ -105,6 +106,7 @@ static const struct bad_case bad_cases[] = {
 	{ "truncated", truncated_in_header, "bzImage: module of 519 bytes ends inside the setup header" },
 	{ "header end", truncated_before_header_end, "bzImage: setup header ends at 0x26c, module has 608 bytes" },
 	{ "jump", bad_jump, "bzImage: jump 0xeb 0x10 at 0x200 ends the header at 0x212, outside [0x264, 0x290]" },
+	{ "jump opcode", jump_not_short, "bzImage: jump 0xe9 0x6a at 0x200 is not a short jump (0xeb)" },
 	{ "setup_sects", huge_setup, "bzImage: setup_sects 200 needs 102912 bytes, module has 68096" },
 	{ "syssize", syssize_lies, "bzImage: syssize 4097 (65552 bytes) does not fit the 65536 bytes after the 2560-byte setup" },
 	{ "syssize 0", syssize_zero, "bzImage: syssize 0 (0 bytes) does not fit the 65536 bytes after the 2560-byte setup" },
