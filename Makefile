@@ -67,7 +67,7 @@ qemu-test: probe-kernels
 diff-test: deps $(BUILD)/chainloader.elf
 	BUILD=$(BUILD) python3 tests/qemu/differential.py
 
-test: unit-test fbcon-unit-test probe-unit probe-selftest qemu-test diff-test
+test: static-check unit-test fbcon-unit-test probe-unit fuzz-smoke probe-selftest qemu-test malformed-test diff-test
 	@echo "make test: all test suites passed"
 
 # Timings against GRUB's own linux and QEMU's -kernel (not part of make test).

@@ -33,6 +33,6 @@ bool bzimage_probe(const uint8_t *image, uint64_t size);
 
 /* Checks the header and fills `out`; needs protocol >= 2.10 (which entry is
  * usable is for the caller to decide: see has_entry64). */
-int bzimage_parse(const uint8_t *image, uint64_t size, struct bzimage *out, struct cl_error *err);
+int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct cl_error *err);
 
 #endif

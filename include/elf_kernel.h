@@ -31,6 +31,6 @@ struct elf_kernel {
 bool elf_probe(const uint8_t *image, uint64_t size);
 
 /* Checks the headers, program headers, segments and notes; fills `out`. */
-int elf_parse(const uint8_t *image, uint64_t size, struct elf_kernel *out, struct cl_error *err);
+int elf_parse(const uint8_t *img, uint64_t size, struct elf_kernel *out, struct cl_error *err);
 
 #endif

@@ -12,7 +12,7 @@
 
 #define FOUR_GIB 0x100000000ull
 #define EFI_MMAP_ALIGN 4096u /* whole pages: the kernel reserves it by pages */
-#define RSDP_COPY_ALIGN 16u
+#define RSDP_COPY_ALIGN 4096u
 
 const char *handoff_name(enum handoff_kind kind)
 {
@@ -397,11 +397,14 @@ static int place_rsdp(const struct plan_inputs *in, struct boot_plan *plan, stru
 	plan->acpi_rsdp = in->acpi_rsdp;
 	if (plan->acpi_rsdp || !bi->acpi_rsdp || !acpi_rsdp_valid(bi->acpi_rsdp, bi->acpi_rsdp_size))
 		return 0;
-	uint64_t addr;
-	if (alloc(plan, "ACPI RSDP (copy)", bi->acpi_rsdp_size, RSDP_COPY_ALIGN, FOUR_GIB, &addr, err) ||
-	    add_copy(plan, (struct copy_step){ "ACPI RSDP (copy)", addr, bi->acpi_rsdp, bi->acpi_rsdp_size, 0 }, err))
+	/* A page of its own: the page is what e820 marks reserved, nothing else may share it. */
+	uint64_t addr, size = align_up(bi->acpi_rsdp_size, RSDP_COPY_ALIGN);
+	if (alloc(plan, "ACPI RSDP (copy)", size, RSDP_COPY_ALIGN, FOUR_GIB, &addr, err) ||
+	    add_copy(plan, (struct copy_step){ "ACPI RSDP (copy)", addr, bi->acpi_rsdp, bi->acpi_rsdp_size,
+					       size - bi->acpi_rsdp_size },
+		     err))
 		return -1;
-	e820_mark(&plan->e820, addr & ~0xFFFull, (addr + bi->acpi_rsdp_size + 0xFFF) & ~0xFFFull, E820_TYPE_RESERVED);
+	e820_mark(&plan->e820, addr, addr + size, E820_TYPE_RESERVED);
 	plan->acpi_rsdp = addr;
 	plan->acpi_rsdp_copied = true;
 	return 0;

@@ -162,7 +162,7 @@ bool screen_info_from_framebuffer(struct screen_info *si, const struct boot_fram
 	si->blue_size = fb->blue_size;
 	/* The bits no colour uses, above them: the "reserved" (alpha) field. */
 	unsigned top = 0;
-	unsigned ends[3] = { fb->red_pos + fb->red_size, fb->green_pos + fb->green_size, fb->blue_pos + fb->blue_size };
+	const unsigned ends[3] = { fb->red_pos + fb->red_size, fb->green_pos + fb->green_size, fb->blue_pos + fb->blue_size };
 	for (int i = 0; i < 3; i++)
 		if (ends[i] > top)
 			top = ends[i];

@@ -24,8 +24,14 @@ FONT_PKGS="console-setup-linux"
 # every Debian system has; gzip and sha256sum are essential too.
 TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+"
 
+# Fuzzing and static analysis (tests/fuzz/fuzz.mk, tests/static/static.mk):
+#   clang libclang-rt-14-dev     clang 14 with libFuzzer and the sanitizer
+#                                runtimes (a Recommends, which --no-install-recommends skips)
+#   clang-tidy cppcheck          make static-check
+CHECK_PKGS="clang libclang-rt-14-dev clang-tidy cppcheck"
+
 missing=""
-for p in $BUILD_PKGS $FONT_PKGS $TEST_PKGS; do
+for p in $BUILD_PKGS $FONT_PKGS $TEST_PKGS $CHECK_PKGS; do
     # "install ok installed" is the only status that means usable.
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || missing="$missing $p"

@@ -4,19 +4,27 @@
  * Input layout (little-endian; tests/fuzz/gen_seeds.py writes the seeds):
  *   u8  entry mode (ENTRY_AUTO, 64, 32, PVH; modulo 4)
  *   u8  flags: bit 0 a VGA screen_info is passed; bit 1 memory map addresses
- *       and lengths are raw u64 (else u32 page numbers)
+ *       and lengths are raw u64 (else u32 page numbers); bit 2 an EFI system
+ *       table and memory map (UEFI); bit 3 GRUB's copy of the ACPI RSDP;
+ *       bit 4 the firmware's RSDP address is known; bit 5 EFI boot services
+ *       still running (tag 18)
  *   u16 memory map entries (modulo BOOT_INFO_MAX_MMAP + 1)
  *   u8  modules (modulo BOOT_INFO_MAX_MODULES + 1)
  *   u32 loader start, u32 loader size, u32 multiboot2 information start
  *   u16 kernel command line length
+ *   u16 EFI memory map bytes, u8 descriptor size (40 + 8 * (n % 4)),
+ *   u8  RSDP bytes
  *   the map: start, length, u8 type per entry
  *   per module: u32 start, u32 size
- *   the command line bytes (cut at a NUL)
+ *   the command line bytes (cut at a NUL), the EFI memory map, the RSDP
+ *   (these three lie in the multiboot2 information)
  *   the rest: the module bytes back to back (the last ones get what is left)
  *
  * Inputs GRUB could not produce are skipped: an empty module, ranges that
  * wrap or end past 4 GiB, the modules, the loader and the information
- * overlapping one another or lying outside usable RAM.
+ * overlapping one another or lying outside usable RAM (by GRUB's map and the
+ * EFI map together). The EFI map is shaped as mb2_parse passes it on: a
+ * whole number of descriptors of at least 40 bytes, a multiple of 8.
  *
  * For every plan made, checks: the copy list ends with the kernel copies; no
  * copy destination overlaps another, a source a later copy still reads, or
@@ -27,7 +35,9 @@
  * respects initrd_addr_max unless the 64-bit entry may load it above 4 GiB;
  * an initrd left in place is overwritten by nothing; the trampoline is clear
  * of every source, destination and input; the zero page or hvm_start_info
- * points where the plan says. */
+ * points where the plan says; the e820 map the kernel gets shows its own
+ * destinations and the initrd as usable RAM, and the RSDP copy as reserved;
+ * the EFI memory map and the RSDP copy are copied below 4 GiB. */
 #include <string.h>
 
 #include "boot_plan.h"
@@ -39,8 +49,74 @@
 
 static struct boot_info info;
 static struct boot_plan plan;
-static uint8_t mbi_buf[4096 + 64];
+static _Alignas(8) uint8_t mbi_buf[32 + 4096 + 8 + 4096 + 8 + 256];
 static struct mem_range loader;
+/* GRUB's map and the EFI map's entries: what "usable RAM" is judged by. */
+static struct mmap_entry ram_map[BOOT_INFO_MAX_MMAP + 4096 / 40];
+static size_t ram_map_n;
+
+/* The e820 type of an EFI memory type, as Linux's EFI stub maps them. */
+static uint32_t efi_e820_type(uint32_t t)
+{
+	if (t >= 1 && t <= 4)
+		return E820_TYPE_RAM; /* loader code/data, boot services code/data */
+	switch (t) {
+	case 7:
+		return E820_TYPE_RAM; /* conventional */
+	case 8:
+		return E820_TYPE_UNUSABLE;
+	case 9:
+		return E820_TYPE_ACPI;
+	case 10:
+		return E820_TYPE_NVS;
+	case 14:
+		return E820_TYPE_PMEM;
+	default:
+		return E820_TYPE_RESERVED;
+	}
+}
+
+/* Is [start, end) usable RAM in the e820 table the kernel is given? */
+static bool e820_is_ram_exact(uint64_t start, uint64_t end);
+static bool e820_is_ram(uint64_t start, uint64_t end)
+{
+#ifdef FUZZ_KNOWN_RSDP_PAGE
+	/* Reported, not fixed yet: the RSDP copy is 16-byte aligned but its whole
+	 * pages are marked reserved, over whatever shares them. Leave those pages
+	 * out so the rest is still checked. */
+	if (plan.acpi_rsdp_copied) {
+		uint64_t lo = plan.acpi_rsdp & ~0xFFFull;
+		uint64_t hi = (plan.acpi_rsdp + info.acpi_rsdp_size + 0xFFF) & ~0xFFFull;
+		if (ranges_overlap(start, end, lo, hi))
+			return (start >= lo || e820_is_ram_exact(start, lo)) && (end <= hi || e820_is_ram_exact(hi, end));
+	}
+#endif
+	return e820_is_ram_exact(start, end);
+}
+
+static bool e820_is_ram_exact(uint64_t start, uint64_t end)
+{
+	uint64_t at = start;
+	for (size_t i = 0; i < plan.e820.count && at < end; i++) {
+		const struct boot_e820_entry *e = &plan.e820.entry[i];
+		if (e->addr <= at && at < e->addr + e->size) {
+			if (e->type != E820_TYPE_RAM)
+				return false;
+			at = e->addr + e->size;
+		}
+	}
+	return at >= end;
+}
+
+static bool e820_any_ram(uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < plan.e820.count; i++) {
+		const struct boot_e820_entry *e = &plan.e820.entry[i];
+		if (e->type == E820_TYPE_RAM && ranges_overlap(e->addr, e->addr + e->size, start, end))
+			return true;
+	}
+	return false;
+}
 
 struct span {
 	uint64_t start, end;
@@ -96,7 +172,7 @@ static void check_in_ram(struct span s, const char *what)
 		return;
 	FUZZ_CHECK(s.start >= ONE_MIB && s.start < s.end, "%s [0x%llx, 0x%llx) below 1 MiB or wrapping", what,
 		   (unsigned long long)s.start, (unsigned long long)s.end);
-	FUZZ_CHECK(oracle_is_ram(info.mmap, info.mmap_count, s.start, s.end), "%s [0x%llx, 0x%llx) is not usable RAM",
+	FUZZ_CHECK(oracle_is_ram(ram_map, ram_map_n, s.start, s.end), "%s [0x%llx, 0x%llx) is not usable RAM",
 		   what, (unsigned long long)s.start, (unsigned long long)s.end);
 }
 
@@ -104,6 +180,13 @@ static void check_plan(const char *cmdline)
 {
 	struct span src[PLAN_MAX_COPIES], dst[PLAN_MAX_COPIES];
 	size_t n = plan.copy_count;
+	for (size_t i = 0; i < n; i++)
+		FUZZ_TRACE("copy %s: %zu bytes -> 0x%llx, then %llu zeroes\n", plan.copies[i].what,
+			   (size_t)plan.copies[i].len, (unsigned long long)plan.copies[i].dst,
+			   (unsigned long long)plan.copies[i].zero_len);
+	for (size_t i = 0; i < plan.e820.count; i++)
+		FUZZ_TRACE("e820 [0x%llx, 0x%llx) %u\n", (unsigned long long)plan.e820.entry[i].addr,
+			   (unsigned long long)(plan.e820.entry[i].addr + plan.e820.entry[i].size), plan.e820.entry[i].type);
 	FUZZ_CHECK(n <= PLAN_MAX_COPIES && n <= TRAMPOLINE_MAX_COPIES, "%zu copies", n);
 
 	/* The kernel copies come last. */
@@ -277,7 +360,51 @@ static void check_plan(const char *cmdline)
 			FUZZ_CHECK(plan.handoff_data + hsize <= FOUR_GIB && plan.cmdline_addr < FOUR_GIB &&
 					   plan.initrd.end <= FOUR_GIB && plan.setup_data < FOUR_GIB,
 				   "above 4 GiB without XLF_CAN_BE_LOADED_ABOVE_4G");
+		FUZZ_CHECK(bp->acpi_rsdp_addr == plan.acpi_rsdp || plan.format == KERNEL_BZIMAGE,
+			   "acpi_rsdp_addr 0x%llx, plan 0x%llx", (unsigned long long)bp->acpi_rsdp_addr,
+			   (unsigned long long)plan.acpi_rsdp);
 	}
+
+	/* The memory map the kernel gets: its own destinations and the initrd are
+	 * usable RAM (else Linux treats them as firmware's), the RSDP copy is not. */
+	if (plan.format == KERNEL_BZIMAGE)
+		FUZZ_CHECK(e820_is_ram(kernel.start, kernel.end), "e820 given to the kernel: [load, load + init_size) [0x%llx, 0x%llx) not all usable",
+			   (unsigned long long)kernel.start, (unsigned long long)kernel.end);
+	for (size_t f = 0; f < plan.fixed_count; f++)
+		FUZZ_CHECK(e820_is_ram(plan.fixed[f].start, plan.fixed[f].end),
+			   "e820 given to the kernel: fixed destination [0x%llx, 0x%llx) not all usable",
+			   (unsigned long long)plan.fixed[f].start, (unsigned long long)plan.fixed[f].end);
+	FUZZ_CHECK(e820_is_ram(plan.initrd.start, plan.initrd.end),
+		   "e820 given to the kernel: initrd [0x%llx, 0x%llx) not all usable (RSDP copy at 0x%llx)",
+		   (unsigned long long)plan.initrd.start, (unsigned long long)plan.initrd.end,
+		   (unsigned long long)plan.acpi_rsdp);
+
+	/* EFI memory map and RSDP copies. */
+	bool efi_copy = false, rsdp_copy = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		if (!strcmp(c->what, "EFI memory map")) {
+			efi_copy = true;
+			FUZZ_CHECK(c->len == info.efi_mmap_size && c->src == info.efi_mmap && c->dst + c->len <= FOUR_GIB &&
+					   c->dst % 4096 == 0, "EFI memory map copy");
+			if (plan.handoff != HANDOFF_PVH)
+				FUZZ_CHECK(plan.params.efi_info.efi_memmap == c->dst && plan.params.efi_info.efi_memmap_hi == 0 &&
+						   plan.params.efi_info.efi_memmap_size == c->len &&
+						   plan.params.efi_info.efi_memdesc_size == info.efi_desc_size,
+					   "efi_info");
+		}
+		if (!strcmp(c->what, "ACPI RSDP (copy)")) {
+			rsdp_copy = true;
+			FUZZ_CHECK(c->dst == plan.acpi_rsdp && c->len == info.acpi_rsdp_size && c->src == info.acpi_rsdp &&
+					   c->dst + c->len <= FOUR_GIB, "RSDP copy");
+			FUZZ_CHECK(!e820_any_ram(c->dst, c->dst + c->len), "e820: the RSDP copy [0x%llx, +%zu) is usable RAM",
+				   (unsigned long long)c->dst, (size_t)c->len);
+		}
+	}
+	FUZZ_CHECK(efi_copy == (info.efi_system_table && info.efi_mmap), "EFI memory map copied: %d", efi_copy);
+	FUZZ_CHECK(rsdp_copy == plan.acpi_rsdp_copied, "RSDP copied: %d", rsdp_copy);
+	if (plan.handoff == HANDOFF_PVH)
+		FUZZ_CHECK(plan.pvh.info.rsdp_paddr == plan.acpi_rsdp, "PVH rsdp_paddr");
 }
 
 /* GRUB's guarantees about what it hands over. */
@@ -291,7 +418,7 @@ static bool plausible(void)
 		in[n++] = (struct span){ info.modules[i].start, info.modules[i].end };
 	for (size_t i = 0; i < n; i++) {
 		if (in[i].start >= in[i].end || in[i].end > UINT32_MAX ||
-		    !oracle_is_ram(info.mmap, info.mmap_count, in[i].start, in[i].end))
+		    !oracle_is_ram(ram_map, ram_map_n, in[i].start, in[i].end))
 			return false;
 		for (size_t j = 0; j < i; j++)
 			if (span_overlap(in[i], in[j]))
@@ -311,6 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nmod = take(&r, 1) % (BOOT_INFO_MAX_MODULES + 1);
 	uint64_t lstart = take(&r, 4), lsize = take(&r, 4), mbi_start = take(&r, 4);
 	size_t cmdlen = take(&r, 2) % 4096;
+	size_t efi_len = take(&r, 2) % 4097, desc = 40 + 8 * (take(&r, 1) % 4), rsdp_len = take(&r, 1);
 
 	memset(&info, 0, sizeof(info));
 	loader = (struct mem_range){ lstart, lstart + lsize };
@@ -327,13 +455,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mstart[i] = take(&r, 4);
 		msize[i] = take(&r, 4);
 	}
-	/* The kernel's command line sits in the multiboot2 information. */
+	/* The kernel's command line, the EFI memory map and GRUB's RSDP copy sit
+	 * in the multiboot2 information. */
 	memset(mbi_buf, 0, sizeof(mbi_buf));
 	size_t k;
 	for (k = 0; k < cmdlen && r.n && r.p[0]; k++)
 		mbi_buf[32 + k] = (uint8_t)take(&r, 1);
-	info.mbi = (struct mem_range){ mbi_start, mbi_start + 32 + ((k + 1 + 7) & ~(size_t)7) };
 	const char *cmdline = (const char *)&mbi_buf[32];
+	size_t at = 32 + ((k + 1 + 7) & ~(size_t)7);
+	ram_map_n = info.mmap_count;
+	memcpy(ram_map, info.mmap, info.mmap_count * sizeof(info.mmap[0]));
+	if (flags & 4) {
+		efi_len = efi_len / desc * desc;
+		uint8_t *map = &mbi_buf[at];
+		for (size_t i = 0; i < efi_len; i++)
+			map[i] = (uint8_t)take(&r, 1);
+		info.efi_system_table = 0x7FF00000;
+		info.efi_mmap = map;
+		info.efi_mmap_size = (uint32_t)efi_len;
+		info.efi_desc_size = (uint32_t)desc;
+		info.efi_desc_version = 1;
+		for (size_t off = 0; off < efi_len; off += desc) {
+			uint32_t type;
+			uint64_t start, pages;
+			memcpy(&type, map + off, 4);
+			memcpy(&start, map + off + 8, 8);
+			memcpy(&pages, map + off + 24, 8);
+			if (pages > (UINT64_MAX >> 12) || start + (pages << 12) < start)
+				return 0; /* the loader refuses it; nothing to check */
+			if (pages)
+				ram_map[ram_map_n++] = (struct mmap_entry){ start, start + (pages << 12), efi_e820_type(type) };
+		}
+		at += (efi_len + 7) & ~(size_t)7;
+	}
+	if (flags & 8) {
+		for (size_t i = 0; i < rsdp_len; i++)
+			mbi_buf[at + i] = (uint8_t)take(&r, 1);
+		info.acpi_rsdp = &mbi_buf[at];
+		info.acpi_rsdp_size = (uint32_t)rsdp_len;
+		at += (rsdp_len + 7) & ~(size_t)7;
+	}
+	info.efi_boot_services = (flags & 32) != 0;
+	info.mbi = (struct mem_range){ mbi_start, mbi_start + at + 8 };
 	for (size_t i = 0; i < nmod; i++) {
 		size_t len = msize[i] < r.n ? (size_t)msize[i] : r.n;
 		info.modules[i] = (struct boot_module){ mstart[i], mstart[i] + len, r.p, i == 0 ? cmdline : "" };
@@ -357,11 +520,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25,
 				      .orig_video_isVGA = VIDEO_TYPE_VGAC };
 	struct plan_inputs in = { .info = &info, .entry = entry, .loader = loader,
-				  .screen = flags & 1 ? &screen : NULL };
+				  .screen = flags & 1 ? &screen : NULL, .acpi_rsdp = flags & 16 ? 0xF5A40 : 0 };
 	struct cl_error err;
 	memset(&err, 0, sizeof(err));
 	if (boot_plan_make(&in, &plan, &err) == 0)
 		check_plan(cmdline);
+	else if (fuzz_tracing() && fprintf(stderr, "boot_plan_make: %s\n", err.msg) < 0)
+		abort();
 	else
 		FUZZ_CHECK(err.msg[0] && memchr(err.msg, '\0', sizeof(err.msg)), "failure without a message");
 	for (size_t i = 0; i < nmod; i++)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzz seed corpora: tests/fuzz/corpus/<harness>/<name>.
 
-    tests/fuzz/gen_seeds.py [OUTDIR]     (default tests/fuzz/corpus)
+    tests/fuzz/gen_seeds.py [OUTDIR]     (default tests/fuzz/corpus; large
+                                         replay-only inputs go to OUTDIR/../replay)
 
 Crafted valid inputs (and a few near misses), small, from the builders in
 tests/malformed/images.py: a typical GRUB multiboot2 information, minimal
@@ -11,6 +12,7 @@ format is described at the top of fuzz_boot_plan.c). Deterministic: running
 it again rewrites the same bytes.
 """
 
+import argparse
 import os
 import struct
 import sys
@@ -98,6 +100,14 @@ def e820_seeds(out):
     write(out, "e820", "top-of-space", e820_bytes([(0xFFFFFFFFFFFFF000, 0x1000, 1), (0, 0xFFFFFFFFFFFFFFFF, 2)]))
 
 
+def e820_replay(out):
+    """Large inputs replayed by every run but not fuzzed (they would slow the
+    fuzzing to about 100 inputs a second)."""
+    # More ranges than the table holds: it must be full and say it overflowed.
+    write(out, "e820", "overflow", e820_bytes([(0, 1 << 40, 1)] + [(0x100000 + i * 0x2000, 0x1000, 2)
+                                                                  for i in range(1023)]))
+
+
 def planner_seeds(out):
     # flags 0: u32 page numbers; map (start, length, type byte); ops.
     def page_map(entries):
@@ -121,16 +131,36 @@ def planner_seeds(out):
           + bytes([3, 0x60]) + struct.pack("<QQQ", 0x1000, 0x1000, 0xFFFFFFFF00000000) + bytes([0]))
 
 
+def efi_map(entries, desc_size=48):
+    """EFI memory descriptors: (type, start, pages)."""
+    out = b""
+    for t, start, pages in entries:
+        d = struct.pack("<IIQQQQ", t, 0, start, 0, pages, 0xF)
+        out += d + b"\0" * (desc_size - len(d))
+    return out
+
+
+def rsdp_v1():
+    r = bytearray(b"RSD PTR " + bytes(1) + b"BOCHS " + bytes([0]) + struct.pack("<I", 0x1FFE0000))
+    r[8] = (-sum(r)) & 0xFF
+    return bytes(r)
+
+
 def plan_input(entry, modules, cmdline=b"console=ttyS0", mmap=im.QEMU_512M_MAP, raw=False,
-               loader=(0x100000, 0x2F000), mbi=0x130000, screen=True):
-    """The boot plan harness's input: modules are (start, bytes)."""
-    flags = (1 if screen else 0) | (2 if raw else 0)
-    b = struct.pack("<BBHBIIIH", entry, flags, len(mmap), len(modules), loader[0], loader[1], mbi, len(cmdline))
+               loader=(0x100000, 0x2F000), mbi=0x130000, screen=True, efi=None, desc_size=48,
+               rsdp=None, firmware_rsdp=False):
+    """The boot plan harness's input: modules are (start, bytes); efi: EFI
+    memory map bytes; rsdp: GRUB's RSDP copy."""
+    flags = (1 if screen else 0) | (2 if raw else 0) | (4 if efi is not None else 0) | \
+        (8 if rsdp is not None else 0) | (16 if firmware_rsdp else 0)
+    efi, rsdp = efi or b"", rsdp or b""
+    b = struct.pack("<BBHBIIIHHBB", entry, flags, len(mmap), len(modules), loader[0], loader[1], mbi,
+                    len(cmdline), len(efi), (desc_size - 40) // 8, len(rsdp))
     for s, l, t in mmap:
         b += struct.pack("<QQB", s, l, t) if raw else struct.pack("<IIB", s >> 12, (l + 0xFFF) >> 12, t)
     for start, data in modules:
         b += struct.pack("<II", start, len(data))
-    return b + cmdline + b"".join(d for _, d in modules)
+    return b + cmdline + efi + rsdp + b"".join(d for _, d in modules)
 
 
 AUTO, E64, E32, PVH = 0, 1, 2, 3
@@ -164,12 +194,26 @@ def boot_plan_seeds(out):
     big = [(0, 0x9FC00, 1), (0x100000, 0xBFF00000, 1), (0xFEFFC000, 0x4000, 2), (0x100000000, 0xC0000000, 1)]
     w("bzimage-6g-raw", plan_input(AUTO, [(0x133000, bz), (0x135000, initrd)], mmap=big, raw=True))
     w("no-module", plan_input(AUTO, [], mmap=qemu))
+    # UEFI (OVMF-like): GRUB's map plus the EFI map, GRUB's RSDP copy.
+    ovmf = [(7, 0, 0xA0), (7, 0x100000, 0x700), (4, 0x800000, 0x100), (7, 0x900000, 0x1F000),
+            (10, 0x1F900000, 0x80), (6, 0x1FA00000, 0x100), (0, 0x1FB00000, 0x500), (11, 0xFFC00000, 0x400)]
+    uefi_map = [(0, 0xA0000, 1), (0x100000, 0x1F800000, 1), (0x1F900000, 0x80000, 4), (0x1FA00000, 0x600000, 2)]
+    w("uefi-efi-map-rsdp", plan_input(AUTO, [(0x133000, bz), (0x135000, initrd)], mmap=uefi_map,
+                                      efi=efi_map(ovmf), rsdp=rsdp_v1()))
+    w("uefi-pvh-firmware-rsdp", plan_input(PVH, [(0x133000, small_elf(True)), (0x134000, initrd)], mmap=uefi_map,
+                                           efi=efi_map(ovmf, 40), desc_size=40, firmware_rsdp=True))
+    w("bios-rsdp-copy-entry32", plan_input(E32, [(0x133000, bz), (0x135000, initrd[:100])], mmap=qemu,
+                                           rsdp=rsdp_v1()))
 
 
 def main():
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "corpus"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("outdir", nargs="?", type=Path, default=HERE / "corpus",
+                    help="where to write the seeds (default tests/fuzz/corpus)")
+    out = ap.parse_args().outdir
     for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds):
         gen(out)
+    e820_replay(out.parent / "replay")
     print(f"seeds written under {os.path.relpath(out)}")
 
 

@@ -174,7 +174,7 @@ static void acpi_checks(struct handoff *h)
 		ok = rsdp_valid(p, avail, &len, why, sizeof why);
 		char oem[7];
 		for (int i = 0; i < 6; i++)
-			oem[i] = p[9 + i] >= 0x20 && p[9 + i] < 0x7f ? (char)p[9 + i] : '.';
+			oem[i] = (char)(p[9 + i] >= 0x20 && p[9 + i] < 0x7f ? p[9 + i] : '.');
 		oem[6] = '\0';
 		pr("PROBE: INFO rsdp at 0x%lx: revision %u oem '%s' length %u\n", addr, p[RSDP_REVISION_OFF], oem,
 		   len);

@@ -60,7 +60,7 @@ static int word_index(const char *s, size_t n, const char (*words)[WORD_MAX], in
 			return i;
 	return -1;
 }
-#define WORD_INDEX(s, n, words) word_index(s, n, words, (int)(sizeof words / sizeof words[0]))
+#define WORD_INDEX(s, n, words) word_index((s), (n), (words), (int)(sizeof(words) / sizeof((words)[0])))
 
 static const char firmware_words[][WORD_MAX] = { "bios", "uefi" };  /* enum probe_firmware */
 static const char fb_words[][WORD_MAX] = { "none", "vlfb", "efi" }; /* enum probe_fb */

@@ -28,7 +28,7 @@ STATIC_UNIT_CHECKS := -readability-non-const-parameter,-bugprone-not-null-termin
 STATIC_PROBE_CHECKS := -clang-analyzer-core.NullDereference
 
 .PHONY: static-check
-static-check: $(FBCON_FONT_C)
+static-check: deps $(FBCON_FONT_C)
 	BUILD=$(BUILD) \
 	TIDY_TARGET_FLAGS="$(STATIC_TARGET_FLAGS)" \
 	TIDY_UNIT_FLAGS="$(UNIT_CFLAGS) -Itests/kernels" TIDY_UNIT_CHECKS="$(STATIC_UNIT_CHECKS)" \

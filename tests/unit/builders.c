@@ -105,15 +105,15 @@ uint8_t *read_file(const char *path, size_t *size)
 	FILE *f = path ? fopen(path, "rb") : NULL;
 	if (!f)
 		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc((size_t)n);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+	long n = -1;
+	if (fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	uint8_t *buf = n > 0 && fseek(f, 0, SEEK_SET) == 0 ? malloc((size_t)n) : NULL;
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		free(buf);
 		buf = NULL;
 	}
-	fclose(f);
+	(void)fclose(f); /* read-only: nothing to lose */
 	*size = (size_t)n;
 	return buf;
 }

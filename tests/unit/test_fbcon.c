@@ -243,7 +243,8 @@ static void scrolling_moves_the_text_up(void **state)
 	assert_cell(&f, 3, 0, '4', GREY565, 0, 1);
 	assert_cell(&f, 3, 1, ' ', GREY565, 0, 1);
 	/* Many more lines: only the last four remain, in order. */
-	for (char c = 'a'; c <= 'z'; c++) {
+	for (int i = 'a'; i <= 'z'; i++) {
+		char c = (char)i;
 		char line[3] = { '\n', c, c };
 		fbcon_write(line, 3);
 	}

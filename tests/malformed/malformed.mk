@@ -1,0 +1,29 @@
+# The malformed-input corpus (tests/malformed/gen_corpus.py): boot modules
+# the loader must refuse with an exact error line. Included by the top-level
+# Makefile (after tests/unit/unit.mk, whose UNIT_CFLAGS it uses).
+#
+#   make malformed-test         every case booted in QEMU through GRUB (about
+#                               2.5 minutes, two at a time); MALFORMED_ARGS=
+#                               "--only bz-" picks cases
+#   make malformed-host-check   every case through the same portable code on
+#                               the host (seconds, no QEMU)
+#   make malformed-corpus       only write the cases to build/malformed/corpus/
+
+MALFORMED_ARGS ?=
+MALFORMED_HOST_CHECK := $(BUILD)/malformed/host_check
+
+.PHONY: malformed-test malformed-host-check malformed-corpus
+
+$(MALFORMED_HOST_CHECK): tests/malformed/host_check.c $(PORTABLE_SRCS) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $< $(PORTABLE_SRCS) -o $@
+
+malformed-test: deps $(BUILD)/chainloader.elf
+	BUILD=$(BUILD) python3 tests/malformed/run_malformed.py $(MALFORMED_ARGS)
+
+malformed-host-check: $(MALFORMED_HOST_CHECK)
+	BUILD=$(BUILD) python3 tests/malformed/run_malformed.py --host $(MALFORMED_ARGS)
+
+malformed-corpus:
+	python3 tests/malformed/gen_corpus.py $(BUILD)/malformed/corpus
