@@ -182,11 +182,33 @@ static int place_kernel(struct boot_plan *plan, struct cl_error *err)
 	return 0;
 }
 
-/* A kernel module lying in one of its own destinations is copied out of the way first. */
+/* ELF segments copied straight from the module, highest destination first, are
+ * safe when no segment's destination covers the file bytes of a segment copied
+ * after it (a segment over its own bytes is a memmove). */
+static bool elf_copies_in_place(const struct boot_plan *plan, const struct boot_module *kmod)
+{
+	const struct elf_kernel *e = &plan->elf;
+	for (size_t k = e->segment_count; k-- > 0;) {
+		const struct elf_segment *s = &e->segments[k];
+		struct mem_range dst = { s->paddr, s->paddr + s->memsz };
+		for (size_t j = 0; j < k; j++) {
+			const struct elf_segment *t = &e->segments[j];
+			struct mem_range src = { kmod->start + t->offset, kmod->start + t->offset + t->filesz };
+			if (overlaps(dst, src))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* A kernel module lying in its own destinations is copied out of the way first,
+ * unless the copies can be ordered so that none overwrites bytes still to be
+ * read (a bzImage is one memmove; ELF segments, see elf_copies_in_place). */
 static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {
 	plan->kernel_bytes = kmod->data;
-	if (!overlaps_fixed(plan, (struct mem_range){ kmod->start, kmod->end }))
+	if (!overlaps_fixed(plan, (struct mem_range){ kmod->start, kmod->end }) ||
+	    plan->format == KERNEL_BZIMAGE || elf_copies_in_place(plan, kmod))
 		return 0;
 	uint64_t size = kmod->end - kmod->start, addr;
 	if (alloc(plan, "kernel module (staged)", size, BOUNCE_ALIGN, UINT64_MAX, &addr, err))
@@ -342,7 +364,8 @@ static int add_kernel_copies(struct boot_plan *plan, struct cl_error *err)
 							  plan->kernel_bytes + k->pm_offset, k->pm_size, 0 },
 				err);
 	}
-	for (size_t i = 0; i < plan->elf.segment_count; i++) {
+	/* Highest destination first: the order elf_copies_in_place relies on. */
+	for (size_t i = plan->elf.segment_count; i-- > 0;) {
 		const struct elf_segment *s = &plan->elf.segments[i];
 		if (add_copy(plan, (struct copy_step){ "ELF PT_LOAD", s->paddr, plan->kernel_bytes + s->offset,
 						       s->filesz, s->memsz - s->filesz },

@@ -241,8 +241,11 @@ static void fixed_kernel_over_the_loader_is_copied_by_the_trampoline(void **stat
 	put64(kernel + 0x258, 0x100000); /* memtest86+-style: exactly 1 MiB, where chainloader runs */
 	assert_int_equal(make_plan(&err), 0);
 	assert_int_equal(plan.kernel_load, 0x100000);
-	/* The kernel module (at 2 MiB) lies inside [1 MiB, 5 MiB): staged first. */
-	assert_true(plan.kernel_bounced);
+	/* The kernel module (at 2 MiB) lies inside [1 MiB, 5 MiB): one memmove from it. */
+	assert_false(plan.kernel_bounced);
+	const struct copy_step *k = &plan.copies[plan.copy_count - 1];
+	assert_string_equal(k->what, "kernel");
+	assert_ptr_equal(k->src, kernel + 0xA00);
 	/* Trampoline, handoff data and command line stay clear of the kernel and the loader. */
 	struct mem_range keep[] = { { plan.trampoline, plan.trampoline + TRAMPOLINE_SIZE },
 				    { plan.handoff_data, plan.handoff_data + 4096 },
@@ -392,7 +395,7 @@ static void elf_layout(int with_note)
 	info.modules[1].end = 0x2100000 + sizeof(initrd_bytes);
 }
 
-static void elf_segments_go_to_p_paddr_after_staging_what_is_in_the_way(void **state)
+static void elf_segments_go_to_p_paddr_in_place_when_the_order_allows(void **state)
 {
 	(void)state;
 	struct cl_error err;
@@ -401,32 +404,53 @@ static void elf_segments_go_to_p_paddr_after_staging_what_is_in_the_way(void **s
 	assert_int_equal(plan.format, KERNEL_ELF);
 	assert_int_equal(plan.handoff, HANDOFF_64);
 	assert_int_equal(plan.entry, 0x2000000);
-	assert_true(plan.kernel_bounced);
-	assert_true(plan.initrd_moved);
-	const struct copy_step *staged = find_copy("kernel module (staged)");
-	assert_non_null(staged);
-	assert_ptr_equal(staged->src, kernel);
-	/* The last two copies are the segments, from the staged copy, with the bss zeroed. */
-	const struct copy_step *s0 = &plan.copies[plan.copy_count - 2], *s1 = &plan.copies[plan.copy_count - 1];
-	assert_int_equal(s0->dst, 0x2000000);
-	assert_int_equal((uintptr_t)s0->src, staged->dst + 0x1000);
-	assert_int_equal(s0->len, 0x2000);
+	/* The module lies across the first segment's destination, but copying the
+	 * highest segment first never overwrites bytes still to be read. */
+	assert_false(plan.kernel_bounced);
+	assert_null(find_copy("kernel module (staged)"));
+	assert_true(plan.initrd_moved); /* it lay in the second segment's destination */
+	const struct copy_step *s1 = &plan.copies[plan.copy_count - 2], *s0 = &plan.copies[plan.copy_count - 1];
 	assert_int_equal(s1->dst, 0x2100000);
+	assert_ptr_equal(s1->src, kernel + 0x3000);
 	assert_int_equal(s1->len, 0x1000);
 	assert_int_equal(s1->zero_len, 0x10000);
-	/* Nothing written before the segments lands on a segment or on a source still to be read. */
-	for (size_t i = 0; i + 2 < plan.copy_count; i++) {
-		const struct copy_step *c = &plan.copies[i];
-		for (size_t j = 0; j < plan.fixed_count; j++)
-			assert_false(c->dst < plan.fixed[j].end && plan.fixed[j].start < c->dst + c->len);
-		assert_false(c->dst < info.modules[0].end && info.modules[0].start < c->dst + c->len);
-	}
+	assert_int_equal(s0->dst, 0x2000000);
+	assert_ptr_equal(s0->src, kernel + 0x1000);
+	assert_int_equal(s0->len, 0x2000);
 	/* A synthesised header: what Linux reads from boot_params. */
 	assert_int_equal(plan.params.hdr.boot_flag, 0xAA55);
 	assert_int_equal(plan.params.hdr.header, 0x53726448);
 	assert_int_equal(plan.params.hdr.version, 0x020F);
 	assert_int_equal(plan.params.hdr.type_of_loader, 0xFF);
 	assert_int_equal(plan.params.hdr.ramdisk_image, plan.initrd.start);
+}
+
+static void elf_module_is_staged_when_no_order_is_safe(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	elf_layout(1);
+	/* The first segment's file bytes [0x2100000, 0x2102000) lie in the second
+	 * segment's destination, which is copied first: the module must move. */
+	info.modules[0].start = 0x20ff000;
+	info.modules[0].end = 0x20ff000 + ELF_TEST_SIZE;
+	info.modules[1].start = 0x2200000;
+	info.modules[1].end = 0x2200000 + sizeof(initrd_bytes);
+	assert_int_equal(make_plan(&err), 0);
+	assert_true(plan.kernel_bounced);
+	const struct copy_step *staged = find_copy("kernel module (staged)");
+	assert_non_null(staged);
+	assert_ptr_equal(staged->src, kernel);
+	const struct copy_step *s0 = &plan.copies[plan.copy_count - 1];
+	assert_int_equal(s0->dst, 0x2000000);
+	assert_int_equal((uintptr_t)s0->src, staged->dst + 0x1000);
+	/* Nothing written before the segments lands on a segment or on the module. */
+	for (size_t i = 0; i + 2 < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		for (size_t j = 0; j < plan.fixed_count; j++)
+			assert_false(c->dst < plan.fixed[j].end && plan.fixed[j].start < c->dst + c->len);
+		assert_false(c->dst < info.modules[0].end && info.modules[0].start < c->dst + c->len);
+	}
 }
 
 static void elf_by_pvh_gets_a_start_info(void **state)
@@ -565,7 +589,8 @@ int main(void)
 		T(initrds_next_to_each_other_join_in_place),
 		T(initrds_out_of_order_are_copied_back_to_back),
 		T(plans_the_real_debian_kernel),
-		T(elf_segments_go_to_p_paddr_after_staging_what_is_in_the_way),
+		T(elf_segments_go_to_p_paddr_in_place_when_the_order_allows),
+		T(elf_module_is_staged_when_no_order_is_safe),
 		T(elf_by_pvh_gets_a_start_info),
 		T(elf_entry_mode_errors),
 		T(elf_command_line_limit_is_linux_s),
