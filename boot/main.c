@@ -49,6 +49,9 @@ static void print_firmware(const struct boot_info *bi, uint64_t rsdp)
 			       bi->efi_desc_version);
 	console_printf(LOG_VERBOSE, "ACPI RSDP: %s0x%llx%s\n", rsdp ? "" : "not found by the firmware tables, ",
 		       (unsigned long long)rsdp, bi->acpi_rsdp ? " (GRUB passed a copy)" : "");
+	if (bi->smbios_major)
+		console_printf(LOG_VERBOSE, "SMBIOS %u.%u (GRUB passed a copy; Linux finds the tables itself)\n",
+			       bi->smbios_major, bi->smbios_minor);
 	if (bi->has_framebuffer) {
 		const struct boot_framebuffer *fb = &bi->framebuffer;
 		console_printf(LOG_VERBOSE, "framebuffer: %ux%u, %u bpp, pitch %u at 0x%llx\n", fb->width, fb->height,

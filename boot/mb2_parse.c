@@ -188,6 +188,13 @@ int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info
 		case MB2_TAG_ACPI_NEW:
 			parse_acpi(t, tag.size, tag.type, out);
 			break;
+		case MB2_TAG_SMBIOS:
+			/* major, minor, 6 reserved bytes, then the entry point copy */
+			if (tag.size >= sizeof(struct mb2_tag) + 8) {
+				out->smbios_major = t[sizeof(struct mb2_tag)];
+				out->smbios_minor = t[sizeof(struct mb2_tag) + 1];
+			}
+			break;
 		default:
 			break; /* tags we do not use yet */
 		}

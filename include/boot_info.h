@@ -60,6 +60,8 @@ struct boot_info {
 	uint32_t efi_desc_version;
 	const uint8_t *acpi_rsdp;   /* GRUB's copy of the RSDP (tag 15, else 14), or NULL */
 	uint32_t acpi_rsdp_size;
+	uint8_t smbios_major;       /* tag 13 (SMBIOS entry point copy): version, 0 if absent; */
+	uint8_t smbios_minor;       /* Linux finds the tables itself (EFI config table or BIOS scan) */
 };
 
 /* Parses the multiboot2 information at `mbi` (mapped at its physical address

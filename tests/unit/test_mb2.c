@@ -229,7 +229,13 @@ static void reads_the_firmware_tags(void **state)
 	put32(acpi, MB2_TAG_ACPI_NEW);
 	put32(acpi + 4, sizeof(acpi));
 	memcpy(acpi + 8, "RSD PTR ", 8);
+	uint8_t smbios[8 + 8 + 31] = { 0 };
+	put32(smbios, MB2_TAG_SMBIOS);
+	put32(smbios + 4, sizeof(smbios));
+	smbios[8] = 3;
+	smbios[9] = 2;
 	mbi_begin(&b, 4096);
+	mbi_add_raw(&b, smbios, sizeof(smbios));
 	mbi_add_raw(&b, fb, 38);
 	mbi_add_raw(&b, efi64, sizeof(efi64));
 	mbi_add_raw(&b, efimm, sizeof(efimm));
@@ -246,15 +252,17 @@ static void reads_the_firmware_tags(void **state)
 	assert_int_equal(info.efi_desc_size, 48);
 	assert_int_equal(info.efi_desc_version, 1);
 	assert_int_equal(info.efi_mmap_size, 96);
-	assert_ptr_equal(info.efi_mmap, b.buf + 8 + 40 + 16 + 16);
+	assert_ptr_equal(info.efi_mmap, b.buf + 8 + 48 + 40 + 16 + 16);
+	assert_int_equal(info.smbios_major, 3);
+	assert_int_equal(info.smbios_minor, 2);
 	assert_non_null(info.acpi_rsdp);
 	assert_int_equal(info.acpi_rsdp_size, 36);
 	assert_false(info.efi_boot_services);
 	/* An inconsistent framebuffer is an error; an EGA text one is ignored. */
-	put32(b.buf + 8 + 16, 100); /* pitch below width * 4 */
+	put32(b.buf + 8 + 48 + 16, 100); /* pitch below width * 4 */
 	assert_int_equal(parse(&b, &err), -1);
 	assert_string_equal(err.msg, "multiboot2: framebuffer 800x600, 32 bpp, pitch 100 at 0x80000000 is not consistent");
-	b.buf[8 + 29] = 2;
+	b.buf[8 + 48 + 29] = 2;
 	assert_int_equal(parse(&b, &err), 0);
 	assert_false(info.has_framebuffer);
 	mbi_free(&b);
