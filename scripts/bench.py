@@ -43,9 +43,11 @@ def scenarios(label, image, kib, firmware, opts):
     common = dict(flavour="amd64", image=image, payload_kib=kib, initrd_gz=kib < 65536,
                   firmware=firmware, memory_mib=1024 if kib > 65536 else 512, timeout=300,
                   expect_fb=None)
-    direct_args = rt.GRUB_ARGS
+    # On OVMF, QEMU's -kernel goes through the kernel's EFI stub, which is
+    # handed "initrd=initrd" after the command line.
+    direct_args = rt.GRUB_ARGS + (" initrd=initrd" if firmware == "uefi" else "")
     return {
-        "qemu -kernel": rt.Scenario(f"bench-direct", "qemu-direct", expect_cmdline=direct_args, **common),
+        "qemu -kernel": rt.Scenario("bench-direct", "qemu-direct", expect_cmdline=direct_args, **common),
         "GRUB linux": rt.Scenario(f"bench-grub", "grub-linux", expect_cmdline=rt.CMDLINE_GRUB_LINUX, **common),
         "chainloader": rt.Scenario(f"bench-cl", "chainloader", expect_cmdline=rt.CMDLINE_MODULE2,
                                    loader_opts=f"verbose {opts}".strip(), **common),
