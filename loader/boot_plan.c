@@ -379,7 +379,7 @@ static int add_kernel_copies(struct boot_plan *plan, struct cl_error *err)
  * (where they disagree, the more restrictive type wins). */
 static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct cl_error *err)
 {
-	static struct mmap_entry all[E820_BUILD_MAX_INPUT];
+	struct mmap_entry *all = e820_input_scratch();
 	size_t n = bi->mmap_count;
 	memcpy(all, bi->mmap, n * sizeof(all[0]));
 	if (bi->efi_mmap &&

@@ -117,9 +117,15 @@ void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 	}
 }
 
+struct mmap_entry *e820_input_scratch(void)
+{
+	static struct mmap_entry scratch[E820_BUILD_MAX_INPUT];
+	return scratch;
+}
+
 void e820_mark(struct e820_table *t, uint64_t start, uint64_t end, uint32_t type)
 {
-	static struct mmap_entry in[E820_BUILD_MAX_INPUT];
+	struct mmap_entry *in = e820_input_scratch();
 	size_t n = 0;
 	for (size_t i = 0; i < t->count && n + 1 < E820_BUILD_MAX_INPUT; i++)
 		in[n++] = (struct mmap_entry){ t->entry[i].addr, t->entry[i].addr + t->entry[i].size, t->entry[i].type };
