@@ -70,9 +70,14 @@ diff-test: deps $(BUILD)/chainloader.elf
 test: static-check unit-test fbcon-unit-test probe-unit fuzz-smoke probe-selftest qemu-test malformed-test diff-test
 	@echo "make test: all test suites passed"
 
-# Timings against GRUB's own linux and QEMU's -kernel (not part of make test).
-.PHONY: bench
-bench: deps all probe-kernels
+# Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
+# each boots in (not part of make test). BENCH_ONLY and BENCH_ROUNDS pick
+# parts and the count (docs/BENCHMARKS.md); bench-deps adds gnuplot.
+.PHONY: bench bench-deps
+bench-deps:
+	scripts/deps.sh bench
+
+bench: deps bench-deps all
 	BUILD=$(BUILD) python3 scripts/bench.py
 
 clean:

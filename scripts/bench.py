@@ -2,19 +2,28 @@
 """make bench: chainloader against GRUB's own `linux` and QEMU's direct -kernel,
 measured side by side (docs/BENCHMARKS.md).
 
-For each configuration, the three ways boot the same kernel and initramfs,
-interleaved, ROUNDS times each; the wall time is QEMU start to the initramfs
-marker (CL-DONE). chainloader runs with `verbose`, so its own time (TSC, entry
-to trampoline) and its bytes copied/placed are read from its output. Writes
-build/bench/results.md (and results.json, and timings.png if gnuplot exists).
+Parts, all run by default; BENCH_ONLY (comma-separated, case-insensitive)
+picks those whose name contains one of its words:
+- one per configuration ("bzImage bios", "vmlinux PVH bios", ...): the
+  three ways boot the same kernel and initramfs, interleaved, ROUNDS times
+  each; the wall time is QEMU start to the initramfs marker (CL-DONE).
+  chainloader's timed runs are without `verbose`; one extra, untimed run with
+  `verbose` gives its own time (TSC, entry to trampoline) and bytes
+  copied/placed.
+- "ram": the smallest -m, in 16 MiB steps, that boots the bzImage with the
+  test initramfs through GRUB's linux and through chainloader.
+Writes build/bench/results.md, results.json and timings.png (gnuplot).
 """
 import dataclasses
+import datetime
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "qemu"))
@@ -24,96 +33,376 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 OUT = rt.BUILD / "bench"
 rt.QDIR = OUT / "qemu"  # its own ISOs and initramfs: a test run beside it cannot swap them
 
-# (label, image, payload KiB, firmware, chainloader options)
+DIRECT, GRUB, CL = "qemu -kernel", "GRUB linux", "chainloader"
+WAYS = (DIRECT, GRUB, CL)
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    label: str
+    image: str          # run_tests image: "bzimage" or "vmlinux"
+    payload_kib: int    # random payload in the initramfs
+    firmware: str       # "bios" (SeaBIOS) or "uefi" (OVMF)
+    entry: str = ""     # chainloader's entry= option ("" = auto)
+
+    @property
+    def name(self):
+        return f"{self.label} {self.firmware}"
+
+
 CONFIGS = [
-    ("bzImage", "bzimage", 4096, "bios", ""),
-    ("vmlinux 64-bit", "vmlinux", 4096, "bios", ""),
-    ("vmlinux PVH", "vmlinux", 4096, "bios", "entry=pvh"),
-    ("bzImage, 100 MiB initrd", "bzimage", 102400, "bios", ""),
-    ("bzImage", "bzimage", 4096, "uefi", ""),
+    Config("bzImage", "bzimage", 4096, "bios"),
+    Config("vmlinux 64-bit", "vmlinux", 4096, "bios", "entry=64"),
+    Config("vmlinux PVH", "vmlinux", 4096, "bios", "entry=pvh"),
+    Config("bzImage 100 MiB initrd", "bzimage", 102400, "bios"),
+    Config("bzImage", "bzimage", 4096, "uefi"),
+    Config("bzImage 100 MiB initrd", "bzimage", 102400, "uefi"),
 ]
-# BENCH_ONLY="bzImage bios,PVH": configurations whose "label firmware" contains one of them.
-ONLY = [o for o in os.environ.get("BENCH_ONLY", "").split(",") if o]
-CONFIGS = [c for c in CONFIGS if not ONLY or any(o == f"{c[0]} {c[3]}" or o in c[0] for o in ONLY)]
+RAM_CONFIG = CONFIGS[0]  # the smallest-RAM search boots this one, only -m differs
 
-OWN = re.compile(rb"(\d+) bytes to copy, (\d+) bytes placed; own time \d+ TSC ticks = (\d+) us")
+ONLY = [o.strip().lower() for o in os.environ.get("BENCH_ONLY", "").split(",") if o.strip()]
+
+# The verbose line with the loader's own time and the bytes the trampoline copies.
+OWN = re.compile(rb"(\d+) bytes to copy, (\d+) bytes placed; own time (\d+) TSC ticks = (\d+) us")
+
+RAM_STEP, RAM_MAX = 16, 512  # MiB
+RAM_TIMEOUT = 90             # s: a boot that neither fails visibly nor finishes
+# Serial output after which a boot will never reach CL-DONE: chainloader's
+# error (it then halts), a GRUB error line, a kernel panic, the decompressor's halt.
+FAILED = re.compile(rb"(?m)chainloader: error:[^\n]*|^(?:\r|\x1b\[[0-9;?]*[A-Za-z])*error: [^\n]*"
+                    rb"|Kernel panic - not syncing[^\n]*|System halted")
 
 
-def scenarios(label, image, kib, firmware, opts):
-    common = dict(flavour="amd64", image=image, payload_kib=kib, initrd_gz=kib < 65536,
-                  firmware=firmware, memory_mib=1024 if kib > 65536 else 512, timeout=300,
+def chosen(name):
+    return not ONLY or any(o in name.lower() for o in ONLY)
+
+
+# --- the scenarios -----------------------------------------------------------
+
+def booting_line(cfg):
+    """What chainloader's one-line summary must say (the entry asked for was taken)."""
+    kind = "bzImage" if cfg.image == "bzimage" else "ELF"
+    entry = "PVH" if cfg.entry == "entry=pvh" else "64-bit"
+    return rb"^chainloader: booting " + kind.encode() + rb" .* by the " + entry.encode() + rb" entry at "
+
+
+def scenarios(cfg):
+    """{way: Scenario} for the timed runs, and the untimed chainloader verbose run."""
+    common = dict(flavour="amd64", image=cfg.image, payload_kib=cfg.payload_kib,
+                  initrd_gz=cfg.payload_kib < 65536, firmware=cfg.firmware,
+                  memory_mib=1024 if cfg.payload_kib > 65536 else 512, timeout=300,
                   expect_fb=None)
-    # On OVMF, QEMU's -kernel goes through the kernel's EFI stub, which is
-    # handed "initrd=initrd" after the command line.
-    direct_args = rt.GRUB_ARGS + (" initrd=initrd" if firmware == "uefi" else "")
-    return {
-        "qemu -kernel": rt.Scenario("bench-direct", "qemu-direct", expect_cmdline=direct_args, **common),
-        "GRUB linux": rt.Scenario(f"bench-grub", "grub-linux", expect_cmdline=rt.CMDLINE_GRUB_LINUX, **common),
-        "chainloader": rt.Scenario(f"bench-cl", "chainloader", expect_cmdline=rt.CMDLINE_MODULE2,
-                                   loader_opts=f"verbose {opts}".strip(), **common),
-    }
+    ways = {}
+    # QEMU boots an ELF only by PVH, and that only on SeaBIOS.
+    if cfg.image == "bzimage" or cfg.firmware == "bios":
+        # On OVMF, QEMU's -kernel goes through the kernel's EFI stub, which is
+        # handed "initrd=initrd" after the command line.
+        args = rt.GRUB_ARGS + (" initrd=initrd" if cfg.firmware == "uefi" else "")
+        ways[DIRECT] = rt.Scenario("bench-direct", "qemu-direct", expect_cmdline=args, **common)
+    if cfg.image == "bzimage":  # GRUB's linux takes no ELF vmlinux
+        ways[GRUB] = rt.Scenario("bench-grub", "grub-linux", expect_cmdline=rt.CMDLINE_GRUB_LINUX, **common)
+    ways[CL] = rt.Scenario("bench-cl", "chainloader", expect_cmdline=rt.CMDLINE_MODULE2,
+                           loader_opts=cfg.entry, expect_loader=(booting_line(cfg),), **common)
+    verbose = dataclasses.replace(ways[CL], name="bench-cl-verbose",
+                                  loader_opts=f"verbose {cfg.entry}".strip(),
+                                  expect_loader=(booting_line(cfg), rb"^chainloader: " + OWN.pattern))
+    return ways, verbose
 
 
-def main():
-    rt.QDIR.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for label, image, kib, firmware, opts in CONFIGS:
-        sc = scenarios(label, image, kib, firmware, opts)
-        if image == "vmlinux":
-            del sc["GRUB linux"]  # GRUB's linux takes no ELF vmlinux
-            if opts != "entry=pvh" or firmware == "uefi":
-                del sc["qemu -kernel"]  # QEMU boots an ELF only by PVH (on SeaBIOS here)
-        times = {k: [] for k in sc}
-        own, copied, placed = [], None, None
-        for r in range(ROUNDS):
-            for way, s in sc.items():
-                res = rt.run_scenario(s)
-                if not res["passed"]:
-                    print(f"  {label} ({firmware}) {way} round {r + 1}: FAIL {res['reason']}", flush=True)
-                    continue
+# --- booting -----------------------------------------------------------------
+
+class Progress:
+    """Counts boots for the "[n/N]" in front of each progress line."""
+
+    def __init__(self, total):
+        self.n, self.total = 0, total
+
+    def line(self, what, res):
+        self.n += 1
+        n = f"[{self.n}/{self.total}]" if self.total else f"[{self.n}]"
+        if res["passed"]:
+            print(f"{n} {what}: {res['seconds_to_done']:.2f} s", flush=True)
+            return
+        print(f"{n} {what}: FAIL {res['reason']}", flush=True)
+        for line in (res["tail"] or [])[-5:]:
+            print(f"      | {line}", flush=True)
+
+
+def boot(sc, what, progress):
+    res = rt.run_scenario(sc)
+    progress.line(what, res)
+    return res
+
+
+def boot_failing_early(sc, what, progress):
+    """Boot SC (a copy of it: its timeout is changed), but end it as soon as
+    the serial output shows a failure (FAILED) instead of waiting for the
+    timeout. run_tests.boot() re-reads sc.timeout at every poll, so setting
+    it to 0 stops QEMU at the next one."""
+    sc = dataclasses.replace(sc)
+    log = rt.QDIR / f"{sc.name}.serial.log"
+    log.unlink(missing_ok=True)  # never read the previous boot's output
+    stop, why = threading.Event(), []
+
+    def watch():
+        while not stop.wait(0.5):
+            m = FAILED.search(log.read_bytes()) if log.exists() else None
+            if m:
+                why.append(rt.ANSI.sub(b"", m.group(0)).decode("utf-8", "replace").strip())
+                sc.timeout = 0
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        res = rt.run_scenario(sc)
+    finally:
+        stop.set()
+        watcher.join()
+    if why and not res["passed"]:
+        res["reason"] = f"{why[0]} (stopped there)"
+    progress.line(what, res)
+    return res
+
+
+def own_time(sc):
+    """Bytes copied, bytes placed, TSC ticks and microseconds from the verbose run's log."""
+    m = OWN.search((rt.QDIR / f"{sc.name}.serial.log").read_bytes())
+    return dict(zip(("copied", "placed", "tsc_ticks", "own_us"), map(int, m.groups()))) if m else {}
+
+
+def bench_config(cfg, progress):
+    ways, verbose = scenarios(cfg)
+    times = {w: [] for w in ways}
+    fails = {w: [] for w in ways}
+    for r in range(1, ROUNDS + 1):
+        for way, sc in ways.items():
+            res = boot(sc, f"{cfg.name}: {way}, round {r}/{ROUNDS}", progress)
+            if res["passed"]:
                 times[way].append(res["seconds_to_done"])
-                if way == "chainloader":
-                    log = (rt.QDIR / f"{s.name}.serial.log").read_bytes()
-                    m = OWN.search(log)
-                    if m:
-                        copied, placed = int(m.group(1)), int(m.group(2))
-                        own.append(int(m.group(3)) / 1e6)
-                print(f"  {label} ({firmware}) {way} round {r + 1}: {res['seconds_to_done']:.2f} s", flush=True)
-        rows.append(dict(label=label, firmware=firmware, times=times, own=own, copied=copied, placed=placed))
-    write(rows)
+            else:
+                fails[way].append(res["reason"])
+    res = boot(verbose, f"{cfg.name}: chainloader verbose (untimed)", progress)
+    v = dict(seconds=res["seconds_to_done"], reason=res["reason"])
+    if res["passed"]:
+        v.update(own_time(verbose))
+    return dict(name=cfg.name, label=cfg.label, firmware=cfg.firmware, entry=cfg.entry,
+                times=times, fails=fails, verbose=v)
 
+
+def smallest_ram(way, sc, progress):
+    """Binary search over the multiples of RAM_STEP up to RAM_MAX for the
+    smallest -m that boots SC (assuming more RAM never hurts): RAM_MAX first,
+    then about log2(RAM_MAX / RAM_STEP) boots."""
+    tried = {}
+
+    def boots(k):
+        mib = k * RAM_STEP
+        res = boot_failing_early(dataclasses.replace(sc, memory_mib=mib, timeout=RAM_TIMEOUT),
+                                 f"ram: {way}, -m {mib}", progress)
+        tried[mib] = res["seconds_to_done"] if res["passed"] else res["reason"]
+        return res["passed"]
+
+    lo, hi = 0, RAM_MAX // RAM_STEP  # lo: known not to boot (0 MiB)
+    if not boots(hi):
+        return dict(mib=None, tried=tried)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if boots(mid):
+            hi = mid
+        else:
+            lo = mid
+    below = lo * RAM_STEP
+    return dict(mib=hi * RAM_STEP, below=below, below_reason=tried.get(below, "no RAM"), tried=tried)
+
+
+def ram_search(progress):
+    ways, _ = scenarios(RAM_CONFIG)
+    return {way: smallest_ram(way, dataclasses.replace(ways[way], name=f"bench-ram-{ways[way].boot}"), progress)
+            for way in (GRUB, CL)}
+
+
+def ram_verdict(ram):
+    """The issue's target: the same smallest RAM through chainloader as through GRUB's linux."""
+    g, c = ram[GRUB]["mib"], ram[CL]["mib"]
+    if not g or not c:
+        return "NOT met: no answer for one of them"
+    if g == c:
+        return "met: the same"
+    if c < g:
+        return f"not the same: chainloader boots in {g - c} MiB less than GRUB's linux"
+    return f"NOT met: chainloader needs {c - g} MiB more than GRUB's linux"
+
+
+# --- the report --------------------------------------------------------------
 
 def med(v):
     return statistics.median(v) if v else float("nan")
 
 
-def write(rows):
-    size = subprocess.run(["size", "-A", str(rt.LOADER)], capture_output=True, text=True).stdout
-    sect = {l.split()[0]: int(l.split()[1]) for l in size.splitlines() if l.startswith(".")}
-    file_backed = sum(sect.get(s, 0) for s in (".text", ".rodata", ".data"))
-    loaded = file_backed + sect.get(".bss", 0)
-    md = ["# chainloader benchmark", "",
-          f"QEMU {subprocess.run(['qemu-system-x86_64', '--version'], capture_output=True, text=True).stdout.split(chr(10))[0]}, TCG, "
-          f"{ROUNDS} interleaved rounds; wall time from QEMU start to the initramfs marker (median, min-max).", "",
-          "| configuration | firmware | qemu -kernel (a) | GRUB linux (b) | chainloader (c) | (c)/(b) | (c)/(a) | loader's own time | copied / placed bytes |",
-          "|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        t = r["times"]
+def cell(v):
+    return f"{med(v):.2f} s ({min(v):.2f}-{max(v):.2f})" if v else "-"
 
-        def cell(k):
-            v = t.get(k)
-            return f"{med(v):.2f} s ({min(v):.2f}-{max(v):.2f})" if v else "-"
-        c, b, a = med(t.get("chainloader", [])), med(t.get("GRUB linux", [])), med(t.get("qemu -kernel", []))
-        ratio = lambda x, y: f"{x / y:.2f}" if t.get("chainloader") and y == y else "-"
-        own = f"{med(r['own']) * 1000:.1f} ms" if r["own"] else "-"
-        md.append(f"| {r['label']} | {r['firmware']} | {cell('qemu -kernel')} | {cell('GRUB linux')} | {cell('chainloader')} "
-                  f"| {ratio(c, b)} | {ratio(c, a)} | {own} | {r['copied']} / {r['placed']} |")
-    md += ["", f"chainloader.elf loadable segments: {file_backed} bytes from the file (.text+.rodata+.data) "
-               f"+ {sect.get('.bss', 0)} bytes zeroed (.bss) = {loaded} bytes in memory.", ""]
+
+def ratio(x, y):
+    return f"{x / y:.2f}" if x == x and y == y else "-"  # NaN != NaN: a side missing
+
+
+def loader_size():
+    out = subprocess.run(["size", "-A", str(rt.LOADER)], capture_output=True, text=True).stdout
+    sect = {l.split()[0]: int(l.split()[1]) for l in out.splitlines() if l.startswith(".")}
+    file_backed = sum(sect.get(s, 0) for s in (".text", ".rodata", ".data"))
+    return dict(file_backed=file_backed, bss=sect.get(".bss", 0), loaded=file_backed + sect.get(".bss", 0))
+
+
+def summary(r):
+    """The derived figures of one configuration row."""
+    t, v = r["times"], r["verbose"]
+    c = med(t.get(CL, []))
+    own = v.get("own_us", float("nan")) / 1e6
+    return dict(c_over_b=ratio(c, med(t.get(GRUB, []))), c_over_a=ratio(c, med(t.get(DIRECT, []))),
+                own=f"{own * 1000:.1f} ms" if own == own else "-",
+                own_pct=f"{100 * own / c:.2f} %" if own == own and c == c else "-",
+                bytes=f"{v['copied']} / {v['placed']}" if "copied" in v else "-",
+                verbose=f"{v['seconds']:.2f} s" if v.get("seconds") else "-")
+
+
+def table(rows):
+    md = ["| configuration | firmware | qemu -kernel (a) | GRUB linux (b) | chainloader (c) | (c)/(b) | (c)/(a) "
+          "| (c) own time | (c) own time % of boot | copied / placed bytes | (c) verbose, untimed |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        s, t = summary(r), r["times"]
+        md.append(f"| {r['label']} | {r['firmware']} | {cell(t.get(DIRECT))} | {cell(t.get(GRUB))} | {cell(t.get(CL))} "
+                  f"| {s['c_over_b']} | {s['c_over_a']} | {s['own']} | {s['own_pct']} | {s['bytes']} | {s['verbose']} |")
+    failed = [f"- FAILED (not counted): {r['name']}, {way}: {why}"
+              for r in rows for way, reasons in r["fails"].items() for why in reasons]
+    failed += [f"- FAILED: {r['name']}, chainloader verbose: {r['verbose']['reason']}"
+               for r in rows if r["verbose"]["reason"]]
+    return md + ([""] + failed if failed else [])
+
+
+def ram_section(ram):
+    md = ["## Smallest RAM", "",
+          f"{RAM_CONFIG.label} with the test initramfs ({RAM_CONFIG.payload_kib} KiB payload), "
+          f"{RAM_CONFIG.firmware}: the smallest `-m`, in {RAM_STEP} MiB steps up to {RAM_MAX} MiB "
+          "(binary search), that boots; the scenario of the timed row, only `-m` changed.", "",
+          "| loader | boots at | next step down | boots tried (MiB: seconds or failure) |", "|---|---|---|---|"]
+    for way, r in ram.items():
+        tried = "; ".join(f"{m}: {v:.1f} s" if isinstance(v, float) else f"{m}: {v}" for m, v in r["tried"].items())
+        at = f"{r['mib']} MiB" if r["mib"] else f"not at {RAM_MAX} MiB"
+        below = f"{r['below']} MiB: {r['below_reason']}" if r["mib"] else "-"
+        md.append(f"| {way} | {at} | {below} | {tried} |")
+    md += ["", f"Through chainloader as through GRUB's linux: {ram_verdict(ram)}."]
+    return md
+
+
+def targets(rows, ram):
+    """The issue's targets, met or not."""
+    md = ["## Targets", ""]
+    for r in rows:
+        s = summary(r)
+        if s["c_over_b"] != "-":
+            md.append(f"- {r['name']}: (c)/(b) = {s['c_over_b']} (target <= 1.00: "
+                      f"{'met' if float(s['c_over_b']) <= 1.0 else 'NOT met'})")
+        if s["own_pct"] != "-":
+            md.append(f"- {r['name']}: own time {s['own_pct']} of the boot (target < 1 %: "
+                      f"{'met' if float(s['own_pct'].split()[0]) < 1.0 else 'NOT met'})")
+    if ram:
+        mib = {w: f"{r['mib']} MiB" if r["mib"] else f"no boot at {RAM_MAX} MiB" for w, r in ram.items()}
+        md.append(f"- smallest RAM: GRUB linux {mib[GRUB]}, chainloader {mib[CL]} "
+                  f"(target: the same; {ram_verdict(ram)})")
+    return md
+
+
+def plot(rows):
+    """timings.png: per configuration the three ways side by side, median as a
+    bar, min-max as an error bar (gnuplot; data in timings.dat)."""
+    (OUT / "timings.png").unlink(missing_ok=True)  # never leave an older run's plot
+    if not rows or not shutil.which("gnuplot"):
+        return None
+    dat = ["# index\tmedian min max for: " + ", ".join(WAYS)]
+    for i, r in enumerate(rows):
+        cols = []
+        for way in WAYS:
+            v = r["times"].get(way)
+            cols += [f"{med(v):.3f}", f"{min(v):.3f}", f"{max(v):.3f}"] if v else ["-"] * 3
+        dat.append("\t".join([str(i)] + cols))
+    (OUT / "timings.dat").write_text("\n".join(dat) + "\n")
+    xtics = ", ".join(f'"{r["label"]}\\n{r["firmware"]}" {i}' for i, r in enumerate(rows))
+    series = []
+    for j, (way, colour) in enumerate(zip(("qemu -kernel (a)", "GRUB linux (b)", "chainloader (c)"),
+                                          ("#9e9e9e", "#4472c4", "#ed7d31"))):
+        x, y = f"($1{(j - 1) * 0.27:+.2f})", 2 + 3 * j
+        series += [f"'timings.dat' using {x}:{y} with boxes lc rgb '{colour}' title '{way}'",
+                   f"'' using {x}:{y}:{y + 1}:{y + 2} with yerrorbars lc rgb 'black' lw 1.5 pt 7 ps 0.4 notitle"]
+    script = "\n".join([
+        "set terminal pngcairo size 1100,600 noenhanced font ',10'",
+        "set output 'timings.png'",
+        "set datafile missing '-'",
+        f"set title 'Wall time from QEMU start to the initramfs marker: median (bar), min-max, {ROUNDS} round{'s' if ROUNDS != 1 else ''} (TCG)'",
+        "set ylabel 'seconds'", "set yrange [0:*]", f"set xrange [-0.5:{len(rows) - 0.5}]",
+        f"set xtics ({xtics})", "set boxwidth 0.25", "set style fill solid 0.8 border -1",
+        "set grid ytics", "set key top left", "set bmargin 4",
+        "plot " + ", \\\n     ".join(series), ""])
+    (OUT / "timings.gp").write_text(script)
+    res = subprocess.run(["gnuplot", "timings.gp"], cwd=OUT, capture_output=True, text=True)
+    if res.returncode:
+        print(f"gnuplot failed: {res.stderr.strip()}", file=sys.stderr)
+        return None
+    return OUT / "timings.png"
+
+
+def qemu_version():
+    out = subprocess.run(["qemu-system-x86_64", "--version"], capture_output=True, text=True).stdout
+    return out.splitlines()[0]
+
+
+def write(rows, ram):
+    size = loader_size()
+    png = plot(rows)
+    md = ["# chainloader benchmark", "", f"{qemu_version()}, TCG, {datetime.date.today()}, {os.cpu_count()} CPUs.", ""]
+    if rows:
+        md += [f"{ROUNDS} interleaved rounds; wall time from QEMU start to the initramfs marker (median, min-max). "
+               "chainloader's timed runs are without `verbose`; its own time (entry to trampoline, TSC) and "
+               "bytes come from one extra `verbose` run per configuration, whose wall time is the last column.", ""]
+        md += table(rows) + [""]
+    if png:
+        md += ["![timings: median bars, min-max error bars](timings.png)", "",
+               "(timings.png; its data: timings.dat, its gnuplot script: timings.gp)", ""]
+    if ram:
+        md += ram_section(ram) + [""]
+    md += targets(rows, ram) + [""]
+    md += [f"chainloader.elf loadable segments: {size['file_backed']} bytes from the file (.text+.rodata+.data) "
+           f"+ {size['bss']} bytes zeroed (.bss) = {size['loaded']} bytes in memory.", ""]
     (OUT / "results.md").write_text("\n".join(md))
-    (OUT / "results.json").write_text(json.dumps(rows, indent=2))
-    print("\n".join(md))
+    (OUT / "results.json").write_text(json.dumps(dict(
+        qemu=qemu_version(), rounds=ROUNDS, date=str(datetime.date.today()), configs=rows,
+        summary={r["name"]: summary(r) for r in rows}, ram=ram, loader_size=size), indent=2) + "\n")
+    return md
+
+
+def main():
+    rt.QDIR.mkdir(parents=True, exist_ok=True)
+    configs = [c for c in CONFIGS if chosen(c.name)]
+    do_ram = chosen("ram")
+    if not configs and not do_ram:
+        print(f"BENCH_ONLY={os.environ['BENCH_ONLY']!r} matches nothing; parts: "
+              + ", ".join(c.name for c in CONFIGS) + ", ram", file=sys.stderr)
+        return 2
+    progress = Progress(sum(len(scenarios(c)[0]) * ROUNDS + 1 for c in configs))
+    rows, ram = [], None
+    for cfg in configs:
+        rows.append(bench_config(cfg, progress))
+        write(rows, ram)  # a partial report after each configuration
+    if do_ram:
+        progress.total = 0  # the search's length depends on the answers
+        ram = ram_search(progress)
+    print("\n".join(write(rows, ram)))
+    written = [OUT / f for f in ("results.md", "results.json", "timings.png")]
+    print("\nwritten: " + ", ".join(str(f) for f in written if f.exists()))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -2,10 +2,14 @@
 # The single list of Debian packages this project needs.
 # Exits 0 silently when everything is installed; installs what is missing
 # when run as root; otherwise prints the install command and exits 1.
+#
+#   scripts/deps.sh         what building and make test need (make deps)
+#   scripts/deps.sh bench   what make bench needs on top of that (BENCH_PKGS)
 set -eu
 
 # Building the loader and its unit tests.
-BUILD_PKGS="gcc make binutils libcmocka-dev python3"
+# gcc-multilib: the 32-bit host test of start32.S's workspace finder.
+BUILD_PKGS="gcc make binutils libcmocka-dev python3 gcc-multilib"
 
 # The framebuffer console's font (arch/x86_64/fbcon.mk), converted at build
 # time by scripts/psf2c.py: /usr/share/consolefonts/Lat15-VGA16.psf.gz.
@@ -30,8 +34,18 @@ TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mt
 #   clang-tidy cppcheck          make static-check
 CHECK_PKGS="clang libclang-rt-14-dev clang-tidy cppcheck"
 
+# make bench only (scripts/bench.py), never make test or CI:
+#   gnuplot-nox                  draws build/bench/timings.png (pngcairo, no X11)
+BENCH_PKGS="gnuplot-nox"
+
+case "${1:-}" in
+    "")    wanted="$BUILD_PKGS $FONT_PKGS $TEST_PKGS $CHECK_PKGS" ;;
+    bench) wanted="$BENCH_PKGS" ;;
+    *)     echo "usage: $0 [bench]" >&2; exit 2 ;;
+esac
+
 missing=""
-for p in $BUILD_PKGS $FONT_PKGS $TEST_PKGS $CHECK_PKGS; do
+for p in $wanted; do
     # "install ok installed" is the only status that means usable.
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || missing="$missing $p"
