@@ -5,7 +5,8 @@ VERSION := $(shell cat VERSION)
 CC = gcc
 HOST_CC = gcc
 # The loader: freestanding x86_64, no SSE/MMX/x87, no red zone, no PIC, no stack protector.
-TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+# -Os: the image must stay within 32 KiB (linker.ld); speed is in the trampoline's copy loop.
+TARGET_CFLAGS := -std=gnu11 -Os -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-omit-frame-pointer -mcmodel=small -m64 \
@@ -19,7 +20,7 @@ PORTABLE_SRCS := boot/mb2_parse.c loader/options.c loader/e820_build.c loader/bz
 TARGET_SRCS := $(PORTABLE_SRCS) lib/string.c boot/console.c boot/main.c \
 	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
 	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c
-TARGET_ASMS := boot/header.S arch/x86_64/start32.S arch/x86_64/trampoline.S
+TARGET_ASMS := boot/header.S arch/x86_64/start32.S arch/x86_64/workspace32.S arch/x86_64/trampoline.S
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 
@@ -67,7 +68,7 @@ qemu-test: probe-kernels
 diff-test: deps $(BUILD)/chainloader.elf
 	BUILD=$(BUILD) python3 tests/qemu/differential.py
 
-test: static-check unit-test fbcon-unit-test probe-unit fuzz-smoke probe-selftest qemu-test malformed-test diff-test
+test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest qemu-test malformed-test diff-test
 	@echo "make test: all test suites passed"
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM

@@ -9,6 +9,7 @@
 #include "firmware.h"
 #include "multiboot2.h"
 #include "options.h"
+#include "workspace.h"
 
 #ifndef CHAINLOADER_VERSION
 #error "CHAINLOADER_VERSION must come from the Makefile (the VERSION file)"
@@ -18,9 +19,9 @@
 
 extern char __image_start[], __image_end[];
 
-/* Large: keep them off the 16 KiB stack. */
-static struct boot_info info;
-static struct boot_plan plan;
+/* Large: in the workspace start32.S found (include/workspace.h). */
+static struct boot_info *info;
+static struct boot_plan *plan;
 
 static void fail_if(int rc, const struct cl_error *err)
 {
@@ -125,47 +126,51 @@ static uint64_t highest_ram_end(const struct e820_table *t)
 	return end;
 }
 
-void loader_main(uint32_t magic, uint32_t mbi_addr);
+void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace);
 
-void loader_main(uint32_t magic, uint32_t mbi_addr)
+void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
 {
 	struct cl_error err;
 	console_init();
 	(void)magic; /* start32.S has checked it */
+	struct workspace_data *ws = (struct workspace_data *)(uintptr_t)(workspace + WORKSPACE_DATA);
+	info = &ws->info;
+	plan = &ws->plan;
 
 	/* Below 4 GiB everything is mapped, so the information may extend to there. */
-	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, &info, &err), &err);
-	if (info.has_framebuffer)
-		fbcon_init(&info.framebuffer); /* from now on, messages show on the screen too */
+	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, info, &err), &err);
+	if (info->has_framebuffer)
+		fbcon_init(&info->framebuffer, ws->fbcon_cells); /* from now on, messages show on the screen too */
 	struct loader_options opt;
-	fail_if(options_parse(info.loader_cmdline, &opt, &err), &err);
+	fail_if(options_parse(info->loader_cmdline, &opt, &err), &err);
 	console_set_level(opt.log);
 	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (multiboot2 -> Linux boot protocol)\n");
-	console_printf(LOG_VERBOSE, "loader options: '%s'\n", info.loader_cmdline ? info.loader_cmdline : "");
-	print_memory_map(&info);
+	console_printf(LOG_VERBOSE, "loader options: '%s'\n", info->loader_cmdline ? info->loader_cmdline : "");
+	print_memory_map(info);
 
-	if (info.efi_system_table || info.has_framebuffer)
+	if (info->efi_system_table || info->has_framebuffer)
 		vga_disable(); /* no text screen at 0xB8000 to write to */
 	struct screen_info screen;
-	bool have_screen = info.has_framebuffer
-				   ? screen_info_from_framebuffer(&screen, &info.framebuffer, info.efi_system_table != 0)
+	bool have_screen = info->has_framebuffer
+				   ? screen_info_from_framebuffer(&screen, &info->framebuffer, info->efi_system_table != 0)
 				   : (vga_screen_info(&screen), true);
-	uint64_t rsdp = info.efi_system_table ? efi_find_rsdp(info.efi_system_table) : acpi_find_rsdp_bios();
-	print_firmware(&info, rsdp);
+	uint64_t rsdp = info->efi_system_table ? efi_find_rsdp(info->efi_system_table) : acpi_find_rsdp_bios();
+	print_firmware(info, rsdp);
 	struct plan_inputs in = {
-		.info = &info,
+		.info = info,
 		.entry = opt.entry,
 		.loader = { (uintptr_t)__image_start, (uintptr_t)__image_end },
+		.workspace = { workspace, (uint64_t)workspace + WORKSPACE_SIZE },
 		.screen = have_screen ? &screen : NULL,
 		.acpi_rsdp = rsdp,
 	};
-	fail_if(boot_plan_make(&in, &plan, &err), &err);
-	fail_if(paging_build(highest_ram_end(&plan.e820), &plan.planner, &err), &err);
-	print_plan(&plan);
+	fail_if(boot_plan_make(&in, plan, &err), &err);
+	fail_if(paging_build(highest_ram_end(&plan->e820), &plan->planner, &err), &err);
+	print_plan(plan);
 	console_printf(LOG_NORMAL, "chainloader: booting %s [0x%llx, 0x%llx) by the %s entry at 0x%llx, initrd %llu bytes\n",
-		       plan.format == KERNEL_BZIMAGE ? "bzImage" : "ELF", (unsigned long long)plan.kernel_range.start,
-		       (unsigned long long)plan.kernel_range.end, handoff_name(plan.handoff),
-		       (unsigned long long)plan.entry, (unsigned long long)(plan.initrd.end - plan.initrd.start));
+		       plan->format == KERNEL_BZIMAGE ? "bzImage" : "ELF", (unsigned long long)plan->kernel_range.start,
+		       (unsigned long long)plan->kernel_range.end, handoff_name(plan->handoff),
+		       (unsigned long long)plan->entry, (unsigned long long)(plan->initrd.end - plan->initrd.start));
 
 	/* Point of no return: every check has passed. The trampoline, in memory no
 	 * destination reaches, copies (staging first, the kernel last) and jumps. */
@@ -174,10 +179,10 @@ void loader_main(uint32_t magic, uint32_t mbi_addr)
 		uint64_t hz = tsc_calibrate();
 		uint64_t us = hz ? ticks * 1000000 / hz : 0;
 		console_printf(LOG_VERBOSE, "chainloader: %llu bytes to copy, %llu bytes placed; own time %llu TSC ticks = %llu us (TSC %llu kHz) until the trampoline at 0x%llx\n",
-			       (unsigned long long)boot_plan_bytes_copied(&plan),
-			       (unsigned long long)boot_plan_bytes_placed(&plan), (unsigned long long)ticks,
+			       (unsigned long long)boot_plan_bytes_copied(plan),
+			       (unsigned long long)boot_plan_bytes_placed(plan), (unsigned long long)ticks,
 			       (unsigned long long)us, (unsigned long long)(hz / 1000),
-			       (unsigned long long)plan.trampoline);
+			       (unsigned long long)plan->trampoline);
 	}
-	trampoline_launch(&plan);
+	trampoline_launch(plan);
 }

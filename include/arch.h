@@ -24,7 +24,14 @@ void vga_screen_info(struct screen_info *si);
  * and turns the console on, or leaves it off for what it cannot draw on (bpp
  * other than 32, 24, 16 or 15, bad RGB fields, above the identity map). */
 struct boot_framebuffer;
-void fbcon_init(const struct boot_framebuffer *fb);
+/* Enough cells for 1920x1200 with an 8x16 font; a larger screen gets the
+ * glyphs scaled up (2x on 4K) rather than a bigger table. */
+#define FBCON_MAX_COLS 240
+#define FBCON_MAX_ROWS 100
+#define FBCON_MAX_CELLS (FBCON_MAX_COLS * FBCON_MAX_ROWS)
+/* `cell_store` (FBCON_MAX_CELLS bytes) remembers what is on the screen; it must
+ * outlive the console. */
+void fbcon_init(const struct boot_framebuffer *fb, uint8_t *cell_store);
 /* Light grey on black; '\n', wrapping and scrolling. No-op while off. */
 void fbcon_write(const char *s, uint64_t n);
 /* Text written from now on is white on red (true) or normal (false). */

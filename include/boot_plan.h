@@ -42,6 +42,7 @@ struct copy_step {
 
 struct boot_plan {
 	struct e820_table e820;
+	struct mmap_entry e820_scratch[E820_BUILD_MAX_INPUT]; /* the maps before e820_build */
 	struct planner planner;
 	enum kernel_format format;
 	struct bzimage bzimage;    /* when format == KERNEL_BZIMAGE */
@@ -78,7 +79,8 @@ struct boot_plan {
 struct plan_inputs {
 	const struct boot_info *info;
 	enum entry_mode entry;
-	struct mem_range loader;          /* the loader image with its stack and page tables */
+	struct mem_range loader;          /* the loader image */
+	struct mem_range workspace;       /* its stack, boot page tables and state; may be empty */
 	const struct screen_info *screen; /* or NULL */
 	uint64_t acpi_rsdp;               /* the firmware's RSDP, 0 if not found */
 };

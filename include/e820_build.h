@@ -23,12 +23,9 @@ uint32_t e820_normalise_type(uint32_t type);
  * type merged, zero-length entries dropped. At most E820_BUILD_MAX_INPUT inputs. */
 void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out);
 
-/* One scratch array of inputs, for callers that assemble a map before building
- * (e820_mark uses it too: do not hold it across a call to e820_mark). */
-struct mmap_entry *e820_input_scratch(void);
-
-/* Marks [start, end) as `type` in the table (most restrictive type wins). */
-void e820_mark(struct e820_table *t, uint64_t start, uint64_t end, uint32_t type);
+/* Marks [start, end) as `type` in the table (most restrictive type wins);
+ * `scratch` holds E820_BUILD_MAX_INPUT entries. */
+void e820_mark(struct e820_table *t, struct mmap_entry *scratch, uint64_t start, uint64_t end, uint32_t type);
 
 const char *e820_type_name(uint32_t type);
 

@@ -118,6 +118,8 @@ static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, stru
 	/* The loader is consumed too: its data are copied out before the kernel's
 	 * destinations are written, and the trampoline runs from elsewhere. */
 	if (planner_reserve_movable(pl, in->loader, "chainloader", err) ||
+	    (in->workspace.end > in->workspace.start &&
+	     planner_reserve_movable(pl, in->workspace, "chainloader workspace (stack, tables)", err)) ||
 	    planner_reserve_movable(pl, bi->mbi, "multiboot2 information", err))
 		return -1;
 	for (size_t i = 0; i < bi->module_count; i++) {
@@ -379,7 +381,7 @@ static int add_kernel_copies(struct boot_plan *plan, struct cl_error *err)
  * (where they disagree, the more restrictive type wins). */
 static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct cl_error *err)
 {
-	struct mmap_entry *all = e820_input_scratch();
+	struct mmap_entry *all = plan->e820_scratch;
 	size_t n = bi->mmap_count;
 	memcpy(all, bi->mmap, n * sizeof(all[0]));
 	if (bi->efi_mmap &&
@@ -427,7 +429,7 @@ static int place_rsdp(const struct plan_inputs *in, struct boot_plan *plan, stru
 					       size - bi->acpi_rsdp_size },
 		     err))
 		return -1;
-	e820_mark(&plan->e820, addr, addr + size, E820_TYPE_RESERVED);
+	e820_mark(&plan->e820, plan->e820_scratch, addr, addr + size, E820_TYPE_RESERVED);
 	plan->acpi_rsdp = addr;
 	plan->acpi_rsdp_copied = true;
 	return 0;

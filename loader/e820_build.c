@@ -58,39 +58,39 @@ const char *e820_type_name(uint32_t type)
 	}
 }
 
-static void sort_u64(uint64_t *v, size_t n)
+/* The smallest entry boundary (start or end) above `at`; false when there is none. */
+static bool next_bound(const struct mmap_entry *in, size_t n, uint64_t at, uint64_t *out)
 {
-	for (size_t i = 1; i < n; i++) { /* insertion sort: n <= 1024 and usually sorted */
-		uint64_t x = v[i];
-		size_t j = i;
-		while (j > 0 && v[j - 1] > x) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
+	bool found = false;
+	for (size_t i = 0; i < n; i++) {
+		if (in[i].end <= in[i].start)
+			continue;
+		const uint64_t b[2] = { in[i].start, in[i].end };
+		for (int k = 0; k < 2; k++)
+			if (b[k] > at && (!found || b[k] < *out)) {
+				*out = b[k];
+				found = true;
+			}
 	}
+	return found;
 }
 
 void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 {
-	static uint64_t bounds[2 * E820_BUILD_MAX_INPUT];
-	size_t nb = 0;
-	if (n > E820_BUILD_MAX_INPUT)
-		n = E820_BUILD_MAX_INPUT; /* callers never pass more */
-	for (size_t i = 0; i < n; i++) {
-		if (in[i].end <= in[i].start)
-			continue;
-		bounds[nb++] = in[i].start;
-		bounds[nb++] = in[i].end;
-	}
-	sort_u64(bounds, nb);
-
 	out->count = 0;
 	out->overflow = false;
-	for (size_t b = 0; b + 1 < nb; b++) {
-		uint64_t lo = bounds[b], hi = bounds[b + 1];
-		if (lo == hi)
-			continue;
+	if (n > E820_BUILD_MAX_INPUT)
+		n = E820_BUILD_MAX_INPUT; /* callers never pass more */
+	/* Sweep the boundaries in order, no table of them: O(n^2) for n <= 1024,
+	 * cheap next to everything else, and no 16 KiB array in the image. */
+	uint64_t lo = 0, hi = 0;
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		if (in[i].end > in[i].start && (!any || in[i].start < lo)) {
+			lo = in[i].start;
+			any = true;
+		}
+	for (; any && next_bound(in, n, lo, &hi); lo = hi) {
 		int best = -1;
 		uint32_t type = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -117,15 +117,9 @@ void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 	}
 }
 
-struct mmap_entry *e820_input_scratch(void)
+void e820_mark(struct e820_table *t, struct mmap_entry *scratch, uint64_t start, uint64_t end, uint32_t type)
 {
-	static struct mmap_entry scratch[E820_BUILD_MAX_INPUT];
-	return scratch;
-}
-
-void e820_mark(struct e820_table *t, uint64_t start, uint64_t end, uint32_t type)
-{
-	struct mmap_entry *in = e820_input_scratch();
+	struct mmap_entry *in = scratch;
 	size_t n = 0;
 	for (size_t i = 0; i < t->count && n + 1 < E820_BUILD_MAX_INPUT; i++)
 		in[n++] = (struct mmap_entry){ t->entry[i].addr, t->entry[i].addr + t->entry[i].size, t->entry[i].type };

@@ -22,10 +22,8 @@
 #define FBCON_ADDR_LIMIT ((uint64_t)BOOT_MAPPED_GIB << 30)
 #endif
 
-/* Enough cells for 1920x1200 with an 8x16 font; a larger screen gets the
- * glyphs scaled up (2x on 4K) rather than a bigger table. */
-#define MAX_COLS 240
-#define MAX_ROWS 100
+#define MAX_COLS FBCON_MAX_COLS
+#define MAX_ROWS FBCON_MAX_ROWS
 
 /* A cell: the character (0x20..0x7E, or CELL_FALLBACK for any other byte),
  * plus CELL_ERROR when drawn in the error colours. */
@@ -52,7 +50,7 @@ static struct {
 	uint32_t fg, bg, err_fg, err_bg;    /* pixel values */
 } con;
 
-static uint8_t cells[MAX_ROWS * MAX_COLS];
+static uint8_t *cells; /* the caller's FBCON_MAX_CELLS bytes */
 
 static uint32_t channel(uint8_t v, uint8_t pos, uint8_t size)
 {
@@ -149,10 +147,10 @@ static void newline(void)
 	con.row = con.rows - 1;
 }
 
-void fbcon_init(const struct boot_framebuffer *fb)
+void fbcon_init(const struct boot_framebuffer *fb, uint8_t *cell_store)
 {
 	con.on = false;
-	if (!fb)
+	if (!fb || !cell_store)
 		return;
 	unsigned bytes_pp;
 	switch (fb->bpp) {
@@ -206,6 +204,7 @@ void fbcon_init(const struct boot_framebuffer *fb)
 		for (uint64_t i = 0; i < size; i++)
 			con.base[i] = 0;
 	}
+	cells = cell_store;
 	for (unsigned i = 0; i < con.rows * con.cols; i++)
 		cells[i] = CELL_BLANK;
 	con.on = true;

@@ -1,6 +1,6 @@
 /* The identity map the kernel is entered with: all RAM, 2 MiB pages, in memory
  * the planner keeps clear of every destination (start32.S's tables live in the
- * loader image, which a fixed-address kernel may overwrite). */
+ * loader's workspace, which a kernel's destination may overwrite). */
 #include <string.h>
 
 #include "arch.h"

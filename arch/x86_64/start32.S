@@ -4,18 +4,24 @@
  *   EAX = 0x36d76289 (MB2_BOOTLOADER_MAGIC), EBX = physical address of the
  *   multiboot2 information; CS = flat 32-bit code, DS/ES/FS/GS/SS = flat data;
  *   A20 on, paging off, interrupts off; ESP, GDTR and IDTR undefined.
- * Here: EBP holds the magic, ESI the information address (CPUID clobbers EBX).
+ * Here: EBP holds the magic, ESI the information address (CPUID clobbers EBX),
+ * then EBX the workspace find_workspace chose (include/workspace.h).
  * On the call to loader_main (64-bit, System V ABI):
- *   EDI = the magic, ESI = the information address (both zero-extended);
- *   CS = 0x10 (64-bit code), DS/ES/SS = 0x18, FS/GS = 0; RSP = boot_stack_top;
- *   CR3 = boot_pml4, an identity map of [0, 4 GiB) in 2 MiB pages.
+ *   EDI = the magic, ESI = the information address, EDX = the workspace (all
+ *   zero-extended); the workspace zeroed but for its page tables;
+ *   CS = 0x10 (64-bit code), DS/ES/SS = 0x18, FS/GS = 0;
+ *   RSP = workspace + WORKSPACE_STACK_TOP; CR3 = workspace + WORKSPACE_PML4,
+ *   an identity map of [0, 4 GiB) in 2 MiB pages.
  * Failures here print "chainloader: error: ..." on COM1 and the VGA text screen
  * and halt with interrupts off.
  */
 #include "multiboot2.h"
+#include "workspace.h"
 #include "x86.h"
 
-#define BOOT_STACK_SIZE 16384
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define EARLY_STACK_SIZE 512 /* until the workspace is found */
 #define COM_LSR 5
 #define COM_LSR_THR_EMPTY 0x20
 #define VGA_ERROR_ATTR 0x4F /* white on red */
@@ -32,13 +38,13 @@ _start:
 	movl	%eax, entry_tsc
 	movl	%edx, entry_tsc + 4
 
-	movl	$__bss_start, %edi	/* stack and page tables live in .bss */
+	movl	$__bss_start, %edi
 	movl	$__bss_end, %ecx
 	subl	%edi, %ecx
 	shrl	$2, %ecx
 	xorl	%eax, %eax
 	rep stosl
-	movl	$boot_stack_top, %esp
+	movl	$early_stack_top, %esp
 	call	early_serial_init
 
 	cmpl	$MB2_BOOTLOADER_MAGIC, %ebp
@@ -75,11 +81,22 @@ _start:
 	movw	%ax, %fs
 	movw	%ax, %gs
 
+	call	find_workspace
+	testl	%eax, %eax
+	jz	.Lno_workspace
+	movl	%eax, %ebx
+	movl	%eax, %edi
+	movl	$WORKSPACE_SIZE / 4, %ecx
+	xorl	%eax, %eax
+	rep stosl
+	leal	WORKSPACE_STACK_TOP(%ebx), %esp
+
 	/* PML4[0] -> PDPT; PDPT[0..3] -> the four page directories. */
-	movl	$boot_pdpt + (PTE_PRESENT | PTE_WRITE), boot_pml4
-	movl	$boot_pd + (PTE_PRESENT | PTE_WRITE), %eax
+	leal	WORKSPACE_PDPT + (PTE_PRESENT | PTE_WRITE)(%ebx), %eax
+	movl	%eax, WORKSPACE_PML4(%ebx)
+	leal	WORKSPACE_PD + (PTE_PRESENT | PTE_WRITE)(%ebx), %eax
 	xorl	%ecx, %ecx
-2:	movl	%eax, boot_pdpt(, %ecx, 8)
+2:	movl	%eax, WORKSPACE_PDPT(%ebx, %ecx, 8)
 	addl	$PAGE_SIZE, %eax
 	incl	%ecx
 	cmpl	$BOOT_MAPPED_GIB, %ecx
@@ -89,10 +106,10 @@ _start:
 3:	movl	%ecx, %eax
 	shll	$LARGE_PAGE_SHIFT, %eax
 	orl	$(PTE_PRESENT | PTE_WRITE | PTE_LARGE), %eax
-	movl	%eax, boot_pd(, %ecx, 8)
+	movl	%eax, WORKSPACE_PD(%ebx, %ecx, 8)
 	movl	%ecx, %eax
 	shrl	$(32 - LARGE_PAGE_SHIFT), %eax
-	movl	%eax, boot_pd + 4(, %ecx, 8)
+	movl	%eax, WORKSPACE_PD + 4(%ebx, %ecx, 8)
 	incl	%ecx
 	cmpl	$(BOOT_MAPPED_GIB * PT_ENTRIES), %ecx
 	jb	3b
@@ -100,7 +117,7 @@ _start:
 	movl	%cr4, %eax
 	orl	$CR4_PAE, %eax
 	movl	%eax, %cr4
-	movl	$boot_pml4, %eax
+	leal	WORKSPACE_PML4(%ebx), %eax
 	movl	%eax, %cr3
 	movl	$MSR_EFER, %ecx
 	rdmsr
@@ -121,6 +138,10 @@ _start:
 	jmp	early_halt
 .Lno_long_mode:
 	movl	$msg_no_long_mode, %eax
+	call	early_puts
+	jmp	early_halt
+.Lno_workspace:
+	movl	$msg_no_workspace, %eax
 	call	early_puts
 early_halt:
 	cli
@@ -206,9 +227,11 @@ long_mode_entry:
 	xorl	%eax, %eax
 	movw	%ax, %fs
 	movw	%ax, %gs
-	movl	$boot_stack_top, %esp	/* zero-extends into RSP */
-	movl	%ebp, %edi		/* upper halves are undefined after the switch */
+	movl	%ebx, %ebx		/* upper halves are undefined after the switch */
+	leal	WORKSPACE_STACK_TOP(%rbx), %esp	/* zero-extends into RSP */
+	movl	%ebp, %edi
 	movl	%esi, %esi
+	movl	%ebx, %edx
 	call	loader_main
 1:	cli
 	hlt
@@ -221,6 +244,8 @@ msg_bad_magic_end:
 	.asciz	", expected 0x36d76289\n"
 msg_no_long_mode:
 	.asciz	"chainloader: error: this CPU has no 64-bit long mode (CPUID 0x80000001 EDX bit 29)\n"
+msg_no_workspace:
+	.asciz	"chainloader: error: no room for the loader's workspace (" STR(WORKSPACE_SIZE) " bytes): no page-aligned available RAM in [1 MiB, 4 GiB) clear of the image, the multiboot2 information and the modules\n"
 hex_digits:
 	.ascii	"0123456789abcdef"
 
@@ -246,14 +271,7 @@ early_vga_cell:
 	.long	0
 
 	.section .bss
-	.balign PAGE_SIZE
-	.global boot_pml4, boot_pdpt
-boot_pml4:
-	.skip	PAGE_SIZE
-boot_pdpt:
-	.skip	PAGE_SIZE
-boot_pd:
-	.skip	PAGE_SIZE * BOOT_MAPPED_GIB
-boot_stack:
-	.skip	BOOT_STACK_SIZE
-boot_stack_top:
+	.balign 16
+early_stack:
+	.skip	EARLY_STACK_SIZE
+early_stack_top:

@@ -10,7 +10,8 @@
  *       still running (tag 18)
  *   u16 memory map entries (modulo BOOT_INFO_MAX_MMAP + 1)
  *   u8  modules (modulo BOOT_INFO_MAX_MODULES + 1)
- *   u32 loader start, u32 loader size, u32 multiboot2 information start
+ *   u32 loader start, u32 loader size (the image, then its workspace: the
+ *       second half, where the plan lives), u32 multiboot2 information start
  *   u16 kernel command line length
  *   u16 EFI memory map bytes, u8 descriptor size (40 + 8 * (n % 4)),
  *   u8  RSDP bytes
@@ -50,7 +51,8 @@
 static struct boot_info info;
 static struct boot_plan plan;
 static _Alignas(8) uint8_t mbi_buf[32 + 4096 + 8 + 4096 + 8 + 256];
-static struct mem_range loader;
+static struct mem_range loader;    /* image and workspace together */
+static struct mem_range workspace; /* its upper half: the plan's home */
 /* GRUB's map and the EFI map's entries: what "usable RAM" is judged by. */
 static struct mmap_entry ram_map[BOOT_INFO_MAX_MMAP + 4096 / 40];
 static size_t ram_map_n;
@@ -155,7 +157,7 @@ static struct span source_of(const struct copy_step *c)
 	}
 	if (host_in(c->src, &plan, sizeof(plan), &off)) {
 		FUZZ_CHECK(off + c->len <= sizeof(plan), "copy %s reads past the plan", c->what);
-		return (struct span){ loader.start, loader.end }; /* the plan lives in the loader's bss */
+		return (struct span){ workspace.start, workspace.end }; /* the plan lives in the workspace */
 	}
 	FUZZ_CHECK(plan.kernel_bounced, "copy %s reads from unknown memory", c->what);
 	return (struct span){ (uintptr_t)c->src, (uintptr_t)c->src + c->len }; /* the staged kernel module */
@@ -442,6 +444,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&info, 0, sizeof(info));
 	loader = (struct mem_range){ lstart, lstart + lsize };
+	workspace = (struct mem_range){ lstart + lsize / 2, lstart + lsize };
 	for (size_t i = 0; i < nmap; i++) {
 		uint64_t start = flags & 2 ? take(&r, 8) : take(&r, 4) << 12;
 		uint64_t len = flags & 2 ? take(&r, 8) : take(&r, 4) << 12;
@@ -519,7 +522,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25,
 				      .orig_video_isVGA = VIDEO_TYPE_VGAC };
-	struct plan_inputs in = { .info = &info, .entry = entry, .loader = loader,
+	struct plan_inputs in = { .info = &info, .entry = entry,
+				  .loader = { loader.start, workspace.start }, .workspace = workspace,
 				  .screen = flags & 1 ? &screen : NULL, .acpi_rsdp = flags & 16 ? 0xF5A40 : 0 };
 	struct cl_error err;
 	memset(&err, 0, sizeof(err));

@@ -19,7 +19,8 @@
 #include "options.h"
 
 #define LOADER_START 0x100000u
-#define LOADER_END 0x133000u /* about what GRUB reserves for chainloader.elf */
+#define LOADER_END 0x108000u /* about what GRUB reserves for chainloader.elf */
+#define WORKSPACE_END 0x138000u /* where start32.S puts the workspace then */
 #define MBI_PHYS 0x9000u     /* GRUB puts the information low */
 
 static struct boot_info info;
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 
 	size_t nmod = (size_t)(argc - 3) / 2;
 	uint8_t *data[BOOT_INFO_MAX_MODULES];
-	uint32_t at = LOADER_END;
+	uint32_t at = WORKSPACE_END;
 	for (size_t i = 0; i < nmod && i < BOOT_INFO_MAX_MODULES; i++) {
 		size_t size;
 		data[i] = read_all(argv[3 + 2 * i], &size);
@@ -120,7 +121,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < info.module_count; i++)
 		info.modules[i].data = data[i];
-	struct plan_inputs in = { .info = &info, .entry = opt.entry, .loader = { LOADER_START, LOADER_END } };
+	struct plan_inputs in = { .info = &info, .entry = opt.entry, .loader = { LOADER_START, LOADER_END },
+				  .workspace = { LOADER_END, WORKSPACE_END } };
 	if (boot_plan_make(&in, &plan, &err)) {
 		printf("chainloader: error: %s\n", err.msg);
 		return 0;

@@ -38,7 +38,8 @@ static void layout(uint8_t *image, size_t size, size_t module_count)
 static int make_plan(struct cl_error *err)
 {
 	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25 };
-	struct plan_inputs in = { &info, entry_mode, { 0x100000, 0x12f000 }, &screen, 0 };
+	struct plan_inputs in = { .info = &info, .entry = entry_mode, .loader = { 0x100000, 0x108000 },
+				  .workspace = { 0x108000, 0x138000 }, .screen = &screen };
 	return boot_plan_make(&in, &plan, err);
 }
 

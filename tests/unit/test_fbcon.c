@@ -10,6 +10,9 @@
 #include "boot_info.h"
 #include "fbcon_font.h"
 
+/* The console's memory of the screen, as the loader gives it from its workspace. */
+static uint8_t cell_store[FBCON_MAX_CELLS];
+
 #define GUARD 64 /* bytes around the framebuffer that must stay untouched */
 #define GUARD_BYTE 0x5A
 
@@ -117,7 +120,7 @@ static void glyph_lands_at_the_right_pixels_32bpp(void **state)
 	(void)state;
 	/* A pitch wider than the visible line: the padding is not text. */
 	struct fake f = fake_new(32, 100, 50, 100 * 4 + 24);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	for (unsigned y = 0; y < f.fb.height; y++)
 		for (unsigned x = 0; x < f.fb.pitch / 4; x++)
 			assert_int_equal(get_pixel(&f, x, y), 0); /* cleared */
@@ -138,20 +141,20 @@ static void glyph_in_565_555_and_24bpp(void **state)
 {
 	(void)state;
 	struct fake f = fake_new(16, 64, 32, 128);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("x#");
 	assert_cell(&f, 0, 0, 'x', GREY565, 0, 1);
 	assert_cell(&f, 0, 1, '#', GREY565, 0, 1);
 	fake_free(&f);
 
 	f = fake_new(15, 64, 32, 130); /* odd pitch */
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("Q");
 	assert_cell(&f, 0, 0, 'Q', GREY555, 0, 1);
 	fake_free(&f);
 
 	f = fake_new(24, 64, 32, 64 * 3 + 1); /* unaligned: byte-wise clear */
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("\nzW");
 	assert_cell(&f, 1, 0, 'z', GREY32, 0, 1);
 	assert_cell(&f, 1, 1, 'W', GREY32, 0, 1);
@@ -160,7 +163,7 @@ static void glyph_in_565_555_and_24bpp(void **state)
 	/* Blue-green-red order, as some GOPs report. */
 	f = fake_new(32, 64, 32, 256);
 	f.fb.red_pos = 0, f.fb.blue_pos = 16;
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	fbcon_set_error_colour(true);
 	write_str("R");
 	fbcon_set_error_colour(false);
@@ -172,7 +175,7 @@ static void error_colour_is_white_on_red(void **state)
 {
 	(void)state;
 	struct fake f = fake_new(16, 64, 32, 128);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("a");
 	fbcon_set_error_colour(true);
 	write_str("E ");
@@ -189,7 +192,7 @@ static void other_bytes_get_the_fallback_glyph(void **state)
 {
 	(void)state;
 	struct fake f = fake_new(32, 64, 16, 256);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	fbcon_write("\t\xff\x7f", 3);
 	for (unsigned c = 0; c < 3; c++)
 		assert_cell(&f, 0, c, 0x100 /* any non-ASCII: fallback */, GREY32, 0, 1);
@@ -201,7 +204,7 @@ static void wraps_at_the_right_edge(void **state)
 	(void)state;
 	/* 8 columns (plus 5 pixels that hold no whole cell), 3 rows. */
 	struct fake f = fake_new(32, 8 * 8 + 5, 3 * 16 + 7, (8 * 8 + 5) * 4);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("abcdefghij");
 	assert_cell(&f, 0, 7, 'h', GREY32, 0, 1);
 	assert_cell(&f, 1, 0, 'i', GREY32, 0, 1);
@@ -227,7 +230,7 @@ static void scrolling_moves_the_text_up(void **state)
 {
 	(void)state;
 	struct fake f = fake_new(16, 4 * 8, 4 * 16, 4 * 8 * 2); /* 4x4 cells */
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("0000\n1111\n2222\n3");
 	fbcon_set_error_colour(true);
 	write_str("E");
@@ -258,7 +261,7 @@ static void a_large_screen_gets_scaled_glyphs(void **state)
 {
 	(void)state;
 	struct fake f = fake_new(32, 3840, 2160, 3840 * 4);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("Hi");
 	assert_cell(&f, 0, 0, 'H', GREY32, 0, 2);
 	assert_cell(&f, 0, 1, 'i', GREY32, 0, 2);
@@ -275,7 +278,7 @@ static void width_beyond_the_pitch_is_clamped(void **state)
 	(void)state;
 	/* The width claims 64 pixels, a scan line holds 20: 2 columns. */
 	struct fake f = fake_new(32, 64, 16, 20 * 4);
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("abc");
 	assert_cell(&f, 0, 0, 'c', GREY32, 0, 1); /* one row: scrolled */
 	assert_cell(&f, 0, 1, ' ', GREY32, 0, 1);
@@ -286,7 +289,7 @@ static void width_beyond_the_pitch_is_clamped(void **state)
 #define assert_untouched(f) (print_message("case line %d\n", __LINE__), assert_untouched_(f))
 static void assert_untouched_(struct fake *f)
 {
-	fbcon_init(&f->fb);
+	fbcon_init(&f->fb, cell_store);
 	write_str("hello\nworld\n");
 	fbcon_set_error_colour(true);
 	write_str("error\n");
@@ -304,7 +307,7 @@ static void unsupported_framebuffers_are_a_no_op(void **state)
 	for (size_t i = 0; i < sizeof(bad_bpp); i++) {
 		/* A working console first: a bad one must turn it off. */
 		struct fake good = fake_new(32, 64, 32, 256);
-		fbcon_init(&good.fb);
+		fbcon_init(&good.fb, cell_store);
 		fake_free(&good);
 		struct fake f = fake_new(32, 64, 32, 256);
 		f.fb.bpp = bad_bpp[i];
@@ -327,14 +330,14 @@ static void unsupported_framebuffers_are_a_no_op(void **state)
 	assert_untouched(&f);
 	f = fake_new(32, 64, 32, 256);
 	f.fb.addr = 0;
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("no crash");
 	fake_free(&f);
-	fbcon_init(NULL);
+	fbcon_init(NULL, cell_store);
 	write_str("no crash either");
 	f = fake_new(32, 64, 32, 256);
 	f.fb.addr = UINT64_MAX - 100; /* the end would wrap around */
-	fbcon_init(&f.fb);
+	fbcon_init(&f.fb, cell_store);
 	write_str("x");
 	fake_free(&f);
 }

@@ -27,3 +27,18 @@ unit-test: $(UNIT_BINS) $(UNIT_REAL_KERNEL) $(UNIT_REAL_VMLINUX)
 
 $(UNIT_REAL_VMLINUX): $(UNIT_REAL_KERNEL) scripts/extract-vmlinux.sh
 	scripts/extract-vmlinux.sh $< $@
+
+# find_workspace (32-bit assembly, arch/x86_64/workspace32.S) against a
+# brute-force oracle, run natively in a 32-bit process (gcc-multilib).
+WS32_IMAGE := -DIMAGE_START=0x100000u -DIMAGE_END=0x107a14u
+WS32_LDSYMS := -Wl,--defsym,__image_start=0x100000 -Wl,--defsym,__image_end=0x107a14
+$(BUILD)/unit/workspace32_test: tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@ (-m32)")
+	$(Q)$(HOST_CC) -m32 -no-pie -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+		-Wa,--noexecstack -fsanitize=undefined -fno-sanitize-recover=all $(WS32_IMAGE) \
+		tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(WS32_LDSYMS) -o $@
+
+.PHONY: workspace32-test
+workspace32-test: $(BUILD)/unit/workspace32_test
+	$(BUILD)/unit/workspace32_test

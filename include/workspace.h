@@ -1,0 +1,34 @@
+/* The loader's workspace: memory start32.S finds at run time (free RAM in
+ * [1 MiB, 4 GiB), clear of the image, the multiboot2 information and every
+ * module), so that chainloader.elf itself stays small. Shared by C and
+ * assembly. The planner treats it like the image: in use until the trampoline,
+ * then free for the kernel to overwrite. */
+#ifndef CHAINLOADER_WORKSPACE_H
+#define CHAINLOADER_WORKSPACE_H
+
+#define WORKSPACE_MIN_BASE 0x100000 /* nothing below 1 MiB: firmware data lives there */
+#define WORKSPACE_PML4 0x0000       /* boot page tables: PML4, PDPT, 4 PDs (4 GiB in 2 MiB pages) */
+#define WORKSPACE_PDPT 0x1000
+#define WORKSPACE_PD 0x2000   /* BOOT_MAPPED_GIB of them */
+#define WORKSPACE_STACK_TOP 0xA000 /* 16 KiB stack below it */
+#define WORKSPACE_DATA WORKSPACE_STACK_TOP
+#define WORKSPACE_SIZE 0x30000 /* 192 KiB, zeroed by start32.S */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#include "boot_info.h"
+#include "boot_plan.h"
+#include "arch.h"
+
+/* What lives at WORKSPACE_DATA: the loader's large state, off the stack. */
+struct workspace_data {
+	struct boot_info info;
+	struct boot_plan plan;
+	uint8_t fbcon_cells[FBCON_MAX_CELLS];
+};
+_Static_assert(WORKSPACE_DATA + sizeof(struct workspace_data) <= WORKSPACE_SIZE,
+	       "the loader's state must fit its workspace");
+#endif
+
+#endif
