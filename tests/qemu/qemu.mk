@@ -30,7 +30,7 @@ run: deps $(BUILD)/chainloader.elf
 	tests/qemu/mkinitramfs.sh $(BUILD)/qemu/run-initrd.cpio.gz 1024
 	printf '%s\n' 'multiboot2 /boot/chainloader.elf' \
 	    'module2 /boot/vmlinuz $(RUN_CMDLINE)' \
-	    'module2 /boot/initrd.img' > $(BUILD)/qemu/run.entry
+	    'module2 --nounzip /boot/initrd.img' > $(BUILD)/qemu/run.entry
 	tests/qemu/mkiso.sh $(BUILD)/qemu/run.iso $(BUILD)/qemu/run.entry \
 	    chainloader.elf=$(BUILD)/chainloader.elf \
 	    vmlinuz=$(BUILD)/kernels/vmlinuz-amd64 \
