@@ -175,10 +175,10 @@ void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
 	/* Point of no return: every check has passed. The trampoline, in memory no
 	 * destination reaches, copies (staging first, the kernel last) and jumps. */
 	uint64_t ticks = tsc_now() - entry_tsc;
-	if (opt.log >= LOG_VERBOSE) {
-		uint64_t hz = tsc_calibrate();
+	if (opt.log >= LOG_VERBOSE || opt.timing) {
+		uint64_t hz = tsc_calibrate(); /* 10 ms, after the measured interval */
 		uint64_t us = hz ? ticks * 1000000 / hz : 0;
-		console_printf(LOG_VERBOSE, "chainloader: %llu bytes to copy, %llu bytes placed; own time %llu TSC ticks = %llu us (TSC %llu kHz) until the trampoline at 0x%llx\n",
+		console_printf(LOG_QUIET, "chainloader: %llu bytes to copy, %llu bytes placed; own time %llu TSC ticks = %llu us (TSC %llu kHz) until the trampoline at 0x%llx\n",
 			       (unsigned long long)boot_plan_bytes_copied(plan),
 			       (unsigned long long)boot_plan_bytes_placed(plan), (unsigned long long)ticks,
 			       (unsigned long long)us, (unsigned long long)(hz / 1000),

@@ -2,6 +2,8 @@
 #ifndef CHAINLOADER_OPTIONS_H
 #define CHAINLOADER_OPTIONS_H
 
+#include <stdbool.h>
+
 #include "error.h"
 
 enum log_level {
@@ -20,6 +22,7 @@ enum entry_mode {
 struct loader_options {
 	enum log_level log;
 	enum entry_mode entry;
+	bool timing; /* print the own-time line at any level (verbose prints it too) */
 };
 
 const char *entry_mode_name(enum entry_mode mode);

@@ -13,6 +13,7 @@ int options_parse(const char *cmdline, struct loader_options *out, struct cl_err
 {
 	out->log = LOG_NORMAL;
 	out->entry = ENTRY_AUTO;
+	out->timing = false;
 	if (!cmdline)
 		return 0;
 	bool first = true;
@@ -33,6 +34,8 @@ int options_parse(const char *cmdline, struct loader_options *out, struct cl_err
 			out->log = LOG_VERBOSE;
 		else if (word_is(w, n, "quiet"))
 			out->log = LOG_QUIET;
+		else if (word_is(w, n, "timing"))
+			out->timing = true;
 		else if (word_is(w, n, "entry=auto"))
 			out->entry = ENTRY_AUTO;
 		else if (word_is(w, n, "entry=64"))
@@ -42,7 +45,7 @@ int options_parse(const char *cmdline, struct loader_options *out, struct cl_err
 		else if (word_is(w, n, "entry=pvh"))
 			out->entry = ENTRY_PVH;
 		else
-			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet entry=auto|64|32|pvh)",
+			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet timing entry=auto|64|32|pvh)",
 				       (int)n, w);
 	}
 	return 0;

@@ -7,9 +7,9 @@ picks those whose name contains one of its words:
 - one per configuration ("bzImage bios", "vmlinux PVH bios", ...): the
   three ways boot the same kernel and initramfs, interleaved, ROUNDS times
   each; the wall time is QEMU start to the initramfs marker (CL-DONE).
-  chainloader's timed runs are without `verbose`; one extra, untimed run with
-  `verbose` gives its own time (TSC, entry to trampoline) and bytes
-  copied/placed.
+  chainloader's timed runs are without options; one extra, untimed run with
+  `timing` (the same boot plus one line) gives its own time (TSC, entry to
+  trampoline) and bytes copied/placed.
 - "ram": the smallest -m, in 16 MiB steps, that boots the bzImage with the
   test initramfs through GRUB's linux and through chainloader.
 Writes build/bench/results.md, results.json and timings.png (gnuplot).
@@ -62,7 +62,7 @@ RAM_CONFIG = CONFIGS[0]  # the smallest-RAM search boots this one, only -m diffe
 
 ONLY = [o.strip().lower() for o in os.environ.get("BENCH_ONLY", "").split(",") if o.strip()]
 
-# The verbose line with the loader's own time and the bytes the trampoline copies.
+# The `timing` line with the loader's own time and the bytes the trampoline copies.
 OWN = re.compile(rb"(\d+) bytes to copy, (\d+) bytes placed; own time (\d+) TSC ticks = (\d+) us")
 
 RAM_STEP, RAM_MAX = 16, 512  # MiB
@@ -87,7 +87,7 @@ def booting_line(cfg):
 
 
 def scenarios(cfg):
-    """{way: Scenario} for the timed runs, and the untimed chainloader verbose run."""
+    """{way: Scenario} for the timed runs, and the untimed chainloader `timing` run."""
     common = dict(flavour="amd64", image=cfg.image, payload_kib=cfg.payload_kib,
                   initrd_gz=cfg.payload_kib < 65536, firmware=cfg.firmware,
                   memory_mib=1024 if cfg.payload_kib > 65536 else 512, timeout=300,
@@ -107,10 +107,10 @@ def scenarios(cfg):
     ways[CL] = rt.Scenario("bench-cl", "chainloader", expect_cmdline=rt.CMDLINE_MODULE2,
                            loader_opts=cfg.entry, expect_loader=(booting_line(cfg),),
                            initrd_nounzip=True, **common)
-    verbose = dataclasses.replace(ways[CL], name="bench-cl-verbose",
-                                  loader_opts=f"verbose {cfg.entry}".strip(),
+    timing = dataclasses.replace(ways[CL], name="bench-cl-timing",
+                                 loader_opts=f"timing {cfg.entry}".strip(),
                                   expect_loader=(booting_line(cfg), rb"^chainloader: " + OWN.pattern))
-    return ways, verbose
+    return ways, timing
 
 
 # --- booting -----------------------------------------------------------------
@@ -170,31 +170,36 @@ def boot_failing_early(sc, what, progress):
 
 
 def own_time(sc):
-    """Bytes copied, bytes placed, TSC ticks and microseconds from the verbose run's log."""
+    """Bytes copied, bytes placed, TSC ticks and microseconds from the `timing` run's log."""
     m = OWN.search((rt.QDIR / f"{sc.name}.serial.log").read_bytes())
     return dict(zip(("copied", "placed", "tsc_ticks", "own_us"), map(int, m.groups()))) if m else {}
 
 
 def bench_config(cfg, progress):
-    ways, verbose = scenarios(cfg)
+    ways, timing = scenarios(cfg)
     times = {w: [] for w in ways}
     from_entry = {w: [] for w in ways}  # from GRUB's "Booting `...'" line to the marker
     fails = {w: [] for w in ways}
+    pairs = []  # (b, c) from GRUB's menu entry, rounds where both passed
     for r in range(1, ROUNDS + 1):
+        this_round = {}
         for way, sc in ways.items():
             res = boot(sc, f"{cfg.name}: {way}, round {r}/{ROUNDS}", progress)
             if res["passed"]:
                 times[way].append(res["seconds_to_done"])
                 if res.get("seconds_to_grub_entry") is not None:
-                    from_entry[way].append(res["seconds_to_done"] - res["seconds_to_grub_entry"])
+                    this_round[way] = res["seconds_to_done"] - res["seconds_to_grub_entry"]
+                    from_entry[way].append(this_round[way])
             else:
                 fails[way].append(res["reason"])
-    res = boot(verbose, f"{cfg.name}: chainloader verbose (untimed)", progress)
+        if GRUB in this_round and CL in this_round:
+            pairs.append((this_round[GRUB], this_round[CL]))
+    res = boot(timing, f"{cfg.name}: chainloader timing (untimed)", progress)
     v = dict(seconds=res["seconds_to_done"], reason=res["reason"])
     if res["passed"]:
-        v.update(own_time(verbose))
+        v.update(own_time(timing))
     return dict(name=cfg.name, label=cfg.label, firmware=cfg.firmware, entry=cfg.entry,
-                times=times, from_entry=from_entry, fails=fails, verbose=v)
+                times=times, from_entry=from_entry, pairs=pairs, fails=fails, timing=v)
 
 
 def smallest_ram(way, sc, progress):
@@ -264,32 +269,34 @@ def loader_size():
 
 def summary(r):
     """The derived figures of one configuration row."""
-    t, v = r["times"], r["verbose"]
+    t, v = r["times"], r["timing"]
     c = med(t.get(CL, []))
     own = v.get("own_us", float("nan")) / 1e6
     fe = r.get("from_entry", {})
-    return dict(c_over_b=ratio(c, med(t.get(GRUB, []))), c_over_a=ratio(c, med(t.get(DIRECT, []))),
+    pairs = r.get("pairs", [])
+    return dict(c_wins=f"{sum(c < b for b, c in pairs)} of {len(pairs)}" if pairs else "-",
+                c_over_b=ratio(c, med(t.get(GRUB, []))), c_over_a=ratio(c, med(t.get(DIRECT, []))),
                 c_over_b_entry=ratio(med(fe.get(CL, [])), med(fe.get(GRUB, []))),
                 own=f"{own * 1000:.1f} ms" if own == own else "-",
                 own_pct=f"{100 * own / c:.2f} %" if own == own and c == c else "-",
                 bytes=f"{v['copied']} / {v['placed']}" if "copied" in v else "-",
-                verbose=f"{v['seconds']:.2f} s" if v.get("seconds") else "-")
+                timing=f"{v['seconds']:.2f} s" if v.get("seconds") else "-")
 
 
 def table(rows):
     md = ["| configuration | firmware | qemu -kernel (a) | GRUB linux (b) | chainloader (c) | (c)/(b) | (c)/(a) "
           "| (b) from GRUB's menu entry | (c) from GRUB's menu entry | (c)/(b) from the entry "
-          "| (c) own time | (c) own time % of boot | copied / placed bytes | (c) verbose, untimed |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+          "| rounds (c) < (b) from the entry | (c) own time | (c) own time % of boot | copied / placed bytes | (c) with `timing`, untimed |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         s, t, fe = summary(r), r["times"], r.get("from_entry", {})
         md.append(f"| {r['label']} | {r['firmware']} | {cell(t.get(DIRECT))} | {cell(t.get(GRUB))} | {cell(t.get(CL))} "
                   f"| {s['c_over_b']} | {s['c_over_a']} | {cell(fe.get(GRUB))} | {cell(fe.get(CL))} | {s['c_over_b_entry']} "
-                  f"| {s['own']} | {s['own_pct']} | {s['bytes']} | {s['verbose']} |")
+                  f"| {s['c_wins']} | {s['own']} | {s['own_pct']} | {s['bytes']} | {s['timing']} |")
     failed = [f"- FAILED (not counted): {r['name']}, {way}: {why}"
               for r in rows for way, reasons in r["fails"].items() for why in reasons]
-    failed += [f"- FAILED: {r['name']}, chainloader verbose: {r['verbose']['reason']}"
-               for r in rows if r["verbose"]["reason"]]
+    failed += [f"- FAILED: {r['name']}, chainloader timing: {r['timing']['reason']}"
+               for r in rows if r["timing"]["reason"]]
     return md + ([""] + failed if failed else [])
 
 
@@ -316,7 +323,8 @@ def targets(rows, ram):
         if s["c_over_b"] != "-":
             md.append(f"- {r['name']}: (c)/(b) = {s['c_over_b']} (target <= 1.00: "
                       f"{'met' if float(s['c_over_b']) <= 1.0 else 'NOT met'}); from GRUB's menu entry "
-                      f"on (firmware and GRUB start-up left out): {s['c_over_b_entry']}")
+                      f"on (firmware and GRUB start-up left out): {s['c_over_b_entry']}, (c) faster in "
+                      f"{s['c_wins']} rounds")
         if s["own_pct"] != "-":
             md.append(f"- {r['name']}: own time {s['own_pct']} of the boot (target < 1 %: "
                       f"{'met' if float(s['own_pct'].split()[0]) < 1.0 else 'NOT met'})")
@@ -376,8 +384,9 @@ def write(rows, ram):
     md = ["# chainloader benchmark", "", f"{qemu_version()}, TCG, {datetime.date.today()}, {os.cpu_count()} CPUs.", ""]
     if rows:
         md += [f"{ROUNDS} interleaved rounds; wall time from QEMU start to the initramfs marker (median, min-max). "
-               "chainloader's timed runs are without `verbose`; its own time (entry to trampoline, TSC) and "
-               "bytes come from one extra `verbose` run per configuration, whose wall time is the last column.", ""]
+               "chainloader's timed runs are without options; its own time (entry to trampoline, TSC) and "
+               "bytes come from one extra run per configuration with the option `timing` (one more line), "
+               "whose wall time is the last column.", ""]
         md += table(rows) + [""]
     if png:
         md += ["![timings: median bars, min-max error bars](timings.png)", "",

@@ -96,6 +96,7 @@ class Scenario:
     # Regexes (bytes) that must match some loader line, e.g. verbose output.
     expect_loader: tuple = ()
     quiet: bool = False        # the loader must print nothing at all
+    reject_loader: tuple = ()  # regexes (bytes) that no loader line may match
     # For failure scenarios: a regex the one "chainloader: error: ..." line must
     # match in full; the test then checks the CPU sits halted, interrupts off.
     expect_error: bytes = None
@@ -188,8 +189,11 @@ SCENARIOS = [
              firmware="uefi", image="vmlinux"),
     # As the README recommends: the gzip initramfs reaches Linux as it is on
     # disk (the summary line must give the .gz file's size), not gunzipped.
+    # `timing` adds the own-time line and nothing else of verbose mode.
     Scenario("chainloader-amd64-uefi-nounzip", "chainloader", "amd64", CMDLINE_MODULE2,
-             firmware="uefi", initrd_nounzip=True),
+             firmware="uefi", initrd_nounzip=True, loader_opts="timing",
+             expect_loader=(VERBOSE_LINES[-1],),
+             reject_loader=(rb"^memory map from GRUB", rb"^placement ", rb"^copy ", rb"^boot_params at ")),
     # `set gfxpayload=text` after the multiboot2 line keeps GRUB in VGA text
     # mode: Linux gets the text console and no framebuffer.
     Scenario("chainloader-amd64-textmode", "chainloader", "amd64", CMDLINE_MODULE2,
@@ -238,7 +242,7 @@ SCENARIOS = [
     Scenario("chainloader-unknown-option", "chainloader", "amd64", "",
              loader_opts="verbose frobnicate", timeout=60,
              expect_error=re.escape(b"chainloader: error: unknown loader option 'frobnicate' "
-                                    b"(known: verbose quiet entry=auto|64|32|pvh)")),
+                                    b"(known: verbose quiet timing entry=auto|64|32|pvh)")),
     Scenario("chainloader-pvh-on-bzimage", "chainloader", "amd64", "",
              loader_opts="entry=pvh", timeout=60,
              expect_error=re.escape(b"chainloader: error: entry=pvh needs an ELF kernel "
@@ -572,6 +576,10 @@ def check(sc, data, initrd, rc, cpu, result):
         for rx in sc.expect_loader:
             if not any(re.search(rx, l) for l in clean):
                 raise Fail(f"no loader line matches {rx!r}")
+        for rx in sc.reject_loader:
+            hit = next((l for l in clean if re.search(rx, l)), None)
+            if hit is not None:
+                raise Fail(f"the loader line {hit!r} matches {rx!r}, which must not appear")
     if sc.expect_serial:
         return check_serial(sc, data, result)
     if sc.boot == "probe":
