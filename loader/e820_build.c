@@ -119,10 +119,10 @@ void e820_build(const struct mmap_entry *in, size_t n, struct e820_table *out)
 
 void e820_mark(struct e820_table *t, struct mmap_entry *scratch, uint64_t start, uint64_t end, uint32_t type)
 {
-	struct mmap_entry *in = scratch;
 	size_t n = 0;
 	for (size_t i = 0; i < t->count && n + 1 < E820_BUILD_MAX_INPUT; i++)
-		in[n++] = (struct mmap_entry){ t->entry[i].addr, t->entry[i].addr + t->entry[i].size, t->entry[i].type };
-	in[n++] = (struct mmap_entry){ start, end, type };
-	e820_build(in, n, t);
+		scratch[n++] = (struct mmap_entry){ t->entry[i].addr, t->entry[i].addr + t->entry[i].size,
+						    t->entry[i].type };
+	scratch[n++] = (struct mmap_entry){ start, end, type };
+	e820_build(scratch, n, t);
 }
