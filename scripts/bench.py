@@ -109,7 +109,7 @@ def scenarios(cfg):
                            initrd_nounzip=True, **common)
     timing = dataclasses.replace(ways[CL], name="bench-cl-timing",
                                  loader_opts=f"timing {cfg.entry}".strip(),
-                                  expect_loader=(booting_line(cfg), rb"^chainloader: " + OWN.pattern))
+                                 expect_loader=(booting_line(cfg), rb"^chainloader: " + OWN.pattern))
     return ways, timing
 
 
@@ -274,7 +274,7 @@ def summary(r):
     own = v.get("own_us", float("nan")) / 1e6
     fe = r.get("from_entry", {})
     pairs = r.get("pairs", [])
-    return dict(c_wins=f"{sum(c < b for b, c in pairs)} of {len(pairs)}" if pairs else "-",
+    return dict(c_wins=f"{sum(pc < pb for pb, pc in pairs)} of {len(pairs)}" if pairs else "-",
                 c_over_b=ratio(c, med(t.get(GRUB, []))), c_over_a=ratio(c, med(t.get(DIRECT, []))),
                 c_over_b_entry=ratio(med(fe.get(CL, [])), med(fe.get(GRUB, []))),
                 own=f"{own * 1000:.1f} ms" if own == own else "-",
