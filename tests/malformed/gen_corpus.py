@@ -31,7 +31,7 @@ import images as im  # noqa: E402
 
 MIB = im.MIB
 E = "chainloader: error: "
-KNOWN = "(known: verbose quiet entry=auto|64|32|pvh)"
+KNOWN = "(known: verbose quiet timing entry=auto|64|32|pvh)"
 ADDR = "0x[0-9a-f]+"  # a module address GRUB chose
 
 CASES = []
