@@ -10,6 +10,10 @@ picks those whose name contains one of its words:
   chainloader's timed runs are without options; one extra, untimed run with
   `timing` (the same boot plus one line) gives its own time (TSC, entry to
   trampoline) and bytes copied/placed.
+- "steps on bios", "steps on uefi": the bzImage through GRUB's linux and
+  through chainloader, with `echo` lines between the menu entry's commands,
+  so the serial output cuts the boot into steps (firmware, GRUB loading the
+  files, GRUB's boot, the loader, the kernel).
 - "ram": the smallest -m, in 16 MiB steps, that boots the bzImage with the
   test initramfs through GRUB's linux and through chainloader.
 Writes build/bench/results.md, results.json and timings.png (gnuplot).
@@ -180,26 +184,133 @@ def bench_config(cfg, progress):
     times = {w: [] for w in ways}
     from_entry = {w: [] for w in ways}  # from GRUB's "Booting `...'" line to the marker
     fails = {w: [] for w in ways}
+    # Where the time goes: QEMU start -> GRUB's menu entry -> the kernel's
+    # first line on the serial port -> the marker.
+    phases = {w: {p: [] for p in PHASES} for w in ways}
     pairs = []  # (b, c) from GRUB's menu entry, rounds where both passed
+    totals = []  # (b, c) from QEMU start, rounds where both passed
     for r in range(1, ROUNDS + 1):
-        this_round = {}
-        for way, sc in ways.items():
+        this_round, this_total = {}, {}
+        # Every other round in reverse order: no way always boots right
+        # after the same other one (the host's state carries over).
+        order = list(ways.items())
+        for way, sc in order if r % 2 else reversed(order):
             res = boot(sc, f"{cfg.name}: {way}, round {r}/{ROUNDS}", progress)
             if res["passed"]:
                 times[way].append(res["seconds_to_done"])
+                this_total[way] = res["seconds_to_done"]
                 if res.get("seconds_to_grub_entry") is not None:
                     this_round[way] = res["seconds_to_done"] - res["seconds_to_grub_entry"]
                     from_entry[way].append(this_round[way])
+                for p, v in phase_split(res).items():
+                    phases[way][p].append(v)
             else:
                 fails[way].append(res["reason"])
         if GRUB in this_round and CL in this_round:
             pairs.append((this_round[GRUB], this_round[CL]))
+        if GRUB in this_total and CL in this_total:
+            totals.append((this_total[GRUB], this_total[CL]))
     res = boot(timing, f"{cfg.name}: chainloader timing (untimed)", progress)
     v = dict(seconds=res["seconds_to_done"], reason=res["reason"])
     if res["passed"]:
         v.update(own_time(timing))
     return dict(name=cfg.name, label=cfg.label, firmware=cfg.firmware, entry=cfg.entry,
-                times=times, from_entry=from_entry, pairs=pairs, fails=fails, timing=v)
+                times=times, from_entry=from_entry, pairs=pairs, totals=totals, phases=phases,
+                fails=fails, timing=v)
+
+
+PHASES = ("to GRUB's menu entry", "menu entry to the kernel's first line", "kernel's first line to the marker")
+
+
+def phase_split(res):
+    """The boot cut at GRUB's "Booting `...'" line and at the kernel's first
+    line ("Linux version", printed when its serial console starts): firmware
+    and GRUB start-up | GRUB loading the files, the loader, the decompressor,
+    the kernel's early set-up | the kernel's boot to /init and the marker."""
+    e, k, d = res.get("seconds_to_grub_entry"), res.get("seconds_to_kernel"), res["seconds_to_done"]
+    if k is None or (e is not None and not e <= k <= d):
+        return {}
+    split = {PHASES[2]: d - k}
+    if e is not None:
+        split.update({PHASES[0]: e, PHASES[1]: k - e})
+    return split
+
+
+# --- step by step: GRUB's part cut by `echo` lines -----------------------------
+
+STEP = "bench-step:"  # echoed by the menu entry between its commands
+STEP_MARKS = (
+    ("entry", rb"Booting `"),
+    # On OVMF the firmware's console echoes GRUB's output on the serial port
+    # too, word by word into GRUB's own: "bench-step:bench-step:  loadload".
+    ("load", STEP.encode() + rb"[^\n]*load"),        # before linux / multiboot2
+    ("modules", STEP.encode() + rb"[^\n]*modules"),  # (c): after multiboot2, before module2
+    ("boot", STEP.encode() + rb"[^\n]*boot"),        # after the last command: GRUB boots
+    ("loader", rb"chainloader \d+\.\d+\.\d+ \("),  # (c): chainloader's banner
+    ("kernel", rb"Linux version"),
+    ("done", rb"(?m)^\r*CL-DONE\r?$"),
+)
+# (column, from mark, to mark); a column is empty where a mark does not exist.
+STEPS = (
+    ("firmware and GRUB start-up", None, "entry"),
+    ("GRUB loads the files", "load", "boot"),
+    ("of which `multiboot2 chainloader.elf`", "load", "modules"),
+    ("GRUB's boot to chainloader's banner", "boot", "loader"),
+    ("chainloader's banner to the kernel's first line", "loader", "kernel"),
+    ("GRUB's boot to the kernel's first line", "boot", "kernel"),
+    ("kernel's first line to the marker", "kernel", "done"),
+)
+STEP_CONFIGS = [c for c in CONFIGS if c.label == "bzImage"]
+
+
+def steps_name(cfg):
+    return f"steps on {cfg.firmware}"
+
+
+def step_scenarios(cfg):
+    """(b) and (c) of CFG with `echo` lines between the menu entry's commands."""
+    ways, _ = scenarios(cfg)
+
+    def echo(what):
+        return f"  echo {STEP} {what}\n"
+    out = {}
+    for way in (GRUB, CL):
+        extra = dict(name=f"{ways[way].name}-steps", grub_pre=echo("load"), grub_post=echo("boot"),
+                     time_marks=STEP_MARKS)
+        if way == CL:
+            extra["grub_after_loader"] = echo("modules")
+        out[way] = dataclasses.replace(ways[way], **extra)
+    return out
+
+
+def bench_steps(cfg, progress):
+    steps = {way: {col: [] for col, _, _ in STEPS} for way in (GRUB, CL)}
+    order = list(step_scenarios(cfg).items())
+    for r in range(1, ROUNDS + 1):
+        for way, sc in order if r % 2 else reversed(order):
+            res = boot(sc, f"{steps_name(cfg)}: {way}, round {r}/{ROUNDS}", progress)
+            if not res["passed"]:
+                continue
+            marks = res["marks"]
+            for col, a, b in STEPS:
+                if b in marks and (a is None or a in marks):
+                    steps[way][col].append(marks[b] - (marks[a] if a else 0.0))
+    return dict(name=steps_name(cfg), firmware=cfg.firmware, steps=steps)
+
+
+def steps_section(step_rows):
+    md = ["## Step by step", "",
+          "bzImage with the test initramfs through (b) and (c), the menu entry with an `echo` line "
+          "before its first command, after `multiboot2` and after its last command; the times at "
+          "which these lines, chainloader's banner, the kernel's first line and the marker reach "
+          "the serial port cut the boot into steps (medians, seconds; `-` where a step does not exist).", "",
+          "| firmware | way | " + " | ".join(col for col, _, _ in STEPS) + " |",
+          "|---|---|" + "---|" * len(STEPS)]
+    for r in step_rows:
+        for way, cols in r["steps"].items():
+            md.append(f"| {r['firmware']} | {way} | "
+                      + " | ".join(f"{med(v):.2f}" if v else "-" for v in cols.values()) + " |")
+    return md
 
 
 def smallest_ram(way, sc, progress):
@@ -273,8 +384,9 @@ def summary(r):
     c = med(t.get(CL, []))
     own = v.get("own_us", float("nan")) / 1e6
     fe = r.get("from_entry", {})
-    pairs = r.get("pairs", [])
+    pairs, totals = r.get("pairs", []), r.get("totals", [])
     return dict(c_wins=f"{sum(pc < pb for pb, pc in pairs)} of {len(pairs)}" if pairs else "-",
+                c_over_b_paired=f"{med([pc / pb for pb, pc in totals]):.2f}" if totals else "-",
                 c_over_b=ratio(c, med(t.get(GRUB, []))), c_over_a=ratio(c, med(t.get(DIRECT, []))),
                 c_over_b_entry=ratio(med(fe.get(CL, [])), med(fe.get(GRUB, []))),
                 own=f"{own * 1000:.1f} ms" if own == own else "-",
@@ -293,11 +405,27 @@ def table(rows):
         md.append(f"| {r['label']} | {r['firmware']} | {cell(t.get(DIRECT))} | {cell(t.get(GRUB))} | {cell(t.get(CL))} "
                   f"| {s['c_over_b']} | {s['c_over_a']} | {cell(fe.get(GRUB))} | {cell(fe.get(CL))} | {s['c_over_b_entry']} "
                   f"| {s['c_wins']} | {s['own']} | {s['own_pct']} | {s['bytes']} | {s['timing']} |")
+    return md + table_failures(rows)
+
+
+def phase_table(rows):
+    """Where the time goes: the median of each phase per way (phase_split)."""
+    md = ["| configuration | firmware | way | " + " | ".join(PHASES) + " | total |",
+          "|---|---|---|" + "---|" * (len(PHASES) + 1)]
+    for r in rows:
+        for way, ph in r.get("phases", {}).items():
+            cells = [f"{med(ph[p]):.2f} s" if ph[p] else "-" for p in PHASES]
+            md.append(f"| {r['label']} | {r['firmware']} | {way} | " + " | ".join(cells)
+                      + f" | {med(r['times'].get(way, [])):.2f} s |")
+    return md
+
+
+def table_failures(rows):
     failed = [f"- FAILED (not counted): {r['name']}, {way}: {why}"
               for r in rows for way, reasons in r["fails"].items() for why in reasons]
     failed += [f"- FAILED: {r['name']}, chainloader timing: {r['timing']['reason']}"
                for r in rows if r["timing"]["reason"]]
-    return md + ([""] + failed if failed else [])
+    return [""] + failed if failed else []
 
 
 def ram_section(ram):
@@ -324,7 +452,7 @@ def targets(rows, ram):
             md.append(f"- {r['name']}: (c)/(b) = {s['c_over_b']} (target <= 1.00: "
                       f"{'met' if float(s['c_over_b']) <= 1.0 else 'NOT met'}); from GRUB's menu entry "
                       f"on (firmware and GRUB start-up left out): {s['c_over_b_entry']}, (c) faster in "
-                      f"{s['c_wins']} rounds")
+                      f"{s['c_wins']} rounds; median of the per-round ratios (c)/(b): {s['c_over_b_paired']}")
         if s["own_pct"] != "-":
             md.append(f"- {r['name']}: own time {s['own_pct']} of the boot (target < 1 %: "
                       f"{'met' if float(s['own_pct'].split()[0]) < 1.0 else 'NOT met'})")
@@ -378,7 +506,7 @@ def qemu_version():
     return out.splitlines()[0]
 
 
-def write(rows, ram):
+def write(rows, ram, step_rows=()):
     size = loader_size()
     png = plot(rows)
     md = ["# chainloader benchmark", "", f"{qemu_version()}, TCG, {datetime.date.today()}, {os.cpu_count()} CPUs.", ""]
@@ -388,9 +516,14 @@ def write(rows, ram):
                "bytes come from one extra run per configuration with the option `timing` (one more line), "
                "whose wall time is the last column.", ""]
         md += table(rows) + [""]
+        md += ["Where the time goes (medians; the cuts are GRUB's `Booting` line and the kernel's first "
+               "line on the serial port; qemu -kernel has no menu entry):", ""]
+        md += phase_table(rows) + [""]
     if png:
         md += ["![timings: median bars, min-max error bars](timings.png)", "",
                "(timings.png; its data: timings.dat, its gnuplot script: timings.gp)", ""]
+    if step_rows:
+        md += steps_section(step_rows) + [""]
     if ram:
         md += ram_section(ram) + [""]
     md += targets(rows, ram) + [""]
@@ -399,27 +532,34 @@ def write(rows, ram):
     (OUT / "results.md").write_text("\n".join(md))
     (OUT / "results.json").write_text(json.dumps(dict(
         qemu=qemu_version(), rounds=ROUNDS, date=str(datetime.date.today()), configs=rows,
-        summary={r["name"]: summary(r) for r in rows}, ram=ram, loader_size=size), indent=2) + "\n")
+        summary={r["name"]: summary(r) for r in rows}, steps=list(step_rows), ram=ram,
+        loader_size=size), indent=2) + "\n")
     return md
 
 
 def main():
     rt.QDIR.mkdir(parents=True, exist_ok=True)
     configs = [c for c in CONFIGS if chosen(c.name)]
+    step_configs = [c for c in STEP_CONFIGS if chosen(steps_name(c))]
     do_ram = chosen("ram")
-    if not configs and not do_ram:
+    if not configs and not step_configs and not do_ram:
         print(f"BENCH_ONLY={os.environ['BENCH_ONLY']!r} matches nothing; parts: "
-              + ", ".join(c.name for c in CONFIGS) + ", ram", file=sys.stderr)
+              + ", ".join([c.name for c in CONFIGS] + [steps_name(c) for c in STEP_CONFIGS])
+              + ", ram", file=sys.stderr)
         return 2
-    progress = Progress(sum(len(scenarios(c)[0]) * ROUNDS + 1 for c in configs))
-    rows, ram = [], None
+    progress = Progress(sum(len(scenarios(c)[0]) * ROUNDS + 1 for c in configs)
+                        + 2 * ROUNDS * len(step_configs))
+    rows, ram, step_rows = [], None, []
     for cfg in configs:
         rows.append(bench_config(cfg, progress))
         write(rows, ram)  # a partial report after each configuration
+    for cfg in step_configs:
+        step_rows.append(bench_steps(cfg, progress))
+        write(rows, ram, step_rows)
     if do_ram:
         progress.total = 0  # the search's length depends on the answers
         ram = ram_search(progress)
-    print("\n".join(write(rows, ram)))
+    print("\n".join(write(rows, ram, step_rows)))
     written = [OUT / f for f in ("results.md", "results.json", "timings.png")]
     print("\nwritten: " + ", ".join(str(f) for f in written if f.exists()))
     return 0

@@ -88,6 +88,10 @@ class Scenario:
     initrd_nounzip: bool = False
     extra_initrds: int = 0     # more initrd modules, each adding /extra/N (N = 2, 3, ...)
     grub_pre: str = ""         # grub.cfg commands before the boot commands (cutmem ...)
+    grub_post: str = ""        # grub.cfg commands after them (the entry then boots)
+    # (name, regex) pairs: the seconds from QEMU's start to the first serial
+    # output each matches go to the result's "marks" (bench phases).
+    time_marks: tuple = ()
     min_memtotal_kb: int = 0   # MemTotal the kernel must report at least
     min_e820_total: int = 0    # e820 entries the kernel must report at least
     # The framebuffer the kernel must list first in /proc/fb ("none" for none),
@@ -109,13 +113,15 @@ class Scenario:
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
-        body = self.grub_pre
+        return self.grub_pre + self.boot_commands() + self.grub_post
+
+    def boot_commands(self):
         if self.boot == "grub-linux":
-            return body + (f"  linux /boot/vmlinuz {self.grub_args}\n"
-                           "  initrd /boot/initrd.img\n")
-        body += (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
-                 f"{self.grub_after_loader}"
-                 f"  module2 /boot/vmlinuz {self.grub_args}\n")
+            return (f"  linux /boot/vmlinuz {self.grub_args}\n"
+                    "  initrd /boot/initrd.img\n")
+        body = (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
+                f"{self.grub_after_loader}"
+                f"  module2 /boot/vmlinuz {self.grub_args}\n")
         if self.image == "memtest":
             return body
         if self.boot == "probe":
@@ -415,6 +421,9 @@ def boot(sc, iso, marks=None):
                 now = time.monotonic() - start
                 if "grub_entry" not in marks and b"Booting `" in data:
                     marks["grub_entry"] = now
+                for name, rx in sc.time_marks:
+                    if name not in marks and re.search(rx, data):
+                        marks[name] = now
                 if t_kernel is None and b"Linux version" in data:
                     t_kernel = now
                 if t_done is None and re.search(rb"(?m)^\r*(CL-DONE\r?$|PROBE: RESULT )", data):
@@ -689,7 +698,7 @@ def run_scenario(sc):
         marks = {}
         data, t_done, t_kernel, rc, cpu = boot(sc, iso, marks)
         result.update(seconds_to_done=t_done, seconds_to_kernel=t_kernel,
-                      seconds_to_grub_entry=marks.get("grub_entry"), qemu_exit=rc)
+                      seconds_to_grub_entry=marks.get("grub_entry"), marks=marks, qemu_exit=rc)
         check(sc, data, initrd, rc, cpu, result)
         result["passed"] = True
     except Fail as e:
