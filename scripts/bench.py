@@ -285,17 +285,19 @@ def step_scenarios(cfg):
 
 def bench_steps(cfg, progress):
     steps = {way: {col: [] for col, _, _ in STEPS} for way in (GRUB, CL)}
+    fails = {way: [] for way in (GRUB, CL)}
     order = list(step_scenarios(cfg).items())
     for r in range(1, ROUNDS + 1):
         for way, sc in order if r % 2 else reversed(order):
             res = boot(sc, f"{steps_name(cfg)}: {way}, round {r}/{ROUNDS}", progress)
             if not res["passed"]:
+                fails[way].append(res["reason"])
                 continue
             marks = res["marks"]
             for col, a, b in STEPS:
                 if b in marks and (a is None or a in marks):
                     steps[way][col].append(marks[b] - (marks[a] if a else 0.0))
-    return dict(name=steps_name(cfg), firmware=cfg.firmware, steps=steps)
+    return dict(name=steps_name(cfg), firmware=cfg.firmware, steps=steps, fails=fails)
 
 
 def steps_section(step_rows):
@@ -310,7 +312,8 @@ def steps_section(step_rows):
         for way, cols in r["steps"].items():
             md.append(f"| {r['firmware']} | {way} | "
                       + " | ".join(f"{med(v):.2f}" if v else "-" for v in cols.values()) + " |")
-    return md
+    failed = failed_boots(step_rows)
+    return md + ([""] + failed if failed else [])
 
 
 def smallest_ram(way, sc, progress):
@@ -420,9 +423,13 @@ def phase_table(rows):
     return md
 
 
+def failed_boots(rows):
+    return [f"- FAILED (not counted): {r['name']}, {way}: {why}"
+            for r in rows for way, reasons in r["fails"].items() for why in reasons]
+
+
 def table_failures(rows):
-    failed = [f"- FAILED (not counted): {r['name']}, {way}: {why}"
-              for r in rows for way, reasons in r["fails"].items() for why in reasons]
+    failed = failed_boots(rows)
     failed += [f"- FAILED: {r['name']}, chainloader timing: {r['timing']['reason']}"
                for r in rows if r["timing"]["reason"]]
     return [""] + failed if failed else []
