@@ -399,7 +399,8 @@ def boot(sc, iso, marks=None):
     it had to be killed, and for a failure scenario the CPU registers once
     the error line has been printed, else None). `marks`, if given, gets
     "grub_entry": seconds to GRUB's "Booting `...'" line (the menu entry
-    starts: firmware and GRUB's own start-up are behind)."""
+    starts: firmware and GRUB's own start-up are behind), and the seconds to
+    the first match of each of sc.time_marks under its name."""
     marks = {} if marks is None else marks
     serial_log = QDIR / f"{sc.name}.serial.log"
     serial_log.unlink(missing_ok=True)
