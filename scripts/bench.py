@@ -179,6 +179,14 @@ def own_time(sc):
     return dict(zip(("copied", "placed", "tsc_ticks", "own_us"), map(int, m.groups()))) if m else {}
 
 
+def round_order(ways, r):
+    """The (way, scenario) pairs of round R (from 1): every other round in
+    reverse order, so no way always boots right after the same other one
+    (the host's state carries over from one boot to the next)."""
+    order = list(ways.items())
+    return order if r % 2 else order[::-1]
+
+
 def bench_config(cfg, progress):
     ways, timing = scenarios(cfg)
     times = {w: [] for w in ways}
@@ -191,10 +199,7 @@ def bench_config(cfg, progress):
     totals = []  # (b, c) from QEMU start, rounds where both passed
     for r in range(1, ROUNDS + 1):
         this_round, this_total = {}, {}
-        # Every other round in reverse order: no way always boots right
-        # after the same other one (the host's state carries over).
-        order = list(ways.items())
-        for way, sc in order if r % 2 else reversed(order):
+        for way, sc in round_order(ways, r):
             res = boot(sc, f"{cfg.name}: {way}, round {r}/{ROUNDS}", progress)
             if res["passed"]:
                 times[way].append(res["seconds_to_done"])
@@ -286,9 +291,9 @@ def step_scenarios(cfg):
 def bench_steps(cfg, progress):
     steps = {way: {col: [] for col, _, _ in STEPS} for way in (GRUB, CL)}
     fails = {way: [] for way in (GRUB, CL)}
-    order = list(step_scenarios(cfg).items())
+    ways = step_scenarios(cfg)
     for r in range(1, ROUNDS + 1):
-        for way, sc in order if r % 2 else reversed(order):
+        for way, sc in round_order(ways, r):
             res = boot(sc, f"{steps_name(cfg)}: {way}, round {r}/{ROUNDS}", progress)
             if not res["passed"]:
                 fails[way].append(res["reason"])
