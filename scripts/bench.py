@@ -198,23 +198,24 @@ def bench_config(cfg, progress):
     pairs = []  # (b, c) from GRUB's menu entry, rounds where both passed
     totals = []  # (b, c) from QEMU start, rounds where both passed
     for r in range(1, ROUNDS + 1):
-        this_round, this_total = {}, {}
+        passed = {}  # way -> (seconds from QEMU's start, from GRUB's menu entry or None)
         for way, sc in round_order(ways, r):
             res = boot(sc, f"{cfg.name}: {way}, round {r}/{ROUNDS}", progress)
-            if res["passed"]:
-                times[way].append(res["seconds_to_done"])
-                this_total[way] = res["seconds_to_done"]
-                if res.get("seconds_to_grub_entry") is not None:
-                    this_round[way] = res["seconds_to_done"] - res["seconds_to_grub_entry"]
-                    from_entry[way].append(this_round[way])
-                for p, v in phase_split(res).items():
-                    phases[way][p].append(v)
-            else:
+            if not res["passed"]:
                 fails[way].append(res["reason"])
-        if GRUB in this_round and CL in this_round:
-            pairs.append((this_round[GRUB], this_round[CL]))
-        if GRUB in this_total and CL in this_total:
-            totals.append((this_total[GRUB], this_total[CL]))
+                continue
+            entry = res.get("seconds_to_grub_entry")
+            passed[way] = (res["seconds_to_done"], None if entry is None else res["seconds_to_done"] - entry)
+            times[way].append(passed[way][0])
+            if entry is not None:
+                from_entry[way].append(passed[way][1])
+            for p, v in phase_split(res).items():
+                phases[way][p].append(v)
+        if GRUB in passed and CL in passed:
+            (b_total, b_entry), (c_total, c_entry) = passed[GRUB], passed[CL]
+            totals.append((b_total, c_total))
+            if b_entry is not None and c_entry is not None:
+                pairs.append((b_entry, c_entry))
     res = boot(timing, f"{cfg.name}: chainloader timing (untimed)", progress)
     v = dict(seconds=res["seconds_to_done"], reason=res["reason"])
     if res["passed"]:
