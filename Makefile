@@ -68,7 +68,18 @@ qemu-test: probe-kernels
 diff-test: deps $(BUILD)/chainloader.elf
 	BUILD=$(BUILD) python3 tests/qemu/differential.py
 
-test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest qemu-test malformed-test diff-test
+# The statistics make bench reports (scripts/benchstats.py), on the host; and
+# the bench's instruction-counting QEMU plugin must build.
+.PHONY: bench-selftest
+bench-selftest: $(BUILD)/bench/insns_plugin.so
+	python3 -B -m unittest discover -s tests/bench -p 'test_*.py' -v
+
+# A host shared object QEMU loads (-plugin), not part of the loader.
+$(BUILD)/bench/insns_plugin.so: scripts/insns_plugin.c
+	@mkdir -p $(dir $@)
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+
+test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest qemu-test malformed-test diff-test
 	@echo "make test: all test suites passed"
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
@@ -78,7 +89,7 @@ test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-sm
 bench-deps:
 	scripts/deps.sh bench
 
-bench: deps bench-deps all
+bench: deps bench-deps all $(BUILD)/bench/insns_plugin.so
 	BUILD=$(BUILD) python3 scripts/bench.py
 
 clean:

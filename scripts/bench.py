@@ -14,6 +14,10 @@ picks those whose name contains one of its words:
   through chainloader, with `echo` lines between the menu entry's commands,
   so the serial output cuts the boot into steps (firmware, GRUB loading the
   files, GRUB's boot, the loader, the kernel).
+- "instructions on bios", "instructions on uefi": the bzImage through the
+  three ways, each boot under a QEMU plugin (scripts/insns_plugin.c) that
+  counts the guest instructions: the work each way makes the guest do, free
+  of the host's noise.
 - "ram": the smallest -m, in 16 MiB steps, that boots the bzImage with the
   test initramfs through GRUB's linux and through chainloader.
 Writes build/bench/results.md, results.json and timings.png (gnuplot).
@@ -24,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -32,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "qemu"))
 import run_tests as rt  # noqa: E402
+import benchstats as bs  # noqa: E402  (beside this file)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 OUT = rt.BUILD / "bench"
@@ -322,6 +326,78 @@ def steps_section(step_rows):
     return md + ([""] + failed if failed else [])
 
 
+# --- guest instructions: the work each way makes the guest do ---------------
+
+PLUGIN = OUT / "insns_plugin.so"  # scripts/insns_plugin.c, built by make bench
+INSN_ROUNDS = min(ROUNDS, 3)      # the counts repeat to a fraction of a percent
+INSN_COLS = ("to the kernel proper", "of which at 1-2 MiB", "kernel proper", "total", "blocks translated")
+
+
+def insns_name(cfg):
+    return f"instructions on {cfg.firmware}"
+
+
+def read_counts(path):
+    """{region: (insns, blocks, insns before the kernel proper, blocks before)}."""
+    counts = {}
+    for line in path.read_text().splitlines():
+        name, *nums = line.split()
+        counts[name] = tuple(int(n) for n in nums)
+    return counts
+
+
+def insn_columns(counts):
+    total = sum(v[0] for v in counts.values())
+    before = sum(v[2] for v in counts.values())
+    return {INSN_COLS[0]: before, INSN_COLS[1]: counts["1MiB-2MiB"][2], INSN_COLS[2]: total - before,
+            INSN_COLS[3]: total, INSN_COLS[4]: sum(v[1] for v in counts.values())}
+
+
+def bench_insns(cfg, progress):
+    """The bzImage row's three ways again, each boot under the counting plugin
+    (slower; not timed)."""
+    ways, _ = scenarios(cfg)
+    runs = {way: [] for way in ways}
+    fails = {way: [] for way in ways}
+    for r in range(1, INSN_ROUNDS + 1):
+        for way, sc in round_order(ways, r):
+            out = rt.QDIR / f"{sc.name}.insns.txt"
+            out.unlink(missing_ok=True)
+            sc = dataclasses.replace(sc, qemu_extra=("-plugin", f"{PLUGIN},out={out}"))
+            res = boot(sc, f"{insns_name(cfg)}: {way}, round {r}/{INSN_ROUNDS}", progress)
+            if not res["passed"] or not out.exists():
+                fails[way].append(res["reason"] or "the plugin wrote no counts")
+                continue
+            counts = read_counts(out)
+            runs[way].append(dict(insn_columns(counts), regions=counts))
+    return dict(name=insns_name(cfg), firmware=cfg.firmware, runs=runs, fails=fails)
+
+
+def insns_section(insn_rows):
+    md = ["## Guest instructions", "",
+          f"The bzImage row's three ways, {INSN_ROUNDS} round{'s' if INSN_ROUNDS != 1 else ''}, each boot "
+          "under a QEMU plugin (scripts/insns_plugin.c) that counts the guest instructions executed "
+          "until QEMU exits after the marker, split where the kernel proper's first code (the upper "
+          "half of the address space) is translated; 1-2 MiB is where chainloader runs. Medians, "
+          "millions. Wall time under TCG also depends on how QEMU executes the instructions "
+          "(its software TLB, translation), which these counts leave out.", "",
+          "| firmware | way | " + " | ".join(INSN_COLS) + " |", "|---|---|" + "---|" * len(INSN_COLS)]
+    ratios = []
+    for r in insn_rows:
+        meds = {way: {c: med([x[c] for x in v]) for c in INSN_COLS} for way, v in r["runs"].items() if v}
+        for way, m in meds.items():
+            md.append(f"| {r['firmware']} | {way} | " + " | ".join(
+                f"{m[c] / 1e6:,.1f}" if c != INSN_COLS[4] else f"{m[c]:,.0f}" for c in INSN_COLS) + " |")
+        if GRUB in meds and CL in meds:
+            b, c = meds[GRUB], meds[CL]
+            ratios.append(f"- {r['firmware']}: (c)/(b) guest instructions {c[INSN_COLS[3]] / b[INSN_COLS[3]]:.4f} "
+                          f"in all, {c[INSN_COLS[0]] / b[INSN_COLS[0]]:.4f} to the kernel proper, "
+                          f"{c[INSN_COLS[2]] / b[INSN_COLS[2]]:.4f} in the kernel proper "
+                          f"({(c[INSN_COLS[3]] - b[INSN_COLS[3]]) / 1e6:+,.1f} M in all)")
+    failed = failed_boots(insn_rows)
+    return md + [""] + ratios + ([""] + failed if failed else [])
+
+
 def smallest_ram(way, sc, progress):
     """Binary search over the multiples of RAM_STEP up to RAM_MAX for the
     smallest -m that boots SC (assuming more RAM never hurts): RAM_MAX first,
@@ -368,8 +444,7 @@ def ram_verdict(ram):
 
 # --- the report --------------------------------------------------------------
 
-def med(v):
-    return statistics.median(v) if v else float("nan")
+med = bs.median
 
 
 def cell(v):
@@ -394,8 +469,13 @@ def summary(r):
     own = v.get("own_us", float("nan")) / 1e6
     fe = r.get("from_entry", {})
     pairs, totals = r.get("pairs", []), r.get("totals", [])
+    paired = [pc / pb for pb, pc in totals]
+    paired_entry = [pc / pb for pb, pc in pairs]
     return dict(c_wins=f"{sum(pc < pb for pb, pc in pairs)} of {len(pairs)}" if pairs else "-",
-                c_over_b_paired=f"{med([pc / pb for pb, pc in totals]):.2f}" if totals else "-",
+                c_over_b_paired=f"{med(paired):.2f}" if paired else "-",
+                c_over_b_paired_ci=bs.median_ci(paired),
+                c_over_b_entry_paired=f"{med(paired_entry):.2f}" if paired_entry else "-",
+                c_over_b_entry_paired_ci=bs.median_ci(paired_entry),
                 c_over_b=ratio(c, med(t.get(GRUB, []))), c_over_a=ratio(c, med(t.get(DIRECT, []))),
                 c_over_b_entry=ratio(med(fe.get(CL, [])), med(fe.get(GRUB, []))),
                 own=f"{own * 1000:.1f} ms" if own == own else "-",
@@ -415,6 +495,23 @@ def table(rows):
                   f"| {s['c_over_b']} | {s['c_over_a']} | {cell(fe.get(GRUB))} | {cell(fe.get(CL))} | {s['c_over_b_entry']} "
                   f"| {s['c_wins']} | {s['own']} | {s['own_pct']} | {s['bytes']} | {s['timing']} |")
     return md + table_failures(rows)
+
+
+def paired_table(rows):
+    """The per-round ratios (c)/(b): (b) and (c) boot one after the other in
+    each round, so a round's ratio leaves out what the host did over the
+    whole run; their median, and the interval it lies in (benchstats)."""
+    md = ["| configuration | firmware | rounds with (b) and (c) passed | (c)/(b) per round: median "
+          "| its 95 % interval (coverage) | from GRUB's menu entry: median | its 95 % interval (coverage) "
+          "| what the rounds show (from the menu entry) |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        s = summary(r)
+        if s["c_over_b_paired"] == "-":
+            continue
+        md.append(f"| {r['label']} | {r['firmware']} | {len(r['totals'])} | {s['c_over_b_paired']} "
+                  f"| {bs.ci_text(s['c_over_b_paired_ci'])} | {s['c_over_b_entry_paired']} "
+                  f"| {bs.ci_text(s['c_over_b_entry_paired_ci'])} | {bs.ratio_verdict(s['c_over_b_entry_paired_ci'])} |")
+    return md
 
 
 def phase_table(rows):
@@ -465,7 +562,10 @@ def targets(rows, ram):
             md.append(f"- {r['name']}: (c)/(b) = {s['c_over_b']} (target <= 1.00: "
                       f"{'met' if float(s['c_over_b']) <= 1.0 else 'NOT met'}); from GRUB's menu entry "
                       f"on (firmware and GRUB start-up left out): {s['c_over_b_entry']}, (c) faster in "
-                      f"{s['c_wins']} rounds; median of the per-round ratios (c)/(b): {s['c_over_b_paired']}")
+                      f"{s['c_wins']} rounds; median of the per-round ratios (c)/(b): {s['c_over_b_paired']} "
+                      f"(95 % interval {bs.ci_text(s['c_over_b_paired_ci'])}), from the entry "
+                      f"{s['c_over_b_entry_paired']} ({bs.ci_text(s['c_over_b_entry_paired_ci'])}): "
+                      f"{bs.ratio_verdict(s['c_over_b_entry_paired_ci'])}")
         if s["own_pct"] != "-":
             md.append(f"- {r['name']}: own time {s['own_pct']} of the boot (target < 1 %: "
                       f"{'met' if float(s['own_pct'].split()[0]) < 1.0 else 'NOT met'})")
@@ -519,7 +619,7 @@ def qemu_version():
     return out.splitlines()[0]
 
 
-def write(rows, ram, step_rows=()):
+def write(rows, ram, step_rows=(), insn_rows=()):
     size = loader_size()
     png = plot(rows)
     md = ["# chainloader benchmark", "", f"{qemu_version()}, TCG, {datetime.date.today()}, {os.cpu_count()} CPUs.", ""]
@@ -529,6 +629,10 @@ def write(rows, ram, step_rows=()):
                "bytes come from one extra run per configuration with the option `timing` (one more line), "
                "whose wall time is the last column.", ""]
         md += table(rows) + [""]
+        md += ["Paired rounds: in each round (b) and (c) boot one right after the other, so the ratio of a "
+               "round leaves out most of the host's drift over the run. The interval is distribution-free "
+               "(order statistics, sign test): it holds the true median ratio with the coverage given.", ""]
+        md += paired_table(rows) + [""]
         md += ["Where the time goes (medians; the cuts are GRUB's `Booting` line and the kernel's first "
                "line on the serial port; qemu -kernel has no menu entry):", ""]
         md += phase_table(rows) + [""]
@@ -537,6 +641,8 @@ def write(rows, ram, step_rows=()):
                "(timings.png; its data: timings.dat, its gnuplot script: timings.gp)", ""]
     if step_rows:
         md += steps_section(step_rows) + [""]
+    if insn_rows:
+        md += insns_section(insn_rows) + [""]
     if ram:
         md += ram_section(ram) + [""]
     md += targets(rows, ram) + [""]
@@ -545,7 +651,8 @@ def write(rows, ram, step_rows=()):
     (OUT / "results.md").write_text("\n".join(md))
     (OUT / "results.json").write_text(json.dumps(dict(
         qemu=qemu_version(), rounds=ROUNDS, date=str(datetime.date.today()), configs=rows,
-        summary={r["name"]: summary(r) for r in rows}, steps=list(step_rows), ram=ram,
+        summary={r["name"]: summary(r) for r in rows}, steps=list(step_rows),
+        instructions=list(insn_rows), ram=ram,
         loader_size=size), indent=2) + "\n")
     return md
 
@@ -554,25 +661,33 @@ def main():
     rt.QDIR.mkdir(parents=True, exist_ok=True)
     configs = [c for c in CONFIGS if chosen(c.name)]
     step_configs = [c for c in STEP_CONFIGS if chosen(steps_name(c))]
+    insn_configs = [c for c in STEP_CONFIGS if chosen(insns_name(c))]
     do_ram = chosen("ram")
-    if not configs and not step_configs and not do_ram:
+    if not configs and not step_configs and not insn_configs and not do_ram:
         print(f"BENCH_ONLY={os.environ['BENCH_ONLY']!r} matches nothing; parts: "
-              + ", ".join([c.name for c in CONFIGS] + [steps_name(c) for c in STEP_CONFIGS])
-              + ", ram", file=sys.stderr)
+              + ", ".join([c.name for c in CONFIGS] + [steps_name(c) for c in STEP_CONFIGS]
+                          + [insns_name(c) for c in STEP_CONFIGS]) + ", ram", file=sys.stderr)
+        return 2
+    if insn_configs and not PLUGIN.exists():
+        print(f"{PLUGIN} is missing: run make bench (it builds the plugin)", file=sys.stderr)
         return 2
     progress = Progress(sum(len(scenarios(c)[0]) * ROUNDS + 1 for c in configs)
-                        + 2 * ROUNDS * len(step_configs))
-    rows, ram, step_rows = [], None, []
+                        + 2 * ROUNDS * len(step_configs)
+                        + sum(len(scenarios(c)[0]) * INSN_ROUNDS for c in insn_configs))
+    rows, ram, step_rows, insn_rows = [], None, [], []
     for cfg in configs:
         rows.append(bench_config(cfg, progress))
         write(rows, ram)  # a partial report after each configuration
     for cfg in step_configs:
         step_rows.append(bench_steps(cfg, progress))
         write(rows, ram, step_rows)
+    for cfg in insn_configs:
+        insn_rows.append(bench_insns(cfg, progress))
+        write(rows, ram, step_rows, insn_rows)
     if do_ram:
         progress.total = 0  # the search's length depends on the answers
         ram = ram_search(progress)
-    print("\n".join(write(rows, ram, step_rows)))
+    print("\n".join(write(rows, ram, step_rows, insn_rows)))
     written = [OUT / f for f in ("results.md", "results.json", "timings.png")]
     print("\nwritten: " + ", ".join(str(f) for f in written if f.exists()))
     return 0

@@ -92,6 +92,7 @@ class Scenario:
     # (name, regex) pairs: the seconds from QEMU's start to the first serial
     # output each matches go to the result's "marks" (bench phases).
     time_marks: tuple = ()
+    qemu_extra: tuple = ()     # more QEMU arguments (make bench: -plugin ...)
     min_memtotal_kb: int = 0   # MemTotal the kernel must report at least
     min_e820_total: int = 0    # e820 entries the kernel must report at least
     # The framebuffer the kernel must list first in /proc/fb ("none" for none),
@@ -390,7 +391,7 @@ def qemu_command(sc, iso, serial_log):
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
     elif sc.firmware != "bios":
         raise ValueError(sc.firmware)
-    return cmd
+    return cmd + list(sc.qemu_extra)
 
 
 def boot(sc, iso, marks=None):
