@@ -191,6 +191,30 @@ def round_order(ways, r):
     return order if r % 2 else order[::-1]
 
 
+def interleaved(ways, rounds, what, progress, fails, after=None):
+    """Boot every way ROUNDS times (round_order); {round: {way: result}} of
+    the boots that passed, each failure's reason appended to FAILS[way].
+    AFTER(scenario, result), if given, runs after each boot."""
+    by_round = {}
+    for r in range(1, rounds + 1):
+        by_round[r] = {}
+        for way, sc in round_order(ways, r):
+            res = boot(sc, f"{what}: {way}, round {r}/{rounds}", progress)
+            if after:
+                after(sc, res)
+            if res["passed"]:
+                by_round[r][way] = res
+            else:
+                fails[way].append(res["reason"])
+    return by_round
+
+
+def from_entry_of(res):
+    """Seconds from GRUB's "Booting `...'" line to the marker, or None."""
+    entry = res.get("seconds_to_grub_entry")
+    return None if entry is None else res["seconds_to_done"] - entry
+
+
 def bench_config(cfg, progress):
     ways, timing = scenarios(cfg)
     times = {w: [] for w in ways}
@@ -201,25 +225,18 @@ def bench_config(cfg, progress):
     phases = {w: {p: [] for p in PHASES} for w in ways}
     pairs = []  # (b, c) from GRUB's menu entry, rounds where both passed
     totals = []  # (b, c) from QEMU start, rounds where both passed
-    for r in range(1, ROUNDS + 1):
-        passed = {}  # way -> (seconds from QEMU's start, from GRUB's menu entry or None)
-        for way, sc in round_order(ways, r):
-            res = boot(sc, f"{cfg.name}: {way}, round {r}/{ROUNDS}", progress)
-            if not res["passed"]:
-                fails[way].append(res["reason"])
-                continue
-            entry = res.get("seconds_to_grub_entry")
-            passed[way] = (res["seconds_to_done"], None if entry is None else res["seconds_to_done"] - entry)
-            times[way].append(passed[way][0])
-            if entry is not None:
-                from_entry[way].append(passed[way][1])
+    for passed in interleaved(ways, ROUNDS, cfg.name, progress, fails).values():
+        for way, res in passed.items():
+            times[way].append(res["seconds_to_done"])
+            if from_entry_of(res) is not None:
+                from_entry[way].append(from_entry_of(res))
             for p, v in phase_split(res).items():
                 phases[way][p].append(v)
         if GRUB in passed and CL in passed:
-            (b_total, b_entry), (c_total, c_entry) = passed[GRUB], passed[CL]
-            totals.append((b_total, c_total))
-            if b_entry is not None and c_entry is not None:
-                pairs.append((b_entry, c_entry))
+            b, c = passed[GRUB], passed[CL]
+            totals.append((b["seconds_to_done"], c["seconds_to_done"]))
+            if from_entry_of(b) is not None and from_entry_of(c) is not None:
+                pairs.append((from_entry_of(b), from_entry_of(c)))
     res = boot(timing, f"{cfg.name}: chainloader timing (untimed)", progress)
     v = dict(seconds=res["seconds_to_done"], reason=res["reason"])
     if res["passed"]:
@@ -296,13 +313,8 @@ def step_scenarios(cfg):
 def bench_steps(cfg, progress):
     steps = {way: {col: [] for col, _, _ in STEPS} for way in (GRUB, CL)}
     fails = {way: [] for way in (GRUB, CL)}
-    ways = step_scenarios(cfg)
-    for r in range(1, ROUNDS + 1):
-        for way, sc in round_order(ways, r):
-            res = boot(sc, f"{steps_name(cfg)}: {way}, round {r}/{ROUNDS}", progress)
-            if not res["passed"]:
-                fails[way].append(res["reason"])
-                continue
+    for passed in interleaved(step_scenarios(cfg), ROUNDS, steps_name(cfg), progress, fails).values():
+        for way, res in passed.items():
             marks = res["marks"]
             for col, a, b in STEPS:
                 if b in marks and (a is None or a in marks):
@@ -353,23 +365,34 @@ def insn_columns(counts):
             INSN_COLS[3]: total, INSN_COLS[4]: sum(v[1] for v in counts.values())}
 
 
+def insns_file(sc):
+    return rt.QDIR / f"{sc.name}.insns.txt"
+
+
+def take_counts(sc, res):
+    """After a plugin boot: its counts into the result (None if the plugin
+    wrote none), and the file gone, so no later boot can be credited with them."""
+    out = insns_file(sc)
+    res["insns"] = read_counts(out) if out.exists() else None
+    out.unlink(missing_ok=True)
+
+
 def bench_insns(cfg, progress):
     """The bzImage row's three ways again, each boot under the counting plugin
     (slower; not timed)."""
-    ways, _ = scenarios(cfg)
+    ways = {way: dataclasses.replace(sc, qemu_extra=("-plugin", f"{PLUGIN},out={insns_file(sc)}"))
+            for way, sc in scenarios(cfg)[0].items()}
+    for sc in ways.values():
+        insns_file(sc).unlink(missing_ok=True)  # left by an interrupted run
     runs = {way: [] for way in ways}
     fails = {way: [] for way in ways}
-    for r in range(1, INSN_ROUNDS + 1):
-        for way, sc in round_order(ways, r):
-            out = rt.QDIR / f"{sc.name}.insns.txt"
-            out.unlink(missing_ok=True)
-            sc = dataclasses.replace(sc, qemu_extra=("-plugin", f"{PLUGIN},out={out}"))
-            res = boot(sc, f"{insns_name(cfg)}: {way}, round {r}/{INSN_ROUNDS}", progress)
-            if not res["passed"] or not out.exists():
-                fails[way].append(res["reason"] or "the plugin wrote no counts")
-                continue
-            counts = read_counts(out)
-            runs[way].append(dict(insn_columns(counts), regions=counts))
+    by_round = interleaved(ways, INSN_ROUNDS, insns_name(cfg), progress, fails, after=take_counts)
+    for passed in by_round.values():
+        for way, res in passed.items():
+            if res["insns"] is None:
+                fails[way].append("the plugin wrote no counts")
+            else:
+                runs[way].append(dict(insn_columns(res["insns"]), regions=res["insns"]))
     return dict(name=insns_name(cfg), firmware=cfg.firmware, runs=runs, fails=fails)
 
 
