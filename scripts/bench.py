@@ -266,20 +266,19 @@ def phase_split(res):
 # --- step by step: GRUB's part cut by `echo` lines -----------------------------
 
 STEP = "bench-step:"  # echoed by the menu entry between its commands
+# Marks of these boots beyond what every boot records (GRUB's menu entry,
+# the kernel's first line, the marker: see step_marks).
 STEP_MARKS = (
-    ("entry", rb"Booting `"),
     # On OVMF the firmware's console echoes GRUB's output on the serial port
     # too, word by word into GRUB's own: "bench-step:bench-step:  loadload".
     ("load", STEP.encode() + rb"[^\n]*load"),        # before linux / multiboot2
     ("modules", STEP.encode() + rb"[^\n]*modules"),  # (c): after multiboot2, before module2
     ("boot", STEP.encode() + rb"[^\n]*boot"),        # after the last command: GRUB boots
     ("loader", rb"chainloader \d+\.\d+\.\d+ \("),  # (c): chainloader's banner
-    ("kernel", rb"Linux version"),
-    ("done", rb"(?m)^\r*CL-DONE\r?$"),
 )
 # (column, from mark, to mark); a column is empty where a mark does not exist.
 STEPS = (
-    ("firmware and GRUB start-up", None, "entry"),
+    ("firmware and GRUB start-up", None, "grub_entry"),
     ("GRUB loads the files", "load", "boot"),
     ("of which `multiboot2 chainloader.elf`", "load", "modules"),
     ("GRUB's boot to chainloader's banner", "boot", "loader"),
@@ -310,14 +309,19 @@ def step_scenarios(cfg):
     return out
 
 
+def step_marks(res):
+    """All marks of a passed step boot, in seconds from QEMU's start."""
+    return dict(res["marks"], kernel=res["seconds_to_kernel"], done=res["seconds_to_done"])
+
+
 def bench_steps(cfg, progress):
     steps = {way: {col: [] for col, _, _ in STEPS} for way in (GRUB, CL)}
     fails = {way: [] for way in (GRUB, CL)}
     for passed in interleaved(step_scenarios(cfg), ROUNDS, steps_name(cfg), progress, fails).values():
         for way, res in passed.items():
-            marks = res["marks"]
+            marks = step_marks(res)
             for col, a, b in STEPS:
-                if b in marks and (a is None or a in marks):
+                if marks.get(b) is not None and (a is None or marks.get(a) is not None):
                     steps[way][col].append(marks[b] - (marks[a] if a else 0.0))
     return dict(name=steps_name(cfg), firmware=cfg.firmware, steps=steps, fails=fails)
 
@@ -342,7 +346,8 @@ def steps_section(step_rows):
 
 PLUGIN = OUT / "insns_plugin.so"  # scripts/insns_plugin.c, built by make bench
 INSN_ROUNDS = min(ROUNDS, 3)      # the counts repeat to a fraction of a percent
-INSN_COLS = ("to the kernel proper", "of which at 1-2 MiB", "kernel proper", "total", "blocks translated")
+INSN_COLS = BEFORE_KERNEL, AT_LOADER, IN_KERNEL, TOTAL, BLOCKS = (
+    "to the kernel proper", "of which at 1-2 MiB", "kernel proper", "total", "blocks translated")
 
 
 def insns_name(cfg):
@@ -361,8 +366,8 @@ def read_counts(path):
 def insn_columns(counts):
     total = sum(v[0] for v in counts.values())
     before = sum(v[2] for v in counts.values())
-    return {INSN_COLS[0]: before, INSN_COLS[1]: counts["1MiB-2MiB"][2], INSN_COLS[2]: total - before,
-            INSN_COLS[3]: total, INSN_COLS[4]: sum(v[1] for v in counts.values())}
+    return {BEFORE_KERNEL: before, AT_LOADER: counts["1MiB-2MiB"][2], IN_KERNEL: total - before,
+            TOTAL: total, BLOCKS: sum(v[1] for v in counts.values())}
 
 
 def insns_file(sc):
@@ -410,13 +415,13 @@ def insns_section(insn_rows):
         meds = {way: {c: med([x[c] for x in v]) for c in INSN_COLS} for way, v in r["runs"].items() if v}
         for way, m in meds.items():
             md.append(f"| {r['firmware']} | {way} | " + " | ".join(
-                f"{m[c] / 1e6:,.1f}" if c != INSN_COLS[4] else f"{m[c]:,.0f}" for c in INSN_COLS) + " |")
+                f"{m[c] / 1e6:,.1f}" if c != BLOCKS else f"{m[c]:,.0f}" for c in INSN_COLS) + " |")
         if GRUB in meds and CL in meds:
             b, c = meds[GRUB], meds[CL]
-            ratios.append(f"- {r['firmware']}: (c)/(b) guest instructions {c[INSN_COLS[3]] / b[INSN_COLS[3]]:.4f} "
-                          f"in all, {c[INSN_COLS[0]] / b[INSN_COLS[0]]:.4f} to the kernel proper, "
-                          f"{c[INSN_COLS[2]] / b[INSN_COLS[2]]:.4f} in the kernel proper "
-                          f"({(c[INSN_COLS[3]] - b[INSN_COLS[3]]) / 1e6:+,.1f} M in all)")
+            ratios.append(f"- {r['firmware']}: (c)/(b) guest instructions {c[TOTAL] / b[TOTAL]:.4f} "
+                          f"in all, {c[BEFORE_KERNEL] / b[BEFORE_KERNEL]:.4f} to the kernel proper, "
+                          f"{c[IN_KERNEL] / b[IN_KERNEL]:.4f} in the kernel proper "
+                          f"({(c[TOTAL] - b[TOTAL]) / 1e6:+,.1f} M in all)")
     failed = failed_boots(insn_rows)
     return md + [""] + ratios + ([""] + failed if failed else [])
 
