@@ -1,5 +1,7 @@
 /* The multiboot2 header GRUB looks for in the first 32 KiB of chainloader.elf.
- * No code here: GRUB reads it, then enters _start (arch/x86_64/start32.S). */
+ * No code here: GRUB reads it, then enters _start (arch/x86_64/start32.S) on
+ * BIOS, or efi_start (arch/x86_64/efi_entry.S) on x86_64 UEFI with the boot
+ * services still running. GRUB on BIOS accepts and ignores the two EFI tags. */
 #include "multiboot2.h"
 
 	.section .multiboot2, "a"
@@ -38,6 +40,20 @@ info_request_end:
 	.short MB2_HEADER_TAG_MODULE_ALIGN
 	.short 0
 	.long 8
+
+	/* UEFI: keep the boot services, so chainloader itself can collect what only
+	 * they can tell (TPM event log, secure-boot state, RNG seed, GOP) and exit
+	 * them; GRUB then enters efi_start in 64-bit mode instead of _start. */
+	.balign 8
+	.short MB2_HEADER_TAG_EFI_BS
+	.short 0
+	.long 8
+
+	.balign 8
+	.short MB2_HEADER_TAG_ENTRY_ADDRESS_EFI64
+	.short 0
+	.long 12
+	.long efi_start
 
 	.balign 8
 	.short MB2_HEADER_TAG_END

@@ -7,6 +7,7 @@
 #include "boot_plan.h"
 #include "console.h"
 #include "firmware.h"
+#include "loader.h"
 #include "multiboot2.h"
 #include "options.h"
 #include "workspace.h"
@@ -23,7 +24,7 @@ extern char __image_start[], __image_end[];
 static struct boot_info *info;
 static struct boot_plan *plan;
 
-static void fail_if(int rc, const struct cl_error *err)
+void fail_if(int rc, const struct cl_error *err)
 {
 	if (rc)
 		console_fatal(err->msg);
@@ -31,7 +32,20 @@ static void fail_if(int rc, const struct cl_error *err)
 
 static void print_memory_map(const struct boot_info *bi)
 {
-	console_printf(LOG_VERBOSE, "memory map from GRUB: %llu entries\n", (unsigned long long)bi->mmap_count);
+	if (bi->mmap_count == 0 && bi->efi_mmap) {
+		console_printf(LOG_VERBOSE, "memory map: the final EFI memory map, %llu descriptors\n",
+			       (unsigned long long)(bi->efi_mmap_size / bi->efi_desc_size));
+		for (uint32_t off = 0; off + sizeof(struct efi_memory_descriptor) <= bi->efi_mmap_size;
+		     off += bi->efi_desc_size) {
+			struct efi_memory_descriptor d;
+			memcpy(&d, bi->efi_mmap + off, sizeof(d));
+			console_printf(LOG_VERBOSE, "  EFI [0x%016llx, 0x%016llx) type %u attr 0x%llx\n",
+				       (unsigned long long)d.physical_start,
+				       (unsigned long long)(d.physical_start + (d.number_of_pages << EFI_PAGE_SHIFT)),
+				       d.type, (unsigned long long)d.attribute);
+		}
+	} else
+		console_printf(LOG_VERBOSE, "memory map from GRUB: %llu entries\n", (unsigned long long)bi->mmap_count);
 	for (size_t i = 0; i < bi->mmap_count; i++)
 		console_printf(LOG_VERBOSE, "  [0x%016llx, 0x%016llx) type %u\n",
 			       (unsigned long long)bi->mmap[i].start, (unsigned long long)bi->mmap[i].end,
@@ -126,26 +140,33 @@ static uint64_t highest_ram_end(const struct e820_table *t)
 	return end;
 }
 
-void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace);
+static void print_firmware_handoff(const struct boot_plan *p, const char *seed_source)
+{
+	if (p->rng_seed_addr)
+		console_printf(LOG_VERBOSE, "RNG seed: %u bytes from %s as SETUP_RNG_SEED at 0x%llx\n", RNG_SEED_SIZE,
+			       seed_source, (unsigned long long)p->rng_seed_addr);
+	else if (seed_source)
+		console_printf(LOG_VERBOSE, "RNG seed: note: the PVH start_info has no field for one; the kernel gets none\n");
+}
 
-void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
+void loader_start_console(struct workspace_data *ws, struct loader_options *opt)
 {
 	struct cl_error err;
-	console_init();
-	(void)magic; /* start32.S has checked it */
-	struct workspace_data *ws = (struct workspace_data *)(uintptr_t)(workspace + WORKSPACE_DATA);
+	const struct boot_info *bi = &ws->info;
+	if (bi->has_framebuffer)
+		fbcon_init(&bi->framebuffer, ws->fbcon_cells); /* from now on, messages show on the screen too */
+	fail_if(options_parse(bi->loader_cmdline, opt, &err), &err);
+	console_set_level(opt->log);
+	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (multiboot2 -> Linux boot protocol)\n");
+	console_printf(LOG_VERBOSE, "loader options: '%s'\n", bi->loader_cmdline ? bi->loader_cmdline : "");
+}
+
+void loader_boot(struct workspace_data *ws, struct mem_range workspace, const struct loader_options *opt,
+		 const struct firmware_handoff *fw)
+{
+	struct cl_error err;
 	info = &ws->info;
 	plan = &ws->plan;
-
-	/* Below 4 GiB everything is mapped, so the information may extend to there. */
-	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, info, &err), &err);
-	if (info->has_framebuffer)
-		fbcon_init(&info->framebuffer, ws->fbcon_cells); /* from now on, messages show on the screen too */
-	struct loader_options opt;
-	fail_if(options_parse(info->loader_cmdline, &opt, &err), &err);
-	console_set_level(opt.log);
-	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (multiboot2 -> Linux boot protocol)\n");
-	console_printf(LOG_VERBOSE, "loader options: '%s'\n", info->loader_cmdline ? info->loader_cmdline : "");
 	print_memory_map(info);
 
 	if (info->efi_system_table || info->has_framebuffer)
@@ -158,15 +179,33 @@ void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
 	print_firmware(info, rsdp);
 	struct plan_inputs in = {
 		.info = info,
-		.entry = opt.entry,
+		.entry = opt->entry,
 		.loader = { (uintptr_t)__image_start, (uintptr_t)__image_end },
-		.workspace = { workspace, (uint64_t)workspace + WORKSPACE_SIZE },
+		.workspace = workspace,
 		.screen = have_screen ? &screen : NULL,
 		.acpi_rsdp = rsdp,
 	};
-	fail_if(boot_plan_make(&in, plan, &err), &err);
+	/* BIOS: the kernel's RNG seed from the CPU. On UEFI the seed is already in
+	 * the firmware's configuration table (boot/efi_main.c). */
+	uint8_t seed[RNG_SEED_SIZE];
+	const char *seed_source = NULL;
+	if (fw) {
+		in.secure_boot = fw->secure_boot;
+		in.kept_count = fw->kept_count;
+		memcpy(in.kept, fw->kept, sizeof(in.kept));
+		in.efi_mmap_in_place = fw->efi_mmap_in_place;
+	} else {
+		seed_source = cpu_random_fill(seed, sizeof(seed));
+		in.rng_seed = seed_source ? seed : NULL;
+		if (!seed_source)
+			console_printf(LOG_VERBOSE, "RNG seed: note: the CPU has neither RDSEED nor RDRAND; the kernel gets none\n");
+	}
+	int rc = boot_plan_make(&in, plan, &err);
+	wipe(seed, sizeof(seed));
+	fail_if(rc, &err);
 	fail_if(paging_build(highest_ram_end(&plan->e820), &plan->planner, &err), &err);
 	print_plan(plan);
+	print_firmware_handoff(plan, seed_source);
 	console_printf(LOG_NORMAL, "chainloader: booting %s [0x%llx, 0x%llx) by the %s entry at 0x%llx, initrd %llu bytes\n",
 		       plan->format == KERNEL_BZIMAGE ? "bzImage" : "ELF", (unsigned long long)plan->kernel_range.start,
 		       (unsigned long long)plan->kernel_range.end, handoff_name(plan->handoff),
@@ -175,7 +214,7 @@ void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
 	/* Point of no return: every check has passed. The trampoline, in memory no
 	 * destination reaches, copies (staging first, the kernel last) and jumps. */
 	uint64_t ticks = tsc_now() - entry_tsc;
-	if (opt.log >= LOG_VERBOSE || opt.timing) {
+	if (opt->log >= LOG_VERBOSE || opt->timing) {
 		uint64_t hz = tsc_calibrate(); /* 10 ms, after the measured interval */
 		uint64_t us = hz ? ticks * 1000000 / hz : 0;
 		console_printf(LOG_QUIET, "chainloader: %llu bytes to copy, %llu bytes placed; own time %llu TSC ticks = %llu us (TSC %llu kHz) until the trampoline at 0x%llx\n",
@@ -184,5 +223,23 @@ void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
 			       (unsigned long long)us, (unsigned long long)(hz / 1000),
 			       (unsigned long long)plan->trampoline);
 	}
+	boot_plan_commit_seed(plan);
 	trampoline_launch(plan);
+}
+
+void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace);
+
+/* The BIOS path (start32.S): GRUB has exited whatever firmware services there were. */
+void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
+{
+	struct cl_error err;
+	console_init();
+	(void)magic; /* start32.S has checked it */
+	struct workspace_data *ws = (struct workspace_data *)(uintptr_t)(workspace + WORKSPACE_DATA);
+
+	/* Below 4 GiB everything is mapped, so the information may extend to there. */
+	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, &ws->info, &err), &err);
+	struct loader_options opt;
+	loader_start_console(ws, &opt);
+	loader_boot(ws, (struct mem_range){ workspace, (uint64_t)workspace + WORKSPACE_SIZE }, &opt, NULL);
 }

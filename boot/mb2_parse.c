@@ -118,11 +118,13 @@ static void parse_acpi(const uint8_t *tag, uint32_t size, uint32_t type, struct 
 	out->acpi_rsdp_size = size - (uint32_t)sizeof(struct mb2_tag);
 }
 
-int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info *out,
-	      struct cl_error *err)
+/* Calls visit for every tag before the end tag, each inside total_size; stops at
+ * the first visit that fails. */
+typedef int (*tag_visitor)(void *ctx, uint32_t type, const uint8_t *tag, uint32_t size, struct cl_error *err);
+
+static int walk_tags(const uint8_t *base, uint64_t mbi_phys, size_t avail, uint32_t *total_out,
+		     tag_visitor visit, void *ctx, struct cl_error *err)
 {
-	const uint8_t *base = mbi;
-	memset(out, 0, sizeof(*out));
 	if (mbi_phys % MB2_INFO_ALIGN)
 		return cl_fail(err, "multiboot2: information at 0x%llx is not 8-byte aligned",
 			       (unsigned long long)mbi_phys);
@@ -135,10 +137,8 @@ int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info
 	if (total < sizeof(hdr) + sizeof(struct mb2_tag) || total > avail)
 		return cl_fail(err, "multiboot2: total_size %u outside [%u, %llu]", total,
 			       (unsigned)(sizeof(hdr) + sizeof(struct mb2_tag)), (unsigned long long)avail);
-	out->mbi = (struct mem_range){ mbi_phys, mbi_phys + total };
-
-	bool ended = false;
-	for (uint64_t off = sizeof(hdr); !ended; ) {
+	*total_out = total;
+	for (uint64_t off = sizeof(hdr);;) {
 		if (off + sizeof(struct mb2_tag) > total)
 			return cl_fail(err, "multiboot2: tag at offset %llu runs past total_size %u (no end tag)",
 				       (unsigned long long)off, total);
@@ -147,62 +147,97 @@ int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info
 		if (tag.size < sizeof(tag) || off + tag.size > total)
 			return cl_fail(err, "multiboot2: tag type %u at offset %llu has size %u, outside total_size %u",
 				       tag.type, (unsigned long long)off, tag.size, total);
-		const uint8_t *t = base + off;
-		int rc = 0;
-		switch (tag.type) {
-		case MB2_TAG_END:
-			ended = true;
-			break;
-		case MB2_TAG_CMDLINE:
-		case MB2_TAG_BOOT_LOADER_NAME: {
-			const char *s = tag_string(t, tag.size, offsetof(struct mb2_tag_string, string));
-			if (!s)
-				return cl_fail(err, "multiboot2: tag type %u string is not NUL-terminated", tag.type);
-			if (tag.type == MB2_TAG_CMDLINE)
-				out->loader_cmdline = s;
-			else
-				out->loader_name = s;
-			break;
-		}
-		case MB2_TAG_MODULE:
-			rc = parse_module(t, tag.size, out, err);
-			break;
-		case MB2_TAG_MMAP:
-			rc = parse_mmap(t, tag.size, out, err);
-			break;
-		case MB2_TAG_FRAMEBUFFER:
-			rc = parse_framebuffer(t, tag.size, out, err);
-			break;
-		case MB2_TAG_EFI64:
-			if (tag.size < sizeof(struct mb2_tag_efi64))
-				return cl_fail(err, "multiboot2: EFI64 tag size %u is below 16", tag.size);
-			memcpy(&out->efi_system_table, t + sizeof(struct mb2_tag), sizeof(uint64_t));
-			break;
-		case MB2_TAG_EFI_MMAP:
-			rc = parse_efi_mmap(t, tag.size, out, err);
-			break;
-		case MB2_TAG_EFI_BS:
-			out->efi_boot_services = true;
-			break;
-		case MB2_TAG_ACPI_OLD:
-		case MB2_TAG_ACPI_NEW:
-			parse_acpi(t, tag.size, tag.type, out);
-			break;
-		case MB2_TAG_SMBIOS:
-			/* major, minor, 6 reserved bytes, then the entry point copy */
-			if (tag.size >= sizeof(struct mb2_tag) + 8) {
-				out->smbios_major = t[sizeof(struct mb2_tag)];
-				out->smbios_minor = t[sizeof(struct mb2_tag) + 1];
-			}
-			break;
-		default:
-			break; /* tags we do not use yet */
-		}
-		if (rc)
-			return rc;
+		if (tag.type == MB2_TAG_END)
+			return 0;
+		if (visit(ctx, tag.type, base + off, tag.size, err))
+			return -1;
 		off = ALIGN_UP8(off + tag.size); /* off + size <= total < 2^32: no overflow */
 	}
-	if (out->mmap_count == 0)
+}
+
+static int read_u64_tag(const uint8_t *t, uint32_t size, const char *what, uint64_t *out, struct cl_error *err)
+{
+	if (size < sizeof(struct mb2_tag) + sizeof(uint64_t))
+		return cl_fail(err, "multiboot2: %s tag size %u is below 16", what, size);
+	memcpy(out, t + sizeof(struct mb2_tag), sizeof(uint64_t));
+	return 0;
+}
+
+static int parse_tag(void *ctx, uint32_t type, const uint8_t *t, uint32_t size, struct cl_error *err)
+{
+	struct boot_info *out = ctx;
+	switch (type) {
+	case MB2_TAG_CMDLINE:
+	case MB2_TAG_BOOT_LOADER_NAME: {
+		const char *s = tag_string(t, size, offsetof(struct mb2_tag_string, string));
+		if (!s)
+			return cl_fail(err, "multiboot2: tag type %u string is not NUL-terminated", type);
+		if (type == MB2_TAG_CMDLINE)
+			out->loader_cmdline = s;
+		else
+			out->loader_name = s;
+		return 0;
+	}
+	case MB2_TAG_MODULE:
+		return parse_module(t, size, out, err);
+	case MB2_TAG_MMAP:
+		return parse_mmap(t, size, out, err);
+	case MB2_TAG_FRAMEBUFFER:
+		return parse_framebuffer(t, size, out, err);
+	case MB2_TAG_EFI64:
+		return read_u64_tag(t, size, "EFI64", &out->efi_system_table, err);
+	case MB2_TAG_EFI64_IH:
+		return read_u64_tag(t, size, "EFI64 image handle", &out->efi_image_handle, err);
+	case MB2_TAG_EFI_MMAP:
+		return parse_efi_mmap(t, size, out, err);
+	case MB2_TAG_EFI_BS:
+		out->efi_boot_services = true;
+		return 0;
+	case MB2_TAG_ACPI_OLD:
+	case MB2_TAG_ACPI_NEW:
+		parse_acpi(t, size, type, out);
+		return 0;
+	case MB2_TAG_SMBIOS:
+		/* major, minor, 6 reserved bytes, then the entry point copy */
+		if (size >= sizeof(struct mb2_tag) + 8) {
+			out->smbios_major = t[sizeof(struct mb2_tag)];
+			out->smbios_minor = t[sizeof(struct mb2_tag) + 1];
+		}
+		return 0;
+	default:
+		return 0; /* tags we do not use yet */
+	}
+}
+
+int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info *out,
+	      struct cl_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	uint32_t total;
+	if (walk_tags(mbi, mbi_phys, avail, &total, parse_tag, out, err))
+		return -1;
+	out->mbi = (struct mem_range){ mbi_phys, mbi_phys + total };
+	/* With the boot services kept GRUB passes no memory map: the UEFI entry
+	 * takes the final one from the firmware itself. */
+	if (out->mmap_count == 0 && !out->efi_boot_services)
 		return cl_fail(err, "multiboot2: no memory map tag (type %u)", MB2_TAG_MMAP);
 	return 0;
+}
+
+static int efi_handles_tag(void *ctx, uint32_t type, const uint8_t *t, uint32_t size, struct cl_error *err)
+{
+	struct mb2_efi_handles *h = ctx;
+	if (type == MB2_TAG_EFI64)
+		return read_u64_tag(t, size, "EFI64", &h->system_table, err);
+	if (type == MB2_TAG_EFI64_IH)
+		return read_u64_tag(t, size, "EFI64 image handle", &h->image_handle, err);
+	return 0;
+}
+
+int mb2_efi_handles(const void *mbi, uint64_t mbi_phys, size_t avail, struct mb2_efi_handles *out,
+		    struct cl_error *err)
+{
+	uint32_t total;
+	*out = (struct mb2_efi_handles){ 0, 0 };
+	return walk_tags(mbi, mbi_phys, avail, &total, efi_handles_tag, out, err);
 }

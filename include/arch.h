@@ -3,6 +3,7 @@
 #define CHAINLOADER_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "boot_plan.h"
@@ -48,6 +49,16 @@ uint64_t tsc_calibrate(void);
 /* Builds and loads an identity map of [0, max(end, 4 GiB)) in 2 MiB pages, in
  * memory taken from the planner. Beyond the first 512 GiB nothing is mapped. */
 int paging_build(uint64_t end, struct planner *pl, struct cl_error *err);
+/* Writes start32.S's boot page tables (an identity map of [0, 4 GiB)) at the
+ * workspace's WORKSPACE_PML4 (include/workspace.h); does not load them. */
+void paging_identity_4g(uint64_t workspace);
+
+/* Fills buf with random bytes from RDSEED, else RDRAND; returns the
+ * instruction's name, or NULL (buf then zeroed) when the CPU has neither or
+ * they keep failing. */
+const char *cpu_random_fill(uint8_t *buf, size_t len);
+/* Zeroes n bytes in a way the compiler cannot drop (secrets). */
+void wipe(void *p, size_t n);
 
 __attribute__((noreturn)) void halt_forever(void);
 /* Copies the trampoline into plan->trampoline and runs it: the plan's copies,

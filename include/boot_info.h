@@ -53,6 +53,7 @@ struct boot_info {
 	bool has_framebuffer;
 	struct boot_framebuffer framebuffer;
 	uint64_t efi_system_table;  /* 0 on BIOS */
+	uint64_t efi_image_handle;  /* tag 20, when GRUB left the boot services running */
 	bool efi_boot_services;     /* tag 18: GRUB left the EFI boot services running */
 	const uint8_t *efi_mmap;    /* the EFI memory map inside the multiboot2 information, or NULL */
 	uint32_t efi_mmap_size;     /* bytes */
@@ -69,5 +70,15 @@ struct boot_info {
  * be read at all (the caller's mapping). Returns 0, or -1 with err set. */
 int mb2_parse(const void *mbi, uint64_t mbi_phys, size_t avail, struct boot_info *out,
 	      struct cl_error *err);
+
+/* What the UEFI entry needs before anything else: the system table (tag 12)
+ * and the image handle (tag 20), 0 when absent. The walk checks the same
+ * lengths as mb2_parse. */
+struct mb2_efi_handles {
+	uint64_t system_table;
+	uint64_t image_handle;
+};
+int mb2_efi_handles(const void *mbi, uint64_t mbi_phys, size_t avail, struct mb2_efi_handles *out,
+		    struct cl_error *err);
 
 #endif

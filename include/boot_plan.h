@@ -62,7 +62,10 @@ struct boot_plan {
 	struct mem_range initrd;   /* final place of the (joined) initramfs; empty when there is none */
 	size_t initrd_count;       /* initrd modules joined into it */
 	bool initrd_moved;
-	uint64_t setup_data;       /* the SETUP_E820_EXT node, or 0 (PVH: never) */
+	uint64_t setup_data;       /* the first setup_data node (SETUP_E820_EXT, then SETUP_RNG_SEED), or 0 (PVH: never) */
+	uint64_t e820_ext_addr;    /* the SETUP_E820_EXT node, or 0 */
+	uint64_t rng_seed_addr;    /* the SETUP_RNG_SEED node, or 0: written by boot_plan_commit_seed, not copied */
+	struct rng_seed_node rng_seed;
 	uint64_t acpi_rsdp;        /* what the kernel is told (the firmware's, or our copy of GRUB's) */
 	bool acpi_rsdp_copied;
 	struct efi_info efi;       /* efi_loader_signature 0 on BIOS */
@@ -76,6 +79,14 @@ struct boot_plan {
 	struct copy_step copies[PLAN_MAX_COPIES];
 };
 
+/* Memory the loader leaves for the kernel to read (firmware allocations made
+ * on the UEFI path): nothing may be placed over it. */
+struct kept_range {
+	struct mem_range range;
+	const char *what;
+};
+#define PLAN_MAX_KEPT 4
+
 struct plan_inputs {
 	const struct boot_info *info;
 	enum entry_mode entry;
@@ -83,6 +94,14 @@ struct plan_inputs {
 	struct mem_range workspace;       /* its stack, boot page tables and state; may be empty */
 	const struct screen_info *screen; /* or NULL */
 	uint64_t acpi_rsdp;               /* the firmware's RSDP, 0 if not found */
+	const uint8_t *rng_seed;          /* RNG_SEED_SIZE bytes for a SETUP_RNG_SEED node, or NULL */
+	uint8_t secure_boot;              /* boot_params.secure_boot */
+	size_t kept_count;
+	struct kept_range kept[PLAN_MAX_KEPT];
+	/* The EFI memory map already lies where the kernel may read it (memory
+	 * the firmware gave the loader as EfiLoaderData, listed in kept): efi_info
+	 * points at it instead of at a copy. */
+	bool efi_mmap_in_place;
 };
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err);
@@ -93,5 +112,9 @@ uint64_t boot_plan_bytes_copied(const struct boot_plan *plan);
 uint64_t boot_plan_bytes_placed(const struct boot_plan *plan);
 
 const char *handoff_name(enum handoff_kind kind);
+
+/* Writes the SETUP_RNG_SEED node to its place (free memory no copy touches) and
+ * wipes the plan's own copy of the seed: the kernel's node is then the only one. */
+void boot_plan_commit_seed(struct boot_plan *plan);
 
 #endif

@@ -128,6 +128,7 @@ _Static_assert(SETUP_HEADER_END == 0x26C, "setup_header size");
 
 /* setup_data: a linked list the kernel walks from hdr.setup_data (protocol >= 2.09). */
 #define SETUP_E820_EXT 1 /* e820 entries beyond the zero page's 128 */
+#define SETUP_RNG_SEED 9 /* bytes the kernel mixes into its RNG early, then wipes (Linux 5.20+) */
 
 struct setup_data {
 	uint64_t next; /* physical address of the next node, 0 at the end */

@@ -18,6 +18,8 @@
 #define MB2_HEADER_TAG_INFO_REQUEST 1
 #define MB2_HEADER_TAG_FRAMEBUFFER 5
 #define MB2_HEADER_TAG_MODULE_ALIGN 6
+#define MB2_HEADER_TAG_EFI_BS 7              /* EFI only: do not exit the boot services */
+#define MB2_HEADER_TAG_ENTRY_ADDRESS_EFI64 9 /* EFI amd64 only, with tag 7: the 64-bit entry */
 #define MB2_HEADER_TAG_OPTIONAL 1 /* flags bit: GRUB may ignore the tag */
 
 /* Value in EAX when GRUB enters the image. */

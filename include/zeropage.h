@@ -21,6 +21,7 @@ struct zeropage_inputs {
 	const struct screen_info *screen; /* the console GRUB left (text or framebuffer), or NULL */
 	uint64_t acpi_rsdp;               /* 0 when unknown */
 	const struct efi_info *efi;       /* NULL on BIOS */
+	uint8_t secure_boot;              /* boot_params.secure_boot: 0 unset (the kernel finds out itself) */
 };
 
 /* Zeroes bp, copies the image's setup_header [0x1F1, header_end) or synthesises
@@ -32,6 +33,15 @@ struct e820_ext_node {
 	struct setup_data hdr;
 	struct boot_e820_entry entry[E820_TABLE_MAX - E820_MAX_ENTRIES_ZEROPAGE];
 } __attribute__((packed));
+
+/* A SETUP_RNG_SEED node: the seed the kernel mixes into its RNG before anything
+ * else runs, and then zeroes in place. */
+#define RNG_SEED_SIZE 32u
+struct rng_seed_node {
+	struct setup_data hdr;
+	uint8_t seed[RNG_SEED_SIZE];
+} __attribute__((packed));
+_Static_assert(sizeof(struct rng_seed_node) == 16 + RNG_SEED_SIZE, "rng seed node");
 
 /* Fills node with the entries after the 128th; returns its size in bytes, 0 if none are left. */
 uint64_t e820_ext_build(struct e820_ext_node *node, const struct e820_table *e820);

@@ -127,6 +127,9 @@ static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, stru
 		if (planner_reserve_movable(pl, r, i ? "initrd module" : "kernel module", err))
 			return -1;
 	}
+	for (size_t i = 0; i < in->kept_count; i++)
+		if (planner_reserve(pl, in->kept[i].range, in->kept[i].what, err))
+			return -1;
 	return 0;
 }
 
@@ -317,6 +320,44 @@ static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_
 			err);
 }
 
+/* setup_data nodes outside [load, load + init_size) (the allocations avoid it),
+ * chained SETUP_E820_EXT -> SETUP_RNG_SEED. The seed node is not a copy step:
+ * boot_plan_commit_seed writes it, so that no second copy of the seed is left
+ * behind in the loader's memory. */
+static int place_setup_data(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
+{
+	if (in->rng_seed) {
+		if (alloc(plan, "setup_data (SETUP_RNG_SEED)", sizeof(plan->rng_seed), SETUP_DATA_ALIGN, FOUR_GIB,
+			  &plan->rng_seed_addr, err))
+			return -1;
+		plan->rng_seed.hdr = (struct setup_data){ 0, SETUP_RNG_SEED, RNG_SEED_SIZE };
+		memcpy(plan->rng_seed.seed, in->rng_seed, RNG_SEED_SIZE);
+	}
+	uint64_t ext_size = e820_ext_build(&plan->e820_ext, &plan->e820);
+	if (ext_size) {
+		plan->e820_ext.hdr.next = plan->rng_seed_addr;
+		if (alloc(plan, "setup_data (SETUP_E820_EXT)", ext_size, SETUP_DATA_ALIGN, FOUR_GIB, &plan->e820_ext_addr, err) ||
+		    add_copy(plan, (struct copy_step){ "setup_data (SETUP_E820_EXT)", plan->e820_ext_addr, &plan->e820_ext,
+						       ext_size, 0 },
+			     err))
+			return -1;
+	}
+	plan->setup_data = plan->e820_ext_addr ? plan->e820_ext_addr : plan->rng_seed_addr;
+	return 0;
+}
+
+void boot_plan_commit_seed(struct boot_plan *plan)
+{
+	if (!plan->rng_seed_addr)
+		return;
+	volatile uint8_t *dst = (volatile uint8_t *)(uintptr_t)plan->rng_seed_addr;
+	volatile uint8_t *src = (volatile uint8_t *)&plan->rng_seed;
+	for (size_t i = 0; i < sizeof(plan->rng_seed); i++) /* volatile: neither store may be dropped */
+		dst[i] = src[i];
+	for (size_t i = 0; i < RNG_SEED_SIZE; i++)
+		src[offsetof(struct rng_seed_node, seed) + i] = 0;
+}
+
 static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	uint64_t initrd_size = plan->initrd.end - plan->initrd.start;
@@ -328,14 +369,8 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		pvh_handoff_build(&plan->pvh, plan->handoff_data, &pin);
 		return add_copy(plan, (struct copy_step){ "hvm_start_info", plan->handoff_data, &plan->pvh, size, 0 }, err);
 	}
-	uint64_t ext_size = e820_ext_build(&plan->e820_ext, &plan->e820);
-	if (ext_size) { /* outside [load, load + init_size): the allocation avoids it */
-		if (alloc(plan, "setup_data (SETUP_E820_EXT)", ext_size, SETUP_DATA_ALIGN, FOUR_GIB, &plan->setup_data, err) ||
-		    add_copy(plan, (struct copy_step){ "setup_data (SETUP_E820_EXT)", plan->setup_data, &plan->e820_ext,
-						       ext_size, 0 },
-			     err))
-			return -1;
-	}
+	if (place_setup_data(in, plan, err))
+		return -1;
 	if (alloc(plan, "boot_params", sizeof(struct boot_params), BOOT_PARAMS_ALIGN, FOUR_GIB,
 		  &plan->handoff_data, err))
 		return -1;
@@ -350,6 +385,7 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		.screen = in->screen,
 		.acpi_rsdp = plan->acpi_rsdp,
 		.efi = plan->efi.efi_loader_signature ? &plan->efi : NULL,
+		.secure_boot = in->secure_boot,
 	};
 	if (zeropage_build(&plan->params, &zp, err))
 		return -1;
@@ -394,13 +430,15 @@ static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct
 }
 
 /* efi_info: the system table, and the EFI memory map copied where it survives. */
-static int place_efi_info(const struct boot_info *bi, struct boot_plan *plan, struct cl_error *err)
+static int place_efi_info(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
+	const struct boot_info *bi = in->info;
 	if (!bi->efi_system_table || !bi->efi_mmap)
 		return 0;
-	uint64_t addr;
-	if (alloc(plan, "EFI memory map", bi->efi_mmap_size, EFI_MMAP_ALIGN, FOUR_GIB, &addr, err) ||
-	    add_copy(plan, (struct copy_step){ "EFI memory map", addr, bi->efi_mmap, bi->efi_mmap_size, 0 }, err))
+	uint64_t addr = (uintptr_t)bi->efi_mmap;
+	if (!in->efi_mmap_in_place &&
+	    (alloc(plan, "EFI memory map", bi->efi_mmap_size, EFI_MMAP_ALIGN, FOUR_GIB, &addr, err) ||
+	     add_copy(plan, (struct copy_step){ "EFI memory map", addr, bi->efi_mmap, bi->efi_mmap_size, 0 }, err)))
 		return -1;
 	plan->efi = (struct efi_info){
 		.efi_loader_signature = EFI64_LOADER_SIGNATURE,
@@ -442,7 +480,9 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 	if (bi->module_count == 0)
 		return cl_fail(err, "no kernel: GRUB passed no module (add a module2 line with the kernel)");
 	if (bi->efi_boot_services)
-		return cl_fail(err, "EFI boot services are still running (multiboot2 tag 18): chainloader needs GRUB to exit them");
+		return cl_fail(err, "EFI boot services are still running (multiboot2 tag 18): the UEFI entry must exit them first");
+	if (in->kept_count > PLAN_MAX_KEPT)
+		return cl_fail(err, "plan: %llu kept ranges, at most %u", (unsigned long long)in->kept_count, PLAN_MAX_KEPT);
 	const struct boot_module *kmod = &bi->modules[0];
 
 	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, plan, err))
@@ -454,7 +494,7 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 	if (reserve_inputs(in, &plan->planner, err) || place_kernel(plan, err) ||
 	    place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
-	    place_efi_info(bi, plan, err) || place_rsdp(in, plan, err) || build_handoff_data(in, plan, err))
+	    place_efi_info(in, plan, err) || place_rsdp(in, plan, err) || build_handoff_data(in, plan, err))
 		return -1;
 	if (alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
 		return -1;
@@ -471,8 +511,10 @@ uint64_t boot_plan_bytes_placed(const struct boot_plan *plan)
 			kernel += plan->elf.segments[i].filesz;
 	}
 	uint64_t data = plan->handoff == HANDOFF_PVH ? pvh_handoff_size(&plan->e820) : sizeof(struct boot_params);
-	if (plan->setup_data)
+	if (plan->e820_ext_addr)
 		data += sizeof(plan->e820_ext.hdr) + plan->e820_ext.hdr.len;
+	if (plan->rng_seed_addr)
+		data += sizeof(plan->rng_seed);
 	return kernel + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 + data;
 }
 

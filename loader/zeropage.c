@@ -46,6 +46,7 @@ int zeropage_build(struct boot_params *bp, const struct zeropage_inputs *in, str
 		bp->screen_info = *in->screen;
 	if (in->efi)
 		bp->efi_info = *in->efi;
+	bp->secure_boot = in->secure_boot;
 	if (h->version >= BOOT_PROTOCOL_RSDP)
 		bp->acpi_rsdp_addr = in->acpi_rsdp;
 	h->type_of_loader = LOADER_TYPE_UNDEFINED;

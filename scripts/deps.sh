@@ -24,9 +24,16 @@ FONT_PKGS="console-setup-linux"
 #   busybox-static cpio          the test initramfs
 #   xz-utils lz4                 compressing kernels/initrds in other formats
 #   memtest86+                   a non-relocatable Linux-protocol image at 1 MiB
+#   zstd                         Debian 13's kernel payload (extract-vmlinux.sh)
+#   swtpm                        a software TPM 2.0 for QEMU's tpm-tis (measured
+#                                boot scenarios; a fresh, unmanufactured state has
+#                                the sha1, sha256, sha384 and sha512 banks, so
+#                                swtpm_setup, of swtpm-tools, is not needed)
+#   tpm2-tools                   tpm2_eventlog: a second parser of the TPM event
+#                                log (tests/qemu/test_tpm_replay.py cross-checks)
 # dpkg-deb and apt-get download (fetch-kernel.sh) come with dpkg/apt, which
 # every Debian system has; gzip and sha256sum are essential too.
-TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+"
+TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+ zstd swtpm tpm2-tools"
 
 # Fuzzing and static analysis (tests/fuzz/fuzz.mk, tests/static/static.mk):
 #   clang libclang-rt-14-dev     clang 14 with libFuzzer and the sanitizer

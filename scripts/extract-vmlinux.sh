@@ -1,7 +1,7 @@
 #!/bin/sh
 # extract-vmlinux.sh BZIMAGE OUT — the ELF vmlinux inside a bzImage, from the
 # payload the setup header points at (payload_offset / payload_length, boot.rst).
-# Handles xz payloads (Debian's amd64 flavour).
+# Handles xz payloads (Debian 12's amd64 flavour) and zstd payloads (Debian 13's).
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 BZIMAGE OUT" >&2; exit 2; }
 in=$1
@@ -25,7 +25,10 @@ magic=$(od -An -tx1 -N4 "$tmp.payload" | tr -d ' ')
 case $magic in
     # The kernel build appends the decompressed size: read just the one stream.
     fd377a58) xz -dc --single-stream < "$tmp.payload" > "$tmp" ;;
-    *) echo "$0: payload is not xz (magic $magic) in $in" >&2; rm -f "$tmp.payload"; exit 1 ;;
+    # zstd: the 4 size bytes the build appends (size_append) are no zstd
+    # frame, and zstd -d refuses them: decompress all but those.
+    28b52ffd) head -c $((len - 4)) "$tmp.payload" | zstd -dq > "$tmp" ;;
+    *) echo "$0: payload is neither xz nor zstd (magic $magic) in $in" >&2; rm -f "$tmp.payload"; exit 1 ;;
 esac
 rm -f "$tmp.payload"
 mv "$tmp" "$out"

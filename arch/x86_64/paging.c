@@ -4,24 +4,18 @@
 #include <string.h>
 
 #include "arch.h"
+#include "workspace.h"
 #include "x86.h"
 
 #define GIB (1ull << 30)
 #define FOUR_GIB (4ull << 30)
 
-int paging_build(uint64_t end, struct planner *pl, struct cl_error *err)
+_Static_assert(WORKSPACE_PDPT == WORKSPACE_PML4 + PAGE_SIZE && WORKSPACE_PD == WORKSPACE_PDPT + PAGE_SIZE,
+	       "the workspace's boot tables have the layout write_identity_map writes");
+
+/* [PML4][PDPT][one page directory per GiB] at base: [0, gib_count GiB) identity-mapped. */
+static void write_identity_map(uint64_t base, uint64_t gib_count)
 {
-	uint64_t gib_count = end / GIB + (end % GIB != 0);
-	if (gib_count < BOOT_MAPPED_GIB)
-		gib_count = BOOT_MAPPED_GIB; /* MMIO below 4 GiB stays reachable */
-	if (gib_count > PT_ENTRIES)
-		gib_count = PT_ENTRIES; /* one PDPT: 512 GiB */
-	/* [PML4][PDPT][one page directory per GiB], below 4 GiB where we can write it now. */
-	uint64_t base;
-	struct alloc_request req = { "page tables", (2 + gib_count) * PAGE_SIZE, PAGE_SIZE, PLANNER_LOW_LIMIT,
-				     FOUR_GIB, ALLOC_HIGHEST };
-	if (planner_alloc(pl, &req, &base, err))
-		return -1;
 	uint64_t *pml4 = (uint64_t *)(uintptr_t)base;
 	uint64_t *pdpt = pml4 + PT_ENTRIES;
 	memset(pml4, 0, 2 * PAGE_SIZE);
@@ -33,6 +27,27 @@ int paging_build(uint64_t end, struct planner *pl, struct cl_error *err)
 			pd[i] = (g * GIB + ((uint64_t)i << LARGE_PAGE_SHIFT)) | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
 		pdpt[g] = pd_addr | PTE_PRESENT | PTE_WRITE;
 	}
+}
+
+int paging_build(uint64_t end, struct planner *pl, struct cl_error *err)
+{
+	uint64_t gib_count = end / GIB + (end % GIB != 0);
+	if (gib_count < BOOT_MAPPED_GIB)
+		gib_count = BOOT_MAPPED_GIB; /* MMIO below 4 GiB stays reachable */
+	if (gib_count > PT_ENTRIES)
+		gib_count = PT_ENTRIES; /* one PDPT: 512 GiB */
+	/* Below 4 GiB, where we can write it now. */
+	uint64_t base;
+	struct alloc_request req = { "page tables", (2 + gib_count) * PAGE_SIZE, PAGE_SIZE, PLANNER_LOW_LIMIT,
+				     FOUR_GIB, ALLOC_HIGHEST };
+	if (planner_alloc(pl, &req, &base, err))
+		return -1;
+	write_identity_map(base, gib_count);
 	__asm__ volatile("mov %0, %%cr3" : : "r"(base) : "memory");
 	return 0;
+}
+
+void paging_identity_4g(uint64_t workspace)
+{
+	write_identity_map(workspace + WORKSPACE_PML4, BOOT_MAPPED_GIB);
 }

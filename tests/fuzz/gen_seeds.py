@@ -7,8 +7,9 @@
 Crafted valid inputs (and a few near misses), small, from the builders in
 tests/malformed/images.py: a typical GRUB multiboot2 information, minimal
 bzImage headers, small ELF kernels with and without a PVH note, QEMU-like
-memory maps, and whole boot_info layouts for the boot plan harness (its input
-format is described at the top of fuzz_boot_plan.c). Deterministic: running
+memory maps, whole boot_info layouts for the boot plan harness (its input
+format is described at the top of fuzz_boot_plan.c), and TPM event logs with
+final events tables (fuzz_tpm_log.c). Deterministic: running
 it again rewrites the same bytes.
 """
 
@@ -207,12 +208,77 @@ def boot_plan_seeds(out):
                                            rsdp=rsdp_v1()))
 
 
+# TPM event logs (fuzz_tpm_log.c: flags, last entry offset, log length, log,
+# final events table). PFP formats: TCG_PCR_EVENT, TCG_EfiSpecIDEvent,
+# TCG_PCR_EVENT2 with one digest per bank.
+SHA1, SHA256, SHA384 = (0x0004, 20), (0x000B, 32), (0x000C, 48)
+EV_NO_ACTION, EV_SEPARATOR, EV_S_CRTM_VERSION = 0x3, 0x4, 0x8
+EV_EFI_VARIABLE_DRIVER_CONFIG, EV_EFI_BOOT_SERVICES_APPLICATION, EV_EFI_ACTION = 0x80000001, 0x80000003, 0x80000007
+
+
+def tcg_event1(pcr, etype, data, digest=None):
+    return struct.pack("<II", pcr, etype) + (digest or bytes([0xA0 + pcr]) * 20) + struct.pack("<I", len(data)) + data
+
+
+def tcg_spec_id(banks, vendor=b""):
+    payload = b"Spec ID Event03\0" + struct.pack("<IBBBBI", 0, 0, 2, 0, 2, len(banks))
+    payload += b"".join(struct.pack("<HH", alg, size) for alg, size in banks) + bytes([len(vendor)]) + vendor
+    return tcg_event1(0, EV_NO_ACTION, payload, digest=bytes(20))
+
+
+def tcg_event2(pcr, etype, banks, data):
+    digests = b"".join(struct.pack("<H", alg) + bytes((pcr * 16 + j) & 0xFF for j in range(size))
+                       for alg, size in banks)
+    return struct.pack("<III", pcr, etype, len(banks)) + digests + struct.pack("<I", len(data)) + data
+
+
+def tcg2_log(banks):
+    """A spec ID event and the events OVMF and GRUB log; returns (log, offsets)."""
+    var = bytes(16) + struct.pack("<QQ", 10, 1) + "SecureBoot".encode("utf-16-le") + b"\0"
+    events = [tcg_spec_id(banks), tcg_event2(0, EV_S_CRTM_VERSION, banks, "1.0\0".encode("utf-16-le")),
+              tcg_event2(7, EV_EFI_VARIABLE_DRIVER_CONFIG, banks, var)]
+    events += [tcg_event2(pcr, EV_SEPARATOR, banks, bytes(4)) for pcr in range(8)]
+    events += [tcg_event2(4, EV_EFI_BOOT_SERVICES_APPLICATION, banks, bytes([0x5A]) * 0x40),
+               tcg_event2(5, EV_EFI_ACTION, banks, b"Exit Boot Services Invocation")]
+    offsets, at = [], 0
+    for e in events:
+        offsets.append(at)
+        at += len(e)
+    return b"".join(events), offsets, events
+
+
+def final_table(events):
+    return struct.pack("<QQ", 1, len(events)) + b"".join(events)
+
+
+def tpm_input(log, last, table=b"", tcg12=False, empty=False):
+    return struct.pack("<BHH", (1 if tcg12 else 0) | (2 if empty else 0), last, len(log)) + log + table
+
+
+def tpm_log_seeds(out):
+    w = lambda name, data: write(out, "tpm_log", name, data)
+    log, offs, events = tcg2_log([SHA1, SHA256])
+    w("sha1-sha256-final-1", tpm_input(log, offs[-1], final_table(events[1:2])))
+    log3, offs3, events3 = tcg2_log([SHA1, SHA256, SHA384])
+    w("three-banks-final-3", tpm_input(log3, offs3[-1], final_table(events3[1:4])))
+    w("spec-id-only", tpm_input(log3[:offs3[1]], 0, final_table([])))
+    w("empty", tpm_input(log[:offs[1]], 0, empty=True))
+    w("last-in-the-middle", tpm_input(log, offs[5], final_table(events[1:3])))
+    one_two = [tcg_event1(0, EV_S_CRTM_VERSION, "1.0\0".encode("utf-16-le")),
+               tcg_event1(4, EV_EFI_BOOT_SERVICES_APPLICATION, bytes([0x5A]) * 0x40),
+               tcg_event1(5, EV_EFI_ACTION, b"Exit Boot Services Invocation")]
+    w("tcg-1.2", tpm_input(b"".join(one_two), len(one_two[0]) + len(one_two[1]), tcg12=True))
+    # Near misses: an empty type-0 event last, a digest of a bank the log does not list.
+    w("type0-empty-last", tpm_input(log[:offs[-1]] + tcg_event2(0, 0, [SHA1, SHA256], b""), offs[-1]))
+    w("unknown-bank", tpm_input(log[:offs[-1]] + tcg_event2(5, EV_EFI_ACTION, [SHA1, SHA384], b"x"), offs[-1]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir", nargs="?", type=Path, default=HERE / "corpus",
                     help="where to write the seeds (default tests/fuzz/corpus)")
     out = ap.parse_args().outdir
-    for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds):
+    for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds, tpm_log_seeds):
         gen(out)
     e820_replay(out.parent / "replay")
     print(f"seeds written under {os.path.relpath(out)}")

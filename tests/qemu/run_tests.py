@@ -17,6 +17,7 @@ failed. Timings and the other marker values go to build/qemu/results.json.
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 import screendump  # tests/qemu/screendump.py
+import tpm_replay  # tests/qemu/tpm_replay.py
 
 ROOT = Path(__file__).resolve().parents[2]
 # Everything generated goes under $BUILD (default: build/ of the repo).
@@ -39,6 +41,12 @@ SCRIPTS = ROOT / "tests" / "qemu"
 MEMTEST = Path("/boot/memtest86+x64.bin")  # Debian package memtest86+
 OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
 OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+# Debian 13's GRUB 2.12 module directories and OVMF 2025, as
+# scripts/fetch-debian13.sh extracts them (Scenario.grub = "2.12",
+# Scenario.ovmf = "2025").
+DEBIAN13 = BUILD / "debian13"
+GRUB212_DIRS = {"uefi": DEBIAN13 / "grub" / "x86_64-efi", "bios": DEBIAN13 / "grub" / "i386-pc"}
+OVMF2025 = DEBIAN13 / "ovmf"
 
 # Kernel arguments as written in grub.cfg. The quoted value is there on
 # purpose: GRUB's parser removes the quotes, then GRUB re-quotes every
@@ -111,6 +119,31 @@ class Scenario:
     # Failure scenarios: also dump the screen (build/qemu/<name>.png) and
     # require at least this many pixels off the background colour.
     screen_min_pixels: int = 0
+    # Which GRUB builds the ISO: "2.06" (the machine's, Debian 12) or "2.12"
+    # (Debian 13's module directory for the scenario's firmware, fetched by
+    # scripts/fetch-debian13.sh; such an ISO boots on that firmware only).
+    grub: str = "2.06"
+    # Which OVMF runs a "uefi" scenario: "2022" (the machine's, Debian 12) or
+    # "2025" (Debian 13's, fetched by scripts/fetch-debian13.sh).
+    ovmf: str = "2022"
+    # A software TPM 2.0 (swtpm, fresh state per boot) on QEMU's tpm-tis.
+    tpm: bool = False
+    rng: bool = False          # a virtio-rng-pci device (EFI_RNG_PROTOCOL on OVMF)
+    # grub.cfg lines before the menu entry (mkiso.sh -p), e.g. "insmod tpm\n"
+    # so that GRUB measures what it loads.
+    grub_preamble: str = ""
+    # The TPM event log (CL-TPM-LOG) must parse and its SHA-256 replay must
+    # equal the PCRs 0..9 the kernel read from the TPM (tests/qemu/tpm_replay.py).
+    expect_tpm_replay: bool = False
+    # "none": the kernel must have no TPM event log; None: not checked.
+    expect_tpm_log: str = None
+    # The exact CL-SECUREBOOT value (the kernel's line, e.g. "Secure boot
+    # disabled", or "none"), or None not to check.
+    expect_secureboot: str = None
+    # Regexes (str) that must each match the CL-EFI-TABLES value (the kernel's
+    # "efi: ACPI=0x... ..." configuration-table line), e.g. r"TPMEventLog=0x".
+    expect_efi_tables: tuple = ()
+    reject_efi_tables: tuple = ()  # regexes (str) that must not match it
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -189,9 +222,14 @@ SCENARIOS = [
              firmware="uefi"),
     Scenario("chainloader-amd64-uefi", "chainloader", "amd64", CMDLINE_MODULE2,
              firmware="uefi", loader_opts="verbose",
-             expect_loader=(rb"^UEFI: system table 0x[0-9a-f]+, memory map \d+ bytes",
+             expect_loader=(rb"^UEFI: boot services running \(GRUB kept them\)",
+                            rb"^secure boot: disabled \(boot_params.secure_boot = 2\)$",
+                            rb"^UEFI: ExitBootServices done \(\d+ calls?\); final memory map \d+ bytes",
+                            rb"^UEFI: system table 0x[0-9a-f]+, memory map \d+ bytes",
                             rb"^ACPI RSDP: 0x[0-9a-f]+ ",
-                            rb"^copy EFI memory map: ")),
+                            # efi_info points at the final map where the firmware put it
+                            rb"^  \[0x[0-9a-f]+, 0x[0-9a-f]+\) EFI memory map$"),
+             reject_loader=(rb"^copy EFI memory map: ",)),
     Scenario("chainloader-vmlinux-uefi", "chainloader", "amd64", CMDLINE_MODULE2,
              firmware="uefi", image="vmlinux"),
     # As the README recommends: the gzip initramfs reaches Linux as it is on
@@ -264,6 +302,32 @@ SCENARIOS = [
              image="garbage", firmware="uefi", timeout=90, screen_min_pixels=2000,
              expect_error=rb"chainloader: error: kernel module \[0x[0-9a-f]+, 0x[0-9a-f]+\) is neither "
                           rb"a bzImage \(0xaa55, \"HdrS\"\) nor an ELF \(first bytes( [0-9a-f]{2}){4}\)"),
+    # Measured boot, the reference path: Debian 13's GRUB 2.12 `linux` on
+    # x86_64-efi starts the kernel's EFI stub, which hands the kernel the
+    # firmware's TPM event log (a config table, TPMEventLog=), an RNG seed
+    # from EFI_RNG_PROTOCOL (virtio-rng; RNG=), the secure-boot state and a
+    # GOP framebuffer (efifb). `insmod tpm`: GRUB measures its commands (PCR 8)
+    # and the files it loads (PCR 9) into that log, so the log replays to the
+    # TPM's PCRs 0..9 exactly.
+    Scenario("grub212-linux-amd64-uefi-tpm", "grub-linux", "amd64", CMDLINE_GRUB_LINUX,
+             firmware="uefi", grub="2.12", ovmf="2025", tpm=True, rng=True,
+             grub_preamble="insmod tpm\n", expect_fb="0 EFI VGA",
+             expect_tpm_replay=True, expect_secureboot="Secure boot disabled",
+             expect_efi_tables=(r"(^| )ACPI 2\.0=0x[0-9a-f]+( |$)",
+                                r"(^| )TPMEventLog=0x[0-9a-f]+( |$)",
+                                r"(^| )RNG=0x[0-9a-f]+( |$)")),
+    # GRUB 2.06's `linux` on EFI (Debian 12, OVMF 2022, the same TPM and
+    # virtio-rng), as measured: the kernel gets the secure-boot state and the
+    # firmware's own tables (TPMFinalLog= among them), but no TPM event log
+    # (no TPMEventLog=, CL-TPM-LOG: none), no RNG seed (no RNG=) and no INITRD=
+    # table: the EFI stub did not run. The TPM itself works (its PCRs are read).
+    Scenario("grub206-linux-amd64-uefi-tpm", "grub-linux", "amd64", CMDLINE_GRUB_LINUX,
+             firmware="uefi", tpm=True, rng=True, grub_preamble="insmod tpm\n",
+             expect_fb="0 EFI VGA", expect_tpm_log="none",
+             expect_secureboot="Secure boot disabled",
+             expect_efi_tables=(r"(^| )ACPI 2\.0=0x[0-9a-f]+( |$)",
+                                r"(^| )TPMFinalLog=0x[0-9a-f]+( |$)"),
+             reject_efi_tables=(r"TPMEventLog=", r"(^| )RNG=", r"INITRD=")),
     # 64 MiB cannot hold [16 MiB, 16 MiB + init_size) (init_size is about 64 MiB).
     Scenario("chainloader-ram-too-small", "chainloader", "amd64", "",
              memory_mib=64, timeout=60,
@@ -309,6 +373,44 @@ def vmlinux(flavour):
     except subprocess.CalledProcessError:
         raise Fail(f"extract-vmlinux.sh {flavour} failed")
     return out
+
+
+def debian13(what):
+    """scripts/fetch-debian13.sh WHAT, once per run (it caches by version)."""
+    key = f"debian13 {what}"
+    if key not in FETCHED:
+        try:
+            run([ROOT / "scripts" / "fetch-debian13.sh", what])
+            FETCHED[key] = None
+        except subprocess.CalledProcessError as e:
+            FETCHED[key] = f"fetch-debian13.sh {what} failed ({e.returncode})"
+    if FETCHED[key]:
+        raise Fail(FETCHED[key])
+
+
+def grub_dir(sc):
+    """The GRUB module directory of a scenario with grub = "2.12"."""
+    if sc.grub != "2.12":
+        raise ValueError(sc.grub)
+    debian13({"uefi": "grub-efi", "bios": "grub-pc"}[sc.firmware])
+    return GRUB212_DIRS[sc.firmware]
+
+
+def ovmf_files(sc):
+    """(code, vars template) of the scenario's OVMF."""
+    if sc.ovmf == "2022":
+        return OVMF_CODE, OVMF_VARS
+    if sc.ovmf == "2025":
+        return OVMF2025 / "OVMF_CODE_4M.fd", OVMF2025 / "OVMF_VARS_4M.fd"
+    raise ValueError(sc.ovmf)
+
+
+def package_of(path):
+    """'PACKAGE VERSION' that fetch-debian13.sh recorded beside PATH."""
+    try:
+        return Path(f"{path}.version").read_text().strip()
+    except OSError:
+        return None
 
 
 def built_once(out, script, *args):
@@ -368,9 +470,10 @@ def cpu_state(sc):
     return out.decode("ascii", "replace")
 
 
-def qemu_command(sc, iso, serial_log):
+def qemu_command(sc, iso, serial_log, tpm_socket=None):
     """ISO is the GRUB rescue image, or for "qemu-direct" a (kernel, initrd) pair
-    that QEMU's own loader boots (-kernel/-initrd/-append)."""
+    that QEMU's own loader boots (-kernel/-initrd/-append). TPM_SOCKET: the
+    control socket of the swtpm that boot() started for a tpm scenario."""
     if sc.boot == "qemu-direct":
         media = ["-kernel", str(iso[0]), "-initrd", str(iso[1]), "-append", sc.grub_args]
     else:
@@ -385,13 +488,63 @@ def qemu_command(sc, iso, serial_log):
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if sc.firmware == "uefi":
         # OVMF writes to its variable store: give each run a fresh copy.
+        code, template = ovmf_files(sc)
         vars_copy = QDIR / f"{sc.name}.OVMF_VARS.fd"
-        shutil.copyfile(OVMF_VARS, vars_copy)
-        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+        shutil.copyfile(template, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={code}",
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
     elif sc.firmware != "bios":
         raise ValueError(sc.firmware)
+    if sc.tpm:
+        if tpm_socket is None:
+            raise ValueError(f"{sc.name}: a tpm scenario needs its swtpm socket")
+        cmd += ["-chardev", f"socket,id=chrtpm,path={tpm_socket}",
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", "tpm-tis,tpmdev=tpm0"]
+    if sc.rng:
+        cmd += ["-device", "virtio-rng-pci"]
     return cmd + list(sc.qemu_extra)
+
+
+class SoftwareTPM:
+    """swtpm for one boot: a fresh state directory build/qemu/<name>.tpm (an
+    unmanufactured TPM 2.0 state: swtpm creates it with the sha1, sha256,
+    sha384 and sha512 banks active), its control socket there, run under our
+    control (not --daemon) and stopped when the boot ends, whatever happens.
+    --terminate: it also exits by itself once QEMU closes the connection."""
+
+    def __init__(self, sc):
+        self.dir = QDIR / f"{sc.name}.tpm"
+        self.socket = self.dir / "sock"
+        self.log = QDIR / f"{sc.name}.swtpm.log"
+        self.proc = None
+
+    def __enter__(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                ["swtpm", "socket", "--tpm2", "--terminate",
+                 "--tpmstate", f"dir={self.dir}",
+                 "--ctrl", f"type=unixio,path={self.socket}"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while not self.socket.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise Fail(f"swtpm did not start (see {self.log})")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return False
 
 
 def boot(sc, iso, marks=None):
@@ -402,10 +555,18 @@ def boot(sc, iso, marks=None):
     "grub_entry": seconds to GRUB's "Booting `...'" line (the menu entry
     starts: firmware and GRUB's own start-up are behind), and the seconds to
     the first match of each of sc.time_marks under its name."""
+    if sc.tpm:
+        with SoftwareTPM(sc) as tpm:
+            return boot_with(sc, iso, marks, tpm.socket)
+    return boot_with(sc, iso, marks, None)
+
+
+def boot_with(sc, iso, marks, tpm_socket):
+    """boot(), with the swtpm socket of a tpm scenario."""
     marks = {} if marks is None else marks
     serial_log = QDIR / f"{sc.name}.serial.log"
     serial_log.unlink(missing_ok=True)
-    cmd = qemu_command(sc, iso, serial_log)
+    cmd = qemu_command(sc, iso, serial_log, tpm_socket)
     (QDIR / f"{sc.name}.qemu.cmd").write_text(" ".join(cmd) + "\n")
     with open(QDIR / f"{sc.name}.qemu.log", "wb") as qlog:
         start = time.monotonic()
@@ -536,6 +697,94 @@ def check_firmware_handoff(sc, lines, result):
         raise Fail(f"CL-FB is {fb!r} (/proc/fb), expected {want!r}")
 
 
+def optional_marker(lines, name):
+    """Value of the 'NAME: value' marker (str), or None when it is absent."""
+    prefix = name.encode() + b": "
+    found = [l[len(prefix):] for l in lines if l.startswith(prefix)]
+    return found[0].decode("utf-8", "replace") if len(found) == 1 else None
+
+
+def check_measured_boot(sc, lines, result):
+    """The TPM event log against the PCRs, the secure-boot state and the EFI
+    configuration tables, as the kernel saw them. Recorded for every boot;
+    checked as far as the scenario asks."""
+    for key, name in (("secureboot", "CL-SECUREBOOT"), ("efi_tables", "CL-EFI-TABLES"),
+                      ("rng_seed", "CL-RNG-SEED"), ("tpm_log", "CL-TPM-LOG")):
+        result[key] = optional_marker(lines, name)
+    try:
+        log, pcrs = tpm_replay.from_serial(lines)
+    except tpm_replay.LogError as e:
+        raise Fail(f"TPM event log: {e}")
+    if pcrs:
+        result["pcr_sha256"] = {p: v.hex() for p, v in sorted(pcrs.items())}
+    if sc.tpm and sorted(pcrs) != list(range(10)):
+        raise Fail(f"CL-PCR-SHA256 lines for PCRs {sorted(pcrs)}, expected 0..9: "
+                   f"the kernel did not find the TPM")
+    if sc.expect_secureboot is not None:
+        got = marker(lines, "CL-SECUREBOOT").decode("utf-8", "replace")
+        if got != sc.expect_secureboot:
+            raise Fail(f"CL-SECUREBOOT is {got!r}, expected {sc.expect_secureboot!r}")
+    if sc.expect_efi_tables or sc.reject_efi_tables:
+        tables = marker(lines, "CL-EFI-TABLES").decode("utf-8", "replace")
+        for rx in sc.expect_efi_tables:
+            if not re.search(rx, tables):
+                raise Fail(f"CL-EFI-TABLES {tables!r} does not match {rx!r}")
+        for rx in sc.reject_efi_tables:
+            if re.search(rx, tables):
+                raise Fail(f"CL-EFI-TABLES {tables!r} matches {rx!r}, which must not appear")
+    if sc.expect_tpm_log == "none":
+        got = marker(lines, "CL-TPM-LOG").decode("utf-8", "replace")
+        if got != "none" or log is not None:
+            raise Fail(f"CL-TPM-LOG is {got!r}: the kernel has a TPM event log, expected none")
+    if sc.expect_tpm_replay:
+        size = marker(lines, "CL-TPM-LOG").decode("utf-8", "replace")
+        if log is None:
+            raise Fail(f"CL-TPM-LOG is {size!r}: no TPM event log to replay")
+        if size != str(len(log)):
+            raise Fail(f"CL-TPM-LOG says {size} bytes, the base64 between "
+                       f"CL-TPM-LOG-BEGIN/END decodes to {len(log)}")
+        if not pcrs:
+            raise Fail("no CL-PCR-SHA256 lines: the kernel found no TPM")
+        try:
+            spec, events = tpm_replay.parse(log)
+            replayed = tpm_replay.replay(spec, events)
+        except tpm_replay.LogError as e:
+            raise Fail(f"TPM event log: {e}")
+        result["tpm_events"] = len(events)
+        result["tpm_banks"] = sorted(tpm_replay.ALG_NAMES.get(a, f"0x{a:04x}")
+                                     for a in spec.digest_sizes)
+        diff = tpm_replay.compare(replayed, pcrs)
+        if diff:
+            raise Fail("TPM event log replay differs from the TPM: " + "; ".join(diff))
+        result["tpm_replay"] = "PCRs 0..9 exact"
+        result["grub_modules_measured"] = seen = check_grub_modules(sc, events)
+        if sc.grub != "2.06" and not seen:
+            raise Fail("GRUB measured no module into PCR 9: nothing shows which GRUB ran")
+
+
+def check_grub_modules(sc, events):
+    """The GRUB modules GRUB measured into PCR 9 (EV_IPL events naming
+    (dev)/boot/grub/PLATFORM/X.mod) are the files of the GRUB the scenario
+    asks for, byte for byte (SHA-256): the proof, at run time, that this GRUB
+    ran. Returns the modules' names."""
+    plat = {"uefi": "x86_64-efi", "bios": "i386-pc"}[sc.firmware]
+    src = GRUB212_DIRS[sc.firmware] if sc.grub == "2.12" else Path("/usr/lib/grub") / plat
+    seen = []
+    for e in events:
+        if e.pcr != 9 or e.type != 0xD or tpm_replay.ALG_SHA256 not in e.digests:  # EV_IPL
+            continue
+        path = e.data.rstrip(b"\0").decode("utf-8", "replace")
+        m = re.fullmatch(r"\([^)]*\)/boot/grub/" + plat + r"/([\w.+-]+\.mod)", path)
+        if not m:
+            continue
+        want = hashlib.sha256((src / m.group(1)).read_bytes()).digest()
+        if e.digests[tpm_replay.ALG_SHA256] != want:
+            raise Fail(f"GRUB measured {path} with SHA-256 {e.digests[tpm_replay.ALG_SHA256].hex()}, "
+                       f"but {src / m.group(1)} has {want.hex()}: not GRUB {sc.grub}'s module")
+        seen.append(m.group(1))
+    return seen
+
+
 def check_banner(clean):
     version = (ROOT / "VERSION").read_text().strip()
     banner = re.compile(rb"chainloader " + re.escape(version.encode())
@@ -628,6 +877,7 @@ def check(sc, data, initrd, rc, cpu, result):
     if total < sc.min_e820_total:
         raise Fail(f"CL-E820-TOTAL is {total}, expected >= {sc.min_e820_total}")
     check_firmware_handoff(sc, lines, result)
+    check_measured_boot(sc, lines, result)
     if total < usable:
         raise Fail(f"CL-E820-TOTAL {total} < CL-E820-USABLE {usable}")
 
@@ -643,8 +893,15 @@ def make_iso(sc, vmlinuz, initrd):
     files += [f"extra{n}.cpio={extra_initrd(n)}" for n in range(2, 2 + sc.extra_initrds)]
     if sc.boot in ("chainloader", "probe"):
         files.append(f"chainloader.elf={LOADER}")
+    opts = []
+    if sc.grub != "2.06":
+        opts += ["-d", grub_dir(sc)]
+    if sc.grub_preamble:
+        preamble = QDIR / f"{sc.name}.preamble"
+        preamble.write_text(sc.grub_preamble)
+        opts += ["-p", preamble]
     try:
-        run([SCRIPTS / "mkiso.sh", iso, entry] + files)
+        run([SCRIPTS / "mkiso.sh"] + opts + [iso, entry] + files)
     except subprocess.CalledProcessError:
         raise Fail("mkiso.sh failed")
     return iso
@@ -652,9 +909,15 @@ def make_iso(sc, vmlinuz, initrd):
 
 def run_scenario(sc):
     """Run one scenario; return a result dict (passed, reason, timings...)."""
-    result = {"name": sc.name, "passed": False, "reason": None, "tail": None}
+    result = {"name": sc.name, "passed": False, "reason": None, "tail": None,
+              "grub": sc.grub, "ovmf": sc.ovmf}
     data = b""
     try:
+        if sc.grub != "2.06":
+            result["grub_package"] = package_of(grub_dir(sc))
+        if sc.firmware == "uefi" and sc.ovmf != "2022":
+            debian13("ovmf")
+            result["ovmf_package"] = package_of(OVMF2025 / "ovmf")
         if sc.boot in ("chainloader", "probe") and not LOADER.exists():
             raise Fail(f"{os.path.relpath(LOADER, ROOT)} missing")
         if sc.boot == "probe" or sc.image.startswith("probe"):

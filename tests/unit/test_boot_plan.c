@@ -566,7 +566,7 @@ static void efi_info_and_a_reserved_copy_of_grubs_rsdp(void **state)
 	/* Boot services still running: refused. */
 	info.efi_boot_services = true;
 	assert_int_equal(make_plan(&err), -1);
-	assert_string_equal(err.msg, "EFI boot services are still running (multiboot2 tag 18): chainloader needs GRUB to exit them");
+	assert_string_equal(err.msg, "EFI boot services are still running (multiboot2 tag 18): the UEFI entry must exit them first");
 }
 
 int main(void)

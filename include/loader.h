@@ -1,0 +1,33 @@
+/* The loader's top, shared by its two entries: loader_main (BIOS, boot/main.c)
+ * and efi_main (UEFI with boot services, boot/efi_main.c). */
+#ifndef CHAINLOADER_LOADER_H
+#define CHAINLOADER_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot_plan.h"
+#include "error.h"
+#include "options.h"
+#include "workspace.h"
+
+/* What the UEFI entry collected while the boot services ran. */
+struct firmware_handoff {
+	uint8_t secure_boot; /* boot_params.secure_boot */
+	size_t kept_count;
+	struct kept_range kept[PLAN_MAX_KEPT]; /* firmware allocations the kernel reads */
+	bool efi_mmap_in_place;                /* info.efi_mmap is the final map, in kept memory */
+};
+
+/* Prints err's message as "chainloader: error: ..." and halts, if rc is non-zero. */
+void fail_if(int rc, const struct cl_error *err);
+
+/* The loader options from ws->info, the console level and framebuffer console, the banner. */
+void loader_start_console(struct workspace_data *ws, struct loader_options *opt);
+
+/* Plans, reports and boots the kernel described by ws->info; fw is NULL on
+ * BIOS. Runs on the workspace's stack and page tables. */
+__attribute__((noreturn)) void loader_boot(struct workspace_data *ws, struct mem_range workspace,
+					   const struct loader_options *opt, const struct firmware_handoff *fw);
+
+#endif
