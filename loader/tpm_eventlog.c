@@ -143,6 +143,8 @@ int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_di
 {
 	struct tcg_pcr_event2_head h;
 	*size = 0;
+	if (d->count == 0 || d->count > TPM_LOG_MAX_ALGS)
+		return cl_fail(err, ERR_PREFIX "%u spec ID algorithms (need 1 to %u)", d->count, TPM_LOG_MAX_ALGS);
 	if (avail < sizeof(h))
 		return cl_fail(err, ERR_PREFIX "event of %llu bytes ends inside its %u-byte header",
 			       (unsigned long long)avail, (unsigned)sizeof(h));

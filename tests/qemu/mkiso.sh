@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkiso.sh [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE...
+# mkiso.sh [-n] [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE...
 #
 # Builds a GRUB rescue ISO bootable from BIOS (SeaBIOS) and UEFI (OVMF).
 # Its grub.cfg talks on the serial port, boots the single menu entry at
@@ -17,16 +17,20 @@
 #    takes one -d (the last one given wins), so such an ISO carries that one
 #    platform: build one per firmware. The ISO's modules are checked to be
 #    that directory's, and "GRUB VERSION (PLATFORM)" is printed on stderr.
+# -n: no `insmod all_video` (GRUB then passes no framebuffer on UEFI: what
+#    the firmware's GOP gives is the loader's to find).
 # -p PREAMBLE_FILE: grub.cfg lines placed before the menu entry, after the
 #    serial and video set-up (e.g. "insmod tpm", so GRUB measures what it
 #    loads).
 set -eu
 
-usage() { echo "usage: $0 [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE..." >&2; exit 2; }
+usage() { echo "usage: $0 [-n] [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE..." >&2; exit 2; }
 grub_dir=""
 preamble=""
-while getopts d:p: opt; do
+video=yes
+while getopts nd:p: opt; do
     case "$opt" in
+        n) video=no ;;
         d) grub_dir=$OPTARG ;;
         p) preamble=$OPTARG ;;
         *) usage ;;
@@ -56,7 +60,7 @@ cfg="$out.grub.cfg"
     echo 'set default=0'
     # Video drivers (VBE on BIOS, GOP on UEFI), so that GRUB can give a
     # multiboot2 image the framebuffer it asks for, as an installed GRUB does.
-    echo 'insmod all_video'
+    [ "$video" = no ] || echo 'insmod all_video'
     [ -z "$preamble" ] || cat "$preamble"
     # The title is deliberately not "chainloader ...": GRUB may echo it on
     # the serial line, where the tests look for the loader's banner.

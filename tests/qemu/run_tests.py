@@ -132,6 +132,9 @@ class Scenario:
     # grub.cfg lines before the menu entry (mkiso.sh -p), e.g. "insmod tpm\n"
     # so that GRUB measures what it loads.
     grub_preamble: str = ""
+    # `insmod all_video` in grub.cfg (mkiso.sh); False: GRUB loads no video
+    # driver and passes no framebuffer, so a framebuffer comes from GOP or not at all.
+    grub_video: bool = True
     # The TPM event log (CL-TPM-LOG) must parse and its SHA-256 replay must
     # equal the PCRs 0..9 the kernel read from the TPM (tests/qemu/tpm_replay.py).
     expect_tpm_replay: bool = False
@@ -328,6 +331,34 @@ SCENARIOS = [
              expect_efi_tables=(r"(^| )ACPI 2\.0=0x[0-9a-f]+( |$)",
                                 r"(^| )TPMFinalLog=0x[0-9a-f]+( |$)"),
              reject_efi_tables=(r"TPMEventLog=", r"(^| )RNG=", r"INITRD=")),
+    # Measured boot through chainloader (issue 14): GRUB keeps the boot
+    # services for it (multiboot2 tags 7 and 9), and chainloader hands the
+    # kernel what the EFI stub does on the reference path above — the TPM
+    # event log (replayed to PCRs 0..9), the secure-boot state, an RNG seed
+    # from EFI_RNG_PROTOCOL (virtio-rng) and, with no `insmod all_video`, the
+    # GOP framebuffer (efifb) — on both GRUBs and both OVMF generations.
+    *[Scenario(f"chainloader-grub{g.replace('.', '')}-ovmf{o}-tpm", "chainloader", "amd64",
+               CMDLINE_MODULE2, firmware="uefi", grub=g, ovmf=o, tpm=True, rng=True,
+               grub_preamble="insmod tpm\n", grub_video=False, loader_opts="verbose",
+               expect_fb="0 EFI VGA", expect_tpm_replay=True, expect_secureboot="Secure boot disabled",
+               expect_efi_tables=(r"(^| )ACPI 2\.0=0x[0-9a-f]+( |$)",
+                                  r"(^| )TPMEventLog=0x[0-9a-f]+( |$)",
+                                  r"(^| )RNG=0x[0-9a-f]+( |$)"),
+               expect_loader=(rb"^secure boot: disabled \(boot_params.secure_boot = 2\)$",
+                              rb"^TPM event log: \d+ bytes \(crypto-agile format, \d+ bytes of final events "
+                              rb"already in it\) as LINUX_EFI_TPM_EVENT_LOG at \[0x[0-9a-f]+, 0x[0-9a-f]+\)$",
+                              rb"^RNG seed: 32 bytes from EFI_RNG_PROTOCOL as LINUX_EFI_RANDOM_SEED at ",
+                              rb"^framebuffer: \d+x\d+, 32 bpp, pitch \d+ at 0x[0-9a-f]+$"))
+      for g, o in (("2.12", "2025"), ("2.06", "2022"))],
+    # No TPM, no RNG device: notes in verbose mode, no error, and the kernel
+    # boots without a log or a seed table (qemu64 has no RDRAND either).
+    Scenario("chainloader-ovmf2025-no-tpm-no-rng", "chainloader", "amd64", CMDLINE_MODULE2,
+             firmware="uefi", grub="2.12", ovmf="2025", loader_opts="verbose",
+             expect_tpm_log="none", expect_secureboot="Secure boot disabled",
+             reject_efi_tables=(r"TPMEventLog=", r"(^| )RNG="),
+             expect_loader=(rb"^TPM event log: note: no EFI_TCG2_PROTOCOL \(no TPM 2\.0\); the kernel gets none$",
+                            rb"^RNG seed: note: no EFI_RNG_PROTOCOL, and the CPU has neither RDSEED nor RDRAND; "
+                            rb"the kernel gets none$")),
     # 64 MiB cannot hold [16 MiB, 16 MiB + init_size) (init_size is about 64 MiB).
     Scenario("chainloader-ram-too-small", "chainloader", "amd64", "",
              memory_mib=64, timeout=60,
@@ -896,6 +927,8 @@ def make_iso(sc, vmlinuz, initrd):
     opts = []
     if sc.grub != "2.06":
         opts += ["-d", grub_dir(sc)]
+    if not sc.grub_video:
+        opts.append("-n")
     if sc.grub_preamble:
         preamble = QDIR / f"{sc.name}.preamble"
         preamble.write_text(sc.grub_preamble)

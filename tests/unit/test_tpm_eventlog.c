@@ -219,6 +219,11 @@ static void event2_sizes_byte_for_byte(void **state)
 			free(c);
 		}
 	}
+	/* Digest sizes from a spec ID event that was never parsed: refused, as Linux refuses num_algs 0. */
+	const struct tpm_log_digests none = { 0 };
+	uint64_t size;
+	assert_int_equal(tpm_log_event2_size(l.b + l.start[1], l.len - l.start[1], &none, &size, &err), -1);
+	assert_string_equal(err.msg, "TPM event log: 0 spec ID algorithms (need 1 to 8)");
 }
 
 static void log_size_from_the_last_entry(void **state)
