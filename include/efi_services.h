@@ -36,7 +36,7 @@ struct efi_tpm_log {
 	uint32_t format;           /* EFI_TCG2_EVENT_LOG_FORMAT_TCG_2 or _TCG_1_2 */
 	uint64_t log_size;         /* bytes of events copied */
 	uint64_t final_preboot;    /* bytes of the final-events table already in the log */
-	struct mem_range table;    /* the installed table (EfiLoaderData): the kernel reads it */
+	struct mem_range table;    /* the installed table (EfiACPIReclaimMemory): the kernel reads it */
 };
 /* 0: installed; 1: no EFI_TCG2_PROTOCOL or no log (*why says which); -1: error. */
 int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, const char **why, struct cl_error *err);

@@ -130,7 +130,7 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 	uint64_t final_preboot = 0;
 	struct efi_guid final_guid = guid_from(EFI_TCG2_FINAL_EVENTS_TABLE_GUID);
 	const uint8_t *final = efi_config_table(env, &final_guid);
-	if (format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2 && final) {
+	if (format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2 && final && size) {
 		struct tpm_log_digests d;
 		if (tpm_log_spec_id(log, (size_t)size, &d, err) ||
 		    tpm_final_events_preboot_size(final, TPM_FINAL_TABLE_MAX, &d, &final_preboot, err))
@@ -141,7 +141,9 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 			       (unsigned long long)size, (unsigned long long)final_preboot);
 	uint64_t table_size = tpm_eventlog_table_size(size);
 	void *table = NULL;
-	s = env->st->boot_services->allocate_pool(EFI_LOADER_DATA, table_size, &table);
+	/* ACPI reclaim memory, as Linux's stub allocates it: neither the planner
+	 * nor a randomising decompressor places anything there. */
+	s = env->st->boot_services->allocate_pool(EFI_ACPI_RECLAIM_MEMORY, table_size, &table);
 	if (s != EFI_SUCCESS)
 		return cl_fail(err, "UEFI: AllocatePool(%llu bytes) for the TPM event log failed: EFI status 0x%llx",
 			       (unsigned long long)table_size, (unsigned long long)s);

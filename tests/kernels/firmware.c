@@ -1,8 +1,9 @@
 /* What the firmware told the loader, as the loader passed it on: the EFI
- * system table and memory map (boot_params.efi_info), the ACPI RSDP
- * (boot_params.acpi_rsdp_addr or start_info.rsdp_paddr) and the
- * framebuffer (boot_params.screen_info). probe.firmware, probe.rsdp and
- * probe.fb say what to expect. */
+ * system table and memory map (boot_params.efi_info), the secure-boot state
+ * (boot_params.secure_boot), the ACPI RSDP (boot_params.acpi_rsdp_addr or
+ * start_info.rsdp_paddr) and the framebuffer (boot_params.screen_info).
+ * probe.firmware, probe.secure_boot, probe.rsdp and probe.fb say what to
+ * expect. */
 #include "handoff.h"
 #include "fwrules.h"
 #include "e820.h"
@@ -15,6 +16,7 @@
 #define BIOS_AREA_START 0xE0000ull                 /* where Linux scans for the RSDP */
 #define BIOS_AREA_END 0x100000ull
 #define GRUB_VIDEO_TEXT 0x01 /* GRUB's GRUB_VIDEO_LINUX_TYPE_TEXT: VGA text */
+_Static_assert(offsetof(struct boot_params, secure_boot) == 0x1EC, "boot_params.secure_boot");
 
 struct efi_table_header {
 	uint64_t signature;
@@ -43,7 +45,7 @@ static uint32_t efi_header_crc(const struct efi_table_header *t, uint32_t hsize)
 	return crc32(copy, hsize);
 }
 
-static void efi_systab_checks(const struct handoff *h, uint64_t systab)
+static void efi_systab_checks(struct handoff *h, uint64_t systab)
 {
 	char why[160] = "";
 	const struct efi_table_header *t = (const void *)(uintptr_t)systab;
@@ -75,8 +77,10 @@ static void efi_systab_checks(const struct handoff *h, uint64_t systab)
 	else
 		ok = true;
 	check("efi.systab", ok, "%s", why);
-	if (ok)
-		check_mapped("efi.systab.mapped", systab, hsize, false);
+	if (!ok)
+		return;
+	check_mapped("efi.systab.mapped", systab, hsize, false);
+	h->efi_systab = systab;
 }
 
 static void efi_memmap_checks(struct handoff *h, const struct efi_info *e)
@@ -132,6 +136,21 @@ static void efi_checks(struct handoff *h)
 	      sig, EFI64_LOADER_SIGNATURE);
 	efi_systab_checks(h, e->efi_systab | (uint64_t)e->efi_systab_hi << 32);
 	efi_memmap_checks(h, e);
+}
+
+/* boot_params.secure_boot (0x1EC): 0 unset, 1 unknown, 2 disabled, 3 enabled,
+ * as Linux's EFI stub sets it (the kernel finds out itself only when 0). */
+static void secure_boot_check(const struct handoff *h)
+{
+	if (!h->bp) {
+		pr("PROBE: INFO secure_boot: start_info has no such field; probe.secure_boot not checked\n");
+		return;
+	}
+	uint8_t got = h->bp->secure_boot;
+	pr("PROBE: INFO boot_params.secure_boot %u\n", got);
+	if (h->params.secure_boot_set)
+		check("bp.secure_boot", got == h->params.secure_boot, "secure_boot %u, expected %u", got,
+		      h->params.secure_boot);
 }
 
 /* ---- ACPI ---- */
@@ -232,6 +251,7 @@ static void fb_checks(const struct handoff *h)
 void firmware_checks(struct handoff *h)
 {
 	efi_checks(h);
+	secure_boot_check(h);
 	acpi_checks(h);
 	fb_checks(h);
 }

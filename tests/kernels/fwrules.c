@@ -1,5 +1,5 @@
-/* Rules for the ACPI RSDP, the EFI memory map and the framebuffer a loader
- * passes on (fwrules.h). */
+/* Rules for the ACPI RSDP, the EFI memory map, the framebuffer, the
+ * setup_data chain and the RNG seeds a loader passes on (fwrules.h). */
 #include "fwrules.h"
 #include "e820.h"
 
@@ -210,4 +210,104 @@ bool lfb_colours_ok(const struct screen_info *si, char *why, size_t why_size)
 		used |= mask;
 	}
 	return true;
+}
+
+/* ---- the setup_data chain ---- */
+
+static bool below(uint64_t addr, uint64_t size, uint64_t limit)
+{
+	return addr + size >= addr && addr + size <= limit;
+}
+
+bool setup_data_walk(uint64_t first, uint64_t limit, struct setup_data_walk *w, char *why, size_t why_size)
+{
+	*w = (struct setup_data_walk){ 0 };
+	for (uint64_t addr = first; addr;) {
+		unsigned i = w->nodes;
+		if (i == SETUP_DATA_NODES_MAX) {
+			fmt(why, why_size, "more than %u nodes (node %u at 0x%lx): a loop?", SETUP_DATA_NODES_MAX, i,
+			    addr);
+			return false;
+		}
+		if (!below(addr, sizeof(struct setup_data), limit)) {
+			fmt(why, why_size, "node %u at 0x%lx: header unreadable", i, addr);
+			return false;
+		}
+		const volatile struct setup_data *n = (const volatile struct setup_data *)(uintptr_t)addr;
+		uint64_t next = n->next;
+		uint32_t type = n->type, len = n->len;
+		uint64_t end = addr + sizeof(struct setup_data) + len;
+		if (!below(addr + sizeof(struct setup_data), len, limit)) {
+			fmt(why, why_size, "node %u at 0x%lx (type %u): its %u bytes of data unreadable", i, addr,
+			    type, len);
+			return false;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (addr < w->end[j] && w->start[j] < end) {
+				fmt(why, why_size, "node %u [0x%lx, 0x%lx) (type %u) overlaps node %u [0x%lx, 0x%lx)%s", i,
+				    addr, end, type, j, w->start[j], w->end[j], addr == w->start[j] ? ": a loop" : "");
+				return false;
+			}
+		w->start[i] = addr;
+		w->end[i] = end;
+		w->nodes++;
+		if (type == SETUP_RNG_SEED) {
+			if (!w->rng_nodes) {
+				w->rng_addr = addr;
+				w->rng_len = len;
+			}
+			w->rng_nodes++;
+		}
+		addr = next;
+	}
+	return true;
+}
+
+bool rng_seed_bytes_ok(const uint8_t *p, uint64_t n, char *why, size_t why_size)
+{
+	if (n == 0) {
+		fmt(why, why_size, "no bytes");
+		return false;
+	}
+	bool equal = true;
+	for (uint64_t i = 1; i < n && equal; i++)
+		equal = p[i] == p[0];
+	if (equal)
+		fmt(why, why_size, "all %lu bytes are 0x%02x", n, p[0]);
+	return !equal;
+}
+
+/* ---- EFI configuration tables ---- */
+
+bool guid_equal(const struct guid *a, const struct guid *b)
+{
+	const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+	for (size_t i = 0; i < sizeof *a; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
+unsigned efi_config_find(const struct efi_config_entry *t, uint64_t n, const struct guid *guid,
+			 uint64_t *table)
+{
+	unsigned found = 0;
+	*table = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		struct guid g = t[i].guid;
+		if (!guid_equal(&g, guid))
+			continue;
+		if (!found)
+			*table = t[i].table;
+		found++;
+	}
+	return found;
+}
+
+bool efi_rng_seed_size_ok(uint32_t size, char *why, size_t why_size)
+{
+	bool ok = size >= EFI_RNG_SEED_MIN && size <= EFI_RNG_SEED_MAX;
+	if (!ok)
+		fmt(why, why_size, "size %u not in [%u, %u]", size, EFI_RNG_SEED_MIN, EFI_RNG_SEED_MAX);
+	return ok;
 }

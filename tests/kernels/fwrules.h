@@ -1,5 +1,7 @@
 /* Rules for what the firmware told the loader and the loader passed on:
- * the ACPI RSDP, the EFI memory map, the framebuffer in screen_info.
+ * the ACPI RSDP, the EFI memory map, the framebuffer in screen_info, the
+ * setup_data chain and the RNG seeds (SETUP_RNG_SEED, the EFI
+ * LINUX_EFI_RANDOM_SEED configuration table).
  * Pure functions (no hardware, no output): the host unit tests run them. */
 #ifndef PROBE_FWRULES_H
 #define PROBE_FWRULES_H
@@ -70,5 +72,63 @@ bool lfb_size_ok(const struct screen_info *si, bool efi, char *why, size_t why_s
 /* Red, green and blue sizes nonzero; every field (reserved too, when its
  * size is nonzero) within lfb_depth bits; no two fields share a bit. */
 bool lfb_colours_ok(const struct screen_info *si, char *why, size_t why_size);
+
+/* ---- the setup_data chain (boot.rst, protocol 2.09+: hdr.setup_data) ---- */
+#define SETUP_DATA_NODES_MAX 32 /* a longer chain is taken for a loop or garbage */
+#define SETUP_RNG_SEED_LEN 32   /* what a loader passes (Linux's own EFI stub: 32 too) */
+
+struct setup_data_walk {
+	unsigned nodes;     /* nodes in the chain */
+	unsigned rng_nodes; /* of them SETUP_RNG_SEED */
+	uint64_t rng_addr;  /* the first SETUP_RNG_SEED node's header, or 0 */
+	uint32_t rng_len;   /* its len */
+	uint64_t start[SETUP_DATA_NODES_MAX], end[SETUP_DATA_NODES_MAX]; /* [header, end of data) */
+};
+
+/* Walk the chain from first (0: empty). Every node, header and data, must
+ * lie below limit without wrapping (the probe reads nothing else), overlap
+ * no earlier node (so no loop: a node seen again overlaps itself), and
+ * there are at most SETUP_DATA_NODES_MAX nodes. Nodes are read at their
+ * physical address (the host tests pass host pointers). */
+bool setup_data_walk(uint64_t first, uint64_t limit, struct setup_data_walk *w, char *why, size_t why_size);
+
+/* The bytes of a seed: some, not all zero, not all one value. */
+bool rng_seed_bytes_ok(const uint8_t *p, uint64_t n, char *why, size_t why_size);
+
+/* ---- EFI configuration tables (UEFI 2.x, EFI_CONFIGURATION_TABLE) ---- */
+#define EFI_SYSTAB_TABLES_OFF 104 /* EFI_SYSTEM_TABLE, 64-bit: NumberOfTableEntries */
+#define EFI_SYSTAB_CONFIG_OFF 112 /* ConfigurationTable */
+#define EFI_CONFIG_TABLES_MAX 1024 /* more is not believed */
+/* LINUX_EFI_RANDOM_SEED_TABLE (Linux include/linux/efi.h): struct { u32 size; u8 bits[]; }. */
+#define EFI_RNG_SEED_HDR 4
+#define EFI_RNG_SEED_MIN 32   /* Linux's stub passes EFI_RANDOM_SEED_SIZE = 32 bytes */
+#define EFI_RNG_SEED_MAX 1024 /* Linux reads at most SZ_1K of it (efi_config_parse_tables) */
+
+struct guid {
+	uint32_t d1;
+	uint16_t d2, d3;
+	uint8_t d4[8];
+};
+_Static_assert(sizeof(struct guid) == 16, "EFI_GUID");
+
+struct efi_config_entry { /* 64-bit firmware */
+	struct guid guid;
+	uint64_t table;
+} __attribute__((packed));
+_Static_assert(sizeof(struct efi_config_entry) == 24, "EFI_CONFIGURATION_TABLE");
+
+/* 1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b */
+#define LINUX_EFI_RANDOM_SEED_GUID                                                  \
+	{ 0x1ce1e5bc, 0x7ceb, 0x42f2, { 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b } }
+
+bool guid_equal(const struct guid *a, const struct guid *b);
+
+/* How many of the n entries carry guid; *table gets the first one's
+ * table address (0 if none). */
+unsigned efi_config_find(const struct efi_config_entry *t, uint64_t n, const struct guid *guid,
+			 uint64_t *table);
+
+/* The size field of a LINUX_EFI_RANDOM_SEED table: in [32, 1024]. */
+bool efi_rng_seed_size_ok(uint32_t size, char *why, size_t why_size);
 
 #endif

@@ -33,6 +33,8 @@ struct handoff {
 
 	struct probe_params params;
 
+	uint64_t efi_systab;            /* the EFI system table once efi.systab passed, else 0 */
+
 	/* What the loader placed in memory, for the overlap check. */
 	struct named_range objs[HANDOFF_OBJS_MAX];
 	size_t nobjs;
@@ -62,8 +64,11 @@ void cmdline_checks(struct handoff *h);
 void memory_checks(const struct handoff *h);
 void initrd_checks(struct handoff *h);
 void layout_checks(const struct handoff *h);
-/* firmware.c: efi_info, the ACPI RSDP, screen_info (adds efi_memmap and rsdp to objs). */
+/* firmware.c: efi_info, secure_boot, the ACPI RSDP, screen_info (adds efi_memmap and
+ * rsdp to objs; sets efi_systab). */
 void firmware_checks(struct handoff *h);
+/* rng.c: the setup_data chain and the RNG seeds (after firmware_checks; adds the seeds to objs). */
+void rng_checks(struct handoff *h);
 
 /* image_elf.c or image_bzimage.c: one of them per probe image. */
 void image_checks(const struct handoff *h);

@@ -47,6 +47,7 @@ void probe_main(void)
 	initrd_checks(h);
 	image_checks(h);
 	firmware_checks(h);
+	rng_checks(h);
 	layout_checks(h);
 	probe_finish();
 }

@@ -65,6 +65,7 @@ static int word_index(const char *s, size_t n, const char (*words)[WORD_MAX], in
 static const char firmware_words[][WORD_MAX] = { "bios", "uefi" };  /* enum probe_firmware */
 static const char fb_words[][WORD_MAX] = { "none", "vlfb", "efi" }; /* enum probe_fb */
 static const char rsdp_words[][WORD_MAX] = { "passed", "none" };    /* enum probe_rsdp */
+static const char rng_words[][WORD_MAX] = { "setup", "efi", "none" }; /* enum probe_rng, from RNG_SETUP */
 
 static void problem(struct probe_params *p, const char *s, size_t n)
 {
@@ -113,6 +114,11 @@ static void parse_one(const char *s, size_t n, struct probe_params *p)
 		p->fb = (enum probe_fb)w;
 	} else if (name_is(s, eq, "probe.rsdp") && (w = WORD_INDEX(v, vn, rsdp_words)) >= 0) {
 		p->rsdp = (enum probe_rsdp)w;
+	} else if (name_is(s, eq, "probe.rng") && (w = WORD_INDEX(v, vn, rng_words)) >= 0) {
+		p->rng = (enum probe_rng)(RNG_SETUP + w);
+	} else if (name_is(s, eq, "probe.secure_boot") && parse_number(v, vn, false, &x) && x <= SECURE_BOOT_MAX) {
+		p->secure_boot = (uint8_t)x;
+		p->secure_boot_set = true;
 	} else {
 		problem(p, s, n);
 	}
@@ -121,7 +127,8 @@ static void parse_one(const char *s, size_t n, struct probe_params *p)
 void params_parse(const char *s, size_t n, struct probe_params *p)
 {
 	*p = (struct probe_params){ .loader = LOADER_DEFAULT, .mem_slack_mib = MEM_SLACK_MIB_DEFAULT,
-				    .firmware = FW_BIOS, .fb = FB_NONE, .rsdp = RSDP_PASSED };
+				    .firmware = FW_BIOS, .fb = FB_NONE, .rsdp = RSDP_PASSED,
+				    .rng = RNG_UNCHECKED };
 	for (size_t i = 0; i < n;) {
 		while (i < n && is_space(s[i]))
 			i++;

@@ -12,6 +12,9 @@
 enum probe_firmware { FW_BIOS, FW_UEFI };        /* probe.firmware */
 enum probe_fb { FB_NONE, FB_VLFB, FB_EFI };       /* probe.fb */
 enum probe_rsdp { RSDP_PASSED, RSDP_NONE };       /* probe.rsdp */
+/* probe.rng: the RNG seed a loader passes (RNG_UNCHECKED: the argument absent) */
+enum probe_rng { RNG_UNCHECKED, RNG_SETUP, RNG_EFI, RNG_NONE };
+#define SECURE_BOOT_MAX 3 /* boot_params.secure_boot: 0 unset, 1 unknown, 2 disabled, 3 enabled */
 
 struct probe_params {
 	bool mem_set, initrd_size_set, initrd_crc_set;
@@ -24,6 +27,9 @@ struct probe_params {
 	enum probe_firmware firmware; /* what booted: efi_info expected or all zero */
 	enum probe_fb fb;       /* the console screen_info describes */
 	enum probe_rsdp rsdp;   /* is the loader expected to pass the ACPI RSDP */
+	enum probe_rng rng;     /* which RNG seed the loader is expected to pass */
+	bool secure_boot_set;   /* probe.secure_boot given: boot_params.secure_boot checked */
+	uint8_t secure_boot;
 	char problem[96];       /* first malformed or unknown probe.* argument */
 };
 

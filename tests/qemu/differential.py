@@ -6,8 +6,10 @@ For each setup (SeaBIOS, OVMF, SeaBIOS with 150 `cutmem` holes) both boots run
 (each with its own scenario checks), then the kernel's views are compared:
 the e820 map it printed (the final table: "extended:" when there were more
 than 128 entries, else "BIOS-e820:"), MemTotal, /proc/cmdline (minus the
-"BOOT_IMAGE=... " GRUB's linux prepends), the ACPI tables it found and whether
-EFI runtime services came up. Only the differences listed in EXPLAINED are
+"BOOT_IMAGE=... " GRUB's linux prepends), the ACPI tables it found, whether
+EFI runtime services came up, the EFI configuration tables it listed
+("efi: ACPI=... TPMEventLog=... RNG=..."), its secure-boot line and whether
+it has a TPM event log. Only the differences listed in EXPLAINED are
 accepted, and each must really occur. Ends with "N passed, N failed".
 """
 import dataclasses
@@ -26,6 +28,10 @@ SETUPS_ALL = [
     ("bios", dict(firmware="bios")),
     ("uefi", dict(firmware="uefi")),
     ("cutmem-150", dict(firmware="bios", memory_mib=1024, grub_pre=CUTMEM, min_e820_total=150)),
+    # Measured boot on the current stack: GRUB 2.12's `linux` starts the
+    # kernel's EFI stub; chainloader must hand over the same things itself.
+    ("uefi-grub212-tpm", dict(firmware="uefi", grub="2.12", ovmf="2025", tpm=True, rng=True,
+                              grub_preamble="insmod tpm\n")),
 ]
 
 E820 = re.compile(rb"\] (BIOS-e820|extended): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?)\r?$", re.M)
@@ -34,6 +40,14 @@ SETUPS = [s for s in SETUPS_ALL if not os.environ.get("DIFF_ONLY") or s[0] in os
 
 def one_page_less(a, b):
     return a["memtotal_kb"] - b["memtotal_kb"] == 4
+
+
+def a_few_pages_more(a, b):
+    return 0 < b["memtotal_kb"] - a["memtotal_kb"] <= 64
+
+
+def only_the_stubs_initrd_table(a, b):
+    return set(a["efi_tables"]) - set(b["efi_tables"]) == {"INITRD"} and set(b["efi_tables"]) <= set(a["efi_tables"])
 
 
 def efi_runtime_code_typed_reserved(a, b):
@@ -59,6 +73,18 @@ EXPLAINED = {
                         "4 kB less MemTotal: module2 hands Linux the gunzipped initramfs "
                         "(6181376 bytes, where linux/initrd pass the 5293398-byte .gz), and the "
                         "kernel keeps the partial pages at the ends of the initrd reserved"),
+    },
+    "uefi-grub212-tpm": {
+        "efi_tables": (only_the_stubs_initrd_table,
+                       "INITRD= only on GRUB's path: the EFI stub loads the initrd itself through "
+                       "LINUX_EFI_INITRD_MEDIA's LoadFile2 and records it in that table; chainloader "
+                       "passes the initrd in boot_params (ramdisk_image/size), as on BIOS"),
+        "memtotal_kb": (a_few_pages_more,
+                        "up to 64 kB (measured 36 kB, 9 pages) more MemTotal through chainloader: on "
+                        "GRUB's path the EFI stub allocates for itself before it exits the boot "
+                        "services (its INITRD= table, its own copy of the initrd and command line), "
+                        "and the kernel keeps part of that reserved; chainloader's own allocations "
+                        "(workspace, memory-map buffer) are loader data the kernel frees"),
     },
     "cutmem-150": {
         "memtotal_kb": (one_page_less,
@@ -86,7 +112,13 @@ def view(sc):
     serial = (rt.QDIR / f"{sc.name}.serial.log").read_bytes()
     lines = rt.lines_of(serial)
     cmdline = rt.marker(lines, "CL-CMDLINE").decode()
+    tables = rt.optional_marker(lines, "CL-EFI-TABLES")
     return {
+        # Which configuration tables the kernel found (their addresses differ by nature).
+        "efi_tables": sorted(n.strip() for n in re.findall(r"([A-Za-z0-9 .]+?)=0x[0-9a-f]+", tables[len("efi: "):]))
+                      if tables and tables != "none" else [],
+        "secureboot": rt.optional_marker(lines, "CL-SECUREBOOT"),
+        "tpm_log": "yes" if (rt.optional_marker(lines, "CL-TPM-LOG") or "none") != "none" else "no",
         "e820": kernel_e820(serial),
         "memtotal_kb": res["memtotal_kb"],
         "cmdline": re.sub(r"^BOOT_IMAGE=\S+ ", "", cmdline),
@@ -97,7 +129,7 @@ def view(sc):
 
 def differences(a, b):
     diffs = []
-    for key in ("cmdline", "acpi_tables", "efi", "memtotal_kb"):
+    for key in ("cmdline", "acpi_tables", "efi", "memtotal_kb", "efi_tables", "secureboot", "tpm_log"):
         if a[key] != b[key]:
             diffs.append((key, f"GRUB linux {a[key]!r}, chainloader {b[key]!r}"))
     if a["e820"] != b["e820"]:

@@ -10,7 +10,7 @@
 
 # The version string as a plain literal (the Makefile's shell quoting does not
 # survive being passed on in a variable).
-STATIC_TARGET_FLAGS := $(filter-out -DCHAINLOADER_VERSION=%,$(TARGET_CFLAGS)) \
+STATIC_TARGET_FLAGS := $(filter-out -DCHAINLOADER_VERSION=% -fno-inline-functions-called-once,$(TARGET_CFLAGS)) \
 	-DCHAINLOADER_VERSION=\"static\" -Iarch/x86_64 -I$(BUILD)/gen
 
 # Host tests only:
