@@ -58,6 +58,11 @@ static void collect_tpm_log(const struct efi_env *env, struct firmware_handoff *
 	const char *why = NULL;
 	int rc = efi_tpm_log_install(env, &log, &why, &err);
 	fail_if(rc < 0, &err);
+	if (rc == 2) {
+		console_printf(LOG_NORMAL, "chainloader: warning: the firmware's TPM event log is not handed on: %s\n",
+			       err.msg);
+		return;
+	}
 	if (rc > 0) {
 		console_printf(LOG_VERBOSE, "TPM event log: note: %s; the kernel gets none\n", why);
 		return;

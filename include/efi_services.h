@@ -38,7 +38,9 @@ struct efi_tpm_log {
 	uint64_t final_preboot;    /* bytes of the final-events table already in the log */
 	struct mem_range table;    /* the installed table (EfiACPIReclaimMemory): the kernel reads it */
 };
-/* 0: installed; 1: no EFI_TCG2_PROTOCOL or no log (*why says which); -1: error. */
+/* 0: installed; 1: no EFI_TCG2_PROTOCOL or no log (*why says which); 2: the
+ * firmware's log is malformed (err says how; the boot goes on without it, as
+ * with Linux's stub); -1: an EFI call failed (err). */
 int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, const char **why, struct cl_error *err);
 
 /* An RNG seed handed to Linux as its LINUX_EFI_RANDOM_SEED table (EfiACPIReclaimMemory,

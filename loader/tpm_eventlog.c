@@ -1,8 +1,11 @@
 /* TPM event log sizes, as Linux's EFI stub computes them (include/tpm_eventlog.h). */
 #include "tpm_eventlog.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
+
+#include "format.h"
 
 const uint8_t LINUX_EFI_TPM_EVENT_TABLE_GUID[EFI_GUID_SIZE] = { 0xb0, 0x9c, 0x79, 0xb7, 0xa2, 0xec, 0x43, 0x49,
 								 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa };
@@ -13,98 +16,154 @@ const uint8_t EFI_TCG2_PROTOCOL_GUID[EFI_GUID_SIZE] = { 0x6c, 0x76, 0x7f, 0x60, 
 
 #define ERR_PREFIX "TPM event log: "
 
-/* [off, off + len) lies inside [0, avail). Written so that nothing can wrap. */
-static bool fits(size_t avail, uint64_t off, uint64_t len)
-{
-	return off <= avail && len <= avail - off;
-}
+/* An entry being read: its bytes, and where its messages say it is,
+ * "TPM event log: <where> <at> (PCR p, type 0xt): <reason>", the PCR and type
+ * once its header is read. */
+struct ev {
+	const uint8_t *p;
+	size_t avail; /* bytes readable at p */
+	uint64_t at;
+	const char *where; /* "event at offset" (in the log), "final events table at offset" */
+	struct cl_error *err;
+	bool head; /* pcr and type read */
+	uint32_t pcr, type;
+};
 
 static uint16_t read16(const uint8_t *p)
 {
 	uint16_t v;
-	memcpy(&v, p, sizeof(v));
+	__builtin_memcpy(&v, p, sizeof(v));
 	return v;
 }
 
 static uint32_t read32(const uint8_t *p)
 {
 	uint32_t v;
-	memcpy(&v, p, sizeof(v));
+	__builtin_memcpy(&v, p, sizeof(v));
 	return v;
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
+static uint64_t read64(const uint8_t *p)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	uint64_t v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
 }
 
-/* The TCG_PCR_EVENT header at p, its event inside avail. */
-static int read_pcr_event(const uint8_t *p, size_t avail, struct tcg_pcr_event *h, struct cl_error *err)
+static __attribute__((noinline)) void ev_init(struct ev *e, const uint8_t *p, size_t avail, const char *where,
+					      struct cl_error *err)
 {
-	memset(h, 0, sizeof(*h));
-	if (avail < sizeof(*h))
-		return cl_fail(err, ERR_PREFIX "TCG_PCR_EVENT of %llu bytes ends inside its %u-byte header",
-			       (unsigned long long)avail, (unsigned)sizeof(*h));
-	memcpy(h, p, sizeof(*h));
-	if (h->event_size > avail - sizeof(*h))
-		return cl_fail(err, ERR_PREFIX "TCG_PCR_EVENT (PCR %u, type 0x%x) event_size %u runs past the %llu bytes available",
-			       h->pcr_index, h->event_type, h->event_size, (unsigned long long)(avail - sizeof(*h)));
+	*e = (struct ev){ p, avail, 0, where, err, false, 0, 0 };
+}
+
+/* On to the entry delta bytes further (delta <= avail). */
+static __attribute__((noinline)) void ev_skip(struct ev *e, uint64_t delta)
+{
+	e->p += delta;
+	e->avail -= delta;
+	e->at += delta;
+	e->head = false;
+}
+
+static void ev_fail(const struct ev *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ev_fail(const struct ev *e, const char *fmt, ...)
+{
+	struct cl_error *err = e->err;
+	if (!err)
+		return;
+	/* At most 15 + 28 + 1 + 20 + 32 + 2 characters before the reason. */
+	size_t n = e->head ? fmt_format(err->msg, sizeof(err->msg), ERR_PREFIX "%s %llu (PCR %u, type 0x%x): ",
+					e->where, (unsigned long long)e->at, e->pcr, e->type)
+			   : fmt_format(err->msg, sizeof(err->msg), ERR_PREFIX "%s %llu: ", e->where,
+					(unsigned long long)e->at);
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vformat(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The entry's bytes [off, off + len) lie inside its first e->avail bytes.
+ * Written so that nothing can wrap. */
+static int need(const struct ev *e, uint64_t off, uint64_t len, const char *field)
+{
+	if (off <= e->avail && len <= e->avail - off)
+		return 0;
+	return ev_fail(e, "%s (%llu bytes at +%llu) runs past the %llu bytes available", field,
+		       (unsigned long long)len, (unsigned long long)off, (unsigned long long)e->avail), -1;
+}
+
+/* The entry's header (size bytes, PCR index and event type first). */
+static int read_head(struct ev *e, size_t size)
+{
+	if (need(e, 0, size, "header"))
+		return -1;
+	e->pcr = read32(e->p + offsetof(struct tcg_pcr_event, pcr_index));
+	e->type = read32(e->p + offsetof(struct tcg_pcr_event, event_type));
+	e->head = true;
 	return 0;
 }
 
-/* Linux checks the first event is a log header before trusting its algorithm list. */
-static int check_spec_id_header(const struct tcg_pcr_event *h, struct cl_error *err)
+/* The TCG_PCR_EVENT at e, its event inside avail: its size. */
+static int pcr_event_size(struct ev *e, uint64_t *size)
 {
-	if (h->pcr_index != 0 || h->event_type != TCG_EV_NO_ACTION)
-		return cl_fail(err, ERR_PREFIX "first event has PCR %u, type 0x%x (a spec ID event has PCR 0, type EV_NO_ACTION 0x%x)",
-			       h->pcr_index, h->event_type, TCG_EV_NO_ACTION);
-	if (!all_zero(h->digest, sizeof(h->digest)))
-		return cl_fail(err, ERR_PREFIX "first event's SHA-1 digest is not zero (not a spec ID event)");
-	return 0;
+	if (read_head(e, sizeof(struct tcg_pcr_event)))
+		return -1;
+	uint32_t event_size = read32(e->p + offsetof(struct tcg_pcr_event, event_size));
+	*size = sizeof(struct tcg_pcr_event) + (uint64_t)event_size;
+	return need(e, sizeof(struct tcg_pcr_event), event_size, "event");
 }
 
-/* The algorithm list and vendor info of the spec ID payload (event_size bytes at ev). */
-static int parse_spec_id_payload(const uint8_t *ev, uint32_t event_size, struct tpm_log_digests *out,
-				 struct cl_error *err)
+/* A spec ID event's algorithm count, as Linux bounds it (and algs[] holds it). */
+static int check_alg_count(const struct ev *e, uint32_t n)
 {
-	struct tcg_spec_id_event s;
-	if (event_size < sizeof(s))
-		return cl_fail(err, ERR_PREFIX "spec ID event_size %u is below the %u bytes of its fixed fields",
-			       event_size, (unsigned)sizeof(s));
-	memcpy(&s, ev, sizeof(s));
-	if (memcmp(s.signature, TCG_SPEC_ID_SIGNATURE, TCG_SPEC_ID_SIGNATURE_SIZE) != 0)
-		return cl_fail(err, ERR_PREFIX "spec ID signature is not \"%s\" (not a crypto-agile log)",
-			       TCG_SPEC_ID_SIGNATURE);
-	if (s.number_of_algorithms == 0 || s.number_of_algorithms > TPM_LOG_MAX_ALGS)
-		return cl_fail(err, ERR_PREFIX "spec ID numberOfAlgorithms %u (need 1 to %u)", s.number_of_algorithms,
-			       TPM_LOG_MAX_ALGS);
+	if (n >= 1 && n <= TPM_LOG_MAX_ALGS)
+		return 0;
+	return ev_fail(e, "spec ID numberOfAlgorithms %u (need 1 to %u)", n, TPM_LOG_MAX_ALGS), -1;
+}
+
+#define SPEC_AT(field) (sizeof(struct tcg_pcr_event) + offsetof(struct tcg_spec_id_event, field))
+
+static int spec_id(struct ev *e, struct tpm_log_digests *out)
+{
+	uint64_t end;
+	memset(out, 0, sizeof(*out));
+	if (pcr_event_size(e, &end))
+		return -1;
+	/* Linux checks the first event is a log header before trusting its algorithm list. */
+	bool zero = true;
+	for (size_t i = 0; i < TCG_SHA1_DIGEST_SIZE; i++)
+		zero &= !e->p[offsetof(struct tcg_pcr_event, digest) + i];
+	if (e->pcr != 0 || e->type != TCG_EV_NO_ACTION || !zero)
+		return ev_fail(e, "not a spec ID event (PCR 0, type 0x3, SHA-1 digest zero)"), -1;
+	/* The payload: within the event's end bytes (which lie inside avail). */
+	size_t avail = e->avail;
+	e->avail = end;
+	if (need(e, SPEC_AT(signature), sizeof(struct tcg_spec_id_event), "TCG_EfiSpecIDEvent"))
+		return -1;
+	if (memcmp(e->p + SPEC_AT(signature), TCG_SPEC_ID_SIGNATURE, TCG_SPEC_ID_SIGNATURE_SIZE) != 0)
+		return ev_fail(e, "spec ID signature is not \"%s\"", TCG_SPEC_ID_SIGNATURE), -1;
+	uint32_t n = read32(e->p + SPEC_AT(number_of_algorithms));
+	if (check_alg_count(e, n))
+		return -1;
 	/* Bounded by TPM_LOG_MAX_ALGS just above: no overflow. */
-	uint32_t algs_bytes = s.number_of_algorithms * (uint32_t)sizeof(struct tcg_spec_id_alg);
-	uint32_t vendor_size_at = (uint32_t)sizeof(s) + algs_bytes;
-	if (!fits(event_size, vendor_size_at, TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES))
-		return cl_fail(err, ERR_PREFIX "spec ID event_size %u ends inside its %u algorithms and vendorInfoSize (%u bytes)",
-			       event_size, s.number_of_algorithms, vendor_size_at + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES);
-	uint8_t vendor_size = ev[vendor_size_at];
-	if (!fits(event_size, vendor_size_at + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES, vendor_size))
-		return cl_fail(err, ERR_PREFIX "spec ID vendorInfoSize %u runs past event_size %u", vendor_size,
-			       event_size);
-	memcpy(out->algs, ev + sizeof(s), algs_bytes);
-	out->count = s.number_of_algorithms;
+	uint32_t algs_bytes = n * (uint32_t)sizeof(struct tcg_spec_id_alg);
+	uint64_t vendor_at = SPEC_AT(digest_sizes) + algs_bytes + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES;
+	if (need(e, SPEC_AT(digest_sizes), algs_bytes + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES,
+		 "digestSizes and vendorInfoSize") ||
+	    need(e, vendor_at, e->p[vendor_at - 1], "vendorInfo"))
+		return -1;
+	memcpy(out->algs, e->p + SPEC_AT(digest_sizes), algs_bytes);
+	out->count = n;
+	out->first_event_size = end;
+	e->avail = avail;
 	return 0;
 }
 
 int tpm_log_spec_id(const uint8_t *log, size_t avail, struct tpm_log_digests *out, struct cl_error *err)
 {
-	struct tcg_pcr_event h;
-	memset(out, 0, sizeof(*out));
-	if (read_pcr_event(log, avail, &h, err) || check_spec_id_header(&h, err) ||
-	    parse_spec_id_payload(log + sizeof(h), h.event_size, out, err))
-		return -1;
-	out->first_event_size = sizeof(h) + (uint64_t)h.event_size;
-	return 0;
+	struct ev e;
+	ev_init(&e, log, avail, "event at offset", err);
+	return spec_id(&e, out);
 }
 
 /* The first entry of the spec ID list with that algorithm (Linux takes the first too), or NULL. */
@@ -116,101 +175,55 @@ static const struct tcg_spec_id_alg *find_alg(const struct tpm_log_digests *d, u
 	return NULL;
 }
 
-/* Past the digests of the event at ev: *off moves from the head's end to the event_size field. */
-static int skip_digests(const uint8_t *ev, size_t avail, const struct tcg_pcr_event2_head *h,
-			const struct tpm_log_digests *d, uint64_t *off, struct cl_error *err)
+static int event2_size(struct ev *e, const struct tpm_log_digests *d, uint64_t *size)
 {
-	for (uint32_t i = 0; i < h->digest_count; i++) {
-		if (!fits(avail, *off, TCG_DIGEST_ALG_ID_BYTES))
-			return cl_fail(err, ERR_PREFIX "event (PCR %u, type 0x%x) ends inside digest %u's algorithm ID (%llu bytes available)",
-				       h->pcr_index, h->event_type, i, (unsigned long long)avail);
-		uint16_t alg_id = read16(ev + *off);
-		*off += TCG_DIGEST_ALG_ID_BYTES;
+	*size = 0;
+	if (check_alg_count(e, d->count) || read_head(e, sizeof(struct tcg_pcr_event2_head)))
+		return -1;
+	/* Linux: "count != num_algs" makes the event malformed, more or fewer alike. */
+	uint32_t count = read32(e->p + offsetof(struct tcg_pcr_event2_head, digest_count));
+	if (count != d->count)
+		return ev_fail(e, "digests.count %u is not the spec ID numberOfAlgorithms %u", count, d->count), -1;
+	uint64_t off = sizeof(struct tcg_pcr_event2_head);
+	for (uint32_t i = 0; i < count; i++) {
+		if (need(e, off, TCG_DIGEST_ALG_ID_BYTES, "hashAlg"))
+			return -1;
+		uint16_t alg_id = read16(e->p + off);
+		off += TCG_DIGEST_ALG_ID_BYTES;
 		const struct tcg_spec_id_alg *alg = find_alg(d, alg_id);
 		if (!alg)
-			return cl_fail(err, ERR_PREFIX "event (PCR %u, type 0x%x) digest %u has algorithm 0x%x, not in the spec ID event",
-				       h->pcr_index, h->event_type, i, alg_id);
-		if (!fits(avail, *off, alg->digest_size))
-			return cl_fail(err, ERR_PREFIX "event (PCR %u, type 0x%x) digest %u (algorithm 0x%x, %u bytes) runs past the %llu bytes available",
-				       h->pcr_index, h->event_type, i, alg_id, alg->digest_size, (unsigned long long)avail);
-		*off += alg->digest_size;
+			return ev_fail(e, "digest %u hashAlg 0x%x is not in the spec ID event", i, alg_id), -1;
+		if (need(e, off, alg->digest_size, "digest"))
+			return -1;
+		off += alg->digest_size;
 	}
+	if (need(e, off, TCG_EVENT_SIZE_BYTES, "event_size"))
+		return -1;
+	uint32_t event_size = read32(e->p + off);
+	off += TCG_EVENT_SIZE_BYTES;
+	if (e->type == TCG_EV_PREBOOT_CERT && event_size == 0)
+		return ev_fail(e, "type 0 with event_size 0 (Linux takes it for the end of the log)"), -1;
+	if (need(e, off, event_size, "event"))
+		return -1;
+	*size = off + event_size;
 	return 0;
 }
 
 int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_digests *d, uint64_t *size,
 			struct cl_error *err)
 {
-	struct tcg_pcr_event2_head h;
-	*size = 0;
-	if (d->count == 0 || d->count > TPM_LOG_MAX_ALGS)
-		return cl_fail(err, ERR_PREFIX "%u spec ID algorithms (need 1 to %u)", d->count, TPM_LOG_MAX_ALGS);
-	if (avail < sizeof(h))
-		return cl_fail(err, ERR_PREFIX "event of %llu bytes ends inside its %u-byte header",
-			       (unsigned long long)avail, (unsigned)sizeof(h));
-	memcpy(&h, ev, sizeof(h));
-	/* Linux: "count != num_algs" makes the event malformed, more or fewer alike. */
-	if (h.digest_count != d->count)
-		return cl_fail(err, ERR_PREFIX "event (PCR %u, type 0x%x) has %u digests, the spec ID event lists %u algorithms",
-			       h.pcr_index, h.event_type, h.digest_count, d->count);
-	uint64_t off = sizeof(h);
-	if (skip_digests(ev, avail, &h, d, &off, err))
-		return -1;
-	if (!fits(avail, off, TCG_EVENT_SIZE_BYTES))
-		return cl_fail(err, ERR_PREFIX "event (PCR %u, type 0x%x) ends inside its event_size field (%llu bytes available)",
-			       h.pcr_index, h.event_type, (unsigned long long)avail);
-	uint32_t event_size = read32(ev + off);
-	off += TCG_EVENT_SIZE_BYTES;
-	if (h.event_type == TCG_EV_PREBOOT_CERT && event_size == 0)
-		return cl_fail(err, ERR_PREFIX "event (PCR %u) has type 0 and event_size 0 (Linux takes it for the end of the log)",
-			       h.pcr_index);
-	if (!fits(avail, off, event_size))
-		return cl_fail(err, ERR_PREFIX "event (PCR %u, type 0x%x) event_size %u runs past the %llu bytes available",
-			       h.pcr_index, h.event_type, event_size, (unsigned long long)(avail - off));
-	*size = off + event_size;
-	return 0;
+	struct ev e;
+	ev_init(&e, ev, avail, "event at offset", err);
+	return event2_size(&e, d, size);
 }
 
-/* A lower error with where it happened in front (err may be NULL). */
-static int fail_in(struct cl_error *err, const struct cl_error *inner, const char *where, uint64_t at)
+/* A size that must fit a u32 field of Linux's table. */
+static __attribute__((noinline)) int fit32(uint64_t bytes, const char *field, uint64_t *size,
+					   struct cl_error *err)
 {
-	const char *detail = inner->msg;
-	size_t prefix = sizeof(ERR_PREFIX) - 1;
-	if (strlen(detail) >= prefix && memcmp(detail, ERR_PREFIX, prefix) == 0)
-		detail += prefix;
-	return cl_fail(err, ERR_PREFIX "%s %llu: %s", where, (unsigned long long)at, detail);
-}
-
-/* The last entry's size in a crypto-agile log: the spec ID event itself at
- * offset 0, else a TCG_PCR_EVENT2 past it. */
-static int last_event2_size(const uint8_t *first, uint64_t offset, size_t avail, uint64_t *size, struct cl_error *err)
-{
-	struct tpm_log_digests d;
-	if (tpm_log_spec_id(first, avail, &d, err))
-		return -1;
-	if (offset == 0) {
-		*size = d.first_event_size;
-		return 0;
-	}
-	if (offset < d.first_event_size)
-		return cl_fail(err, ERR_PREFIX "last entry at offset %llu lies inside the %llu-byte spec ID event",
-			       (unsigned long long)offset, (unsigned long long)d.first_event_size);
-	struct cl_error inner;
-	inner.msg[0] = '\0';
-	if (tpm_log_event2_size(first + offset, avail - offset, &d, size, &inner))
-		return fail_in(err, &inner, "last entry at offset", offset);
-	return 0;
-}
-
-/* The last entry's size in a 1.2 log. */
-static int last_event1_size(const uint8_t *first, uint64_t offset, size_t avail, uint64_t *size, struct cl_error *err)
-{
-	struct tcg_pcr_event h;
-	struct cl_error inner;
-	inner.msg[0] = '\0';
-	if (read_pcr_event(first + offset, avail - offset, &h, &inner))
-		return fail_in(err, &inner, "last entry at offset", offset);
-	*size = sizeof(h) + (uint64_t)h.event_size;
+	if (bytes > UINT32_MAX)
+		return cl_fail(err, ERR_PREFIX "%llu bytes do not fit the 32-bit %s", (unsigned long long)bytes, field);
+	*size = bytes;
 	return 0;
 }
 
@@ -223,56 +236,56 @@ int tpm_log_size(uint32_t format, const uint8_t *first, uint64_t first_addr, uin
 			       EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2, EFI_TCG2_EVENT_LOG_FORMAT_TCG_2);
 	if (last_addr == 0)
 		return 0;
-	if (last_addr < first_addr)
-		return cl_fail(err, ERR_PREFIX "last entry at 0x%llx lies below the log's start 0x%llx",
-			       (unsigned long long)last_addr, (unsigned long long)first_addr);
-	uint64_t offset = last_addr - first_addr;
-	if (offset >= avail)
-		return cl_fail(err, ERR_PREFIX "last entry at 0x%llx is %llu bytes into the log, past the %llu bytes available",
-			       (unsigned long long)last_addr, (unsigned long long)offset, (unsigned long long)avail);
-	uint64_t last_size = 0, total;
-	int rc = format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2 ? last_event2_size(first, offset, avail, &last_size, err)
-							  : last_event1_size(first, offset, avail, &last_size, err);
-	if (rc)
+	uint64_t offset = last_addr - first_addr, last_size;
+	if (last_addr < first_addr || offset >= avail)
+		return cl_fail(err, ERR_PREFIX "last entry 0x%llx is outside the %llu bytes at 0x%llx",
+			       (unsigned long long)last_addr, (unsigned long long)avail, (unsigned long long)first_addr);
+	struct ev e;
+	ev_init(&e, first, avail, "event at offset", err);
+	if (format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2) {
+		/* The spec ID event itself at offset 0, else a TCG_PCR_EVENT2 past it. */
+		struct tpm_log_digests d;
+		if (spec_id(&e, &d))
+			return -1;
+		last_size = d.first_event_size;
+		if (offset) {
+			ev_skip(&e, offset);
+			if (offset < d.first_event_size)
+				return ev_fail(&e, "inside the %llu-byte spec ID event",
+					       (unsigned long long)d.first_event_size), -1;
+			if (event2_size(&e, &d, &last_size))
+				return -1;
+		}
+	} else {
+		ev_skip(&e, offset);
+		if (pcr_event_size(&e, &last_size))
+			return -1;
+	}
+	/* offset + last_size <= avail, without wrapping. */
+	if (need(&e, 0, last_size, "entry"))
 		return -1;
-	if (__builtin_add_overflow(offset, last_size, &total) || total > avail)
-		return cl_fail(err, ERR_PREFIX "last entry at offset %llu of %llu bytes runs past the %llu bytes available",
-			       (unsigned long long)offset, (unsigned long long)last_size, (unsigned long long)avail);
-	if (total > UINT32_MAX)
-		return cl_fail(err, ERR_PREFIX "%llu bytes do not fit linux_efi_tpm_eventlog.size (32 bits)",
-			       (unsigned long long)total);
-	*size = total;
-	return 0;
+	return fit32(offset + last_size, "linux_efi_tpm_eventlog.size", size, err);
 }
 
 int tpm_final_events_preboot_size(const uint8_t *table, size_t avail, const struct tpm_log_digests *d,
 				  uint64_t *size, struct cl_error *err)
 {
-	struct efi_tcg2_final_events_table t;
+	struct ev e;
 	*size = 0;
-	if (avail < sizeof(t))
-		return cl_fail(err, ERR_PREFIX "final events table of %llu bytes ends inside its %u-byte header",
-			       (unsigned long long)avail, (unsigned)sizeof(t));
-	memcpy(&t, table, sizeof(t));
+	ev_init(&e, table, avail, "final events table at offset", err);
+	if (need(&e, 0, sizeof(struct efi_tcg2_final_events_table), "header"))
+		return -1;
+	uint64_t count = read64(table + offsetof(struct efi_tcg2_final_events_table, number_of_events));
 	/* Each event takes at least its head, so the loop ends with avail even for a lying count. */
-	uint64_t off = sizeof(t);
-	for (uint64_t i = 0; i < t.number_of_events; i++) {
-		struct cl_error inner;
-		inner.msg[0] = '\0';
-		uint64_t event_size, next;
-		if (tpm_log_event2_size(table + off, avail - off, d, &event_size, &inner))
-			return fail_in(err, &inner, "final events table, event", i);
-		if (__builtin_add_overflow(off, event_size, &next) || next > avail)
-			return cl_fail(err, ERR_PREFIX "final events table, event %llu runs past %llu bytes",
-				       (unsigned long long)i, (unsigned long long)avail);
-		off = next;
+	uint64_t event_size = sizeof(struct efi_tcg2_final_events_table);
+	for (uint64_t i = 0; i < count; i++) {
+		ev_skip(&e, event_size);
+		/* Then at + event_size <= avail, without wrapping. */
+		if (event2_size(&e, d, &event_size) || need(&e, 0, event_size, "entry"))
+			return -1;
 	}
-	uint64_t bytes = off - sizeof(t);
-	if (bytes > UINT32_MAX)
-		return cl_fail(err, ERR_PREFIX "final events of %llu bytes do not fit final_events_preboot_size (32 bits)",
-			       (unsigned long long)bytes);
-	*size = bytes;
-	return 0;
+	return fit32(e.at + event_size - sizeof(struct efi_tcg2_final_events_table), "final_events_preboot_size",
+		     size, err);
 }
 
 uint64_t tpm_eventlog_table_size(uint64_t log_size)

@@ -11,39 +11,43 @@
 #define RDRAND_RETRIES 10
 #define RDSEED_RETRIES 100
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+enum { EAX, EBX, ECX, EDX };
+
+/* The register `reg` of CPUID leaf `leaf`, subleaf 0. */
+static uint32_t cpuid(uint32_t leaf, int reg)
 {
-	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
+	uint32_t r[4];
+	__asm__ volatile("cpuid" : "=a"(r[EAX]), "=b"(r[EBX]), "=c"(r[ECX]), "=d"(r[EDX]) : "a"(leaf), "c"(0));
+	return r[reg];
 }
 
-static bool rdseed64(uint64_t *v)
+/* One attempt each: true when the CPU delivered *out (carry set). */
+static bool rdseed_once(uint64_t *out)
 {
-	for (int i = 0; i < RDSEED_RETRIES; i++) {
-		uint8_t ok;
-		__asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
-		if (ok)
-			return true;
-	}
-	return false;
+	uint64_t v;
+	uint8_t ok;
+	__asm__ volatile("rdseed %0; setc %1" : "=r"(v), "=qm"(ok) : : "cc");
+	*out = v;
+	return ok;
 }
 
-static bool rdrand64(uint64_t *v)
+static bool rdrand_once(uint64_t *out)
 {
-	for (int i = 0; i < RDRAND_RETRIES; i++) {
-		uint8_t ok;
-		__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
-		if (ok)
-			return true;
-	}
-	return false;
+	uint64_t v;
+	uint8_t ok;
+	__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok) : : "cc");
+	*out = v;
+	return ok;
 }
 
-static bool fill_with(bool (*step)(uint64_t *), uint8_t *buf, size_t len)
+static bool fill_with(bool (*once)(uint64_t *), int tries, uint8_t *buf, size_t len)
 {
 	for (size_t off = 0; off < len; off += sizeof(uint64_t)) {
-		uint64_t v;
-		if (!step(&v))
-			return false;
+		uint64_t v = 0;
+		int t = 0;
+		while (!once(&v))
+			if (++t == tries)
+				return false;
 		size_t n = len - off < sizeof(v) ? len - off : sizeof(v);
 		memcpy(buf + off, &v, n);
 		wipe(&v, sizeof(v));
@@ -53,15 +57,10 @@ static bool fill_with(bool (*step)(uint64_t *), uint8_t *buf, size_t len)
 
 const char *cpu_random_fill(uint8_t *buf, size_t len)
 {
-	uint32_t a, b, c, d, max;
-	cpuid(0, 0, &max, &b, &c, &d);
-	if (max >= 7) {
-		cpuid(7, 0, &a, &b, &c, &d);
-		if ((b & CPUID_7_EBX_RDSEED) && fill_with(rdseed64, buf, len))
-			return "RDSEED";
-	}
-	cpuid(1, 0, &a, &b, &c, &d);
-	if ((c & CPUID_1_ECX_RDRAND) && fill_with(rdrand64, buf, len))
+	if (cpuid(0, EAX) >= 7 && (cpuid(7, EBX) & CPUID_7_EBX_RDSEED) &&
+	    fill_with(rdseed_once, RDSEED_RETRIES, buf, len))
+		return "RDSEED";
+	if ((cpuid(1, ECX) & CPUID_1_ECX_RDRAND) && fill_with(rdrand_once, RDRAND_RETRIES, buf, len))
 		return "RDRAND";
 	wipe(buf, len);
 	return NULL;

@@ -124,7 +124,7 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 	const uint8_t *log = (const uint8_t *)(uintptr_t)first;
 	uint64_t size;
 	if (tpm_log_size(format, log, first, last, (size_t)(last - first + TPM_LAST_EVENT_MAX), &size, err))
-		return -1;
+		return 2;
 	/* Events logged since GetEventLog go to the final-events table as well:
 	 * the kernel must know how many of those the log already holds. */
 	uint64_t final_preboot = 0;
@@ -134,11 +134,13 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 		struct tpm_log_digests d;
 		if (tpm_log_spec_id(log, (size_t)size, &d, err) ||
 		    tpm_final_events_preboot_size(final, TPM_FINAL_TABLE_MAX, &d, &final_preboot, err))
-			return -1;
+			return 2;
 	}
-	if (size > UINT32_MAX || final_preboot > UINT32_MAX)
-		return cl_fail(err, "TPM event log: %llu bytes (final events %llu) do not fit the table's 32-bit sizes",
-			       (unsigned long long)size, (unsigned long long)final_preboot);
+	if (size > UINT32_MAX || final_preboot > UINT32_MAX) {
+		cl_fail(err, "TPM event log: %llu bytes (final events %llu) do not fit the table's 32-bit sizes",
+			(unsigned long long)size, (unsigned long long)final_preboot);
+		return 2;
+	}
 	uint64_t table_size = tpm_eventlog_table_size(size);
 	void *table = NULL;
 	/* ACPI reclaim memory, as Linux's stub allocates it: neither the planner
@@ -243,7 +245,7 @@ int efi_memory_map_alloc(const struct efi_env *env, struct efi_final_map *m, str
 	if (s != EFI_BUFFER_TOO_SMALL || !desc_size)
 		return cl_fail(err, "UEFI: GetMemoryMap(size 0) gave EFI status 0x%llx, descriptor size %llu",
 			       (unsigned long long)s, (unsigned long long)desc_size);
-	uint64_t capacity = size + MMAP_SLACK_DESCRIPTORS * desc_size, addr;
+	uint64_t capacity = size + MMAP_SLACK_DESCRIPTORS * desc_size, addr = 0;
 	if (efi_alloc_pages_low(env, capacity, "EFI memory map", &addr, err))
 		return -1;
 	m->buf = (uint8_t *)(uintptr_t)addr;

@@ -114,7 +114,7 @@ _Static_assert(sizeof(struct guid) == 16, "EFI_GUID");
 struct efi_config_entry { /* 64-bit firmware */
 	struct guid guid;
 	uint64_t table;
-} __attribute__((packed));
+};
 _Static_assert(sizeof(struct efi_config_entry) == 24, "EFI_CONFIGURATION_TABLE");
 
 /* 1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b */

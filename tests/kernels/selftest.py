@@ -14,7 +14,8 @@ and the cases that must fail, to show the probes can fail: a wrong CRC, a
 wrong memory size, an unknown probe.* argument, GRUB without
 probe.loader=0x72 (type_of_loader 0x72 is not chainloader's 0xff), a BIOS
 boot claimed to be UEFI, an RSDP expected where GRUB passes none, a
-framebuffer expected in text mode.
+framebuffer expected in text mode, an RNG seed or a secure-boot state
+where GRUB passes neither.
 
     tests/kernels/selftest.py              every scenario
     tests/kernels/selftest.py --list       list them
@@ -118,7 +119,12 @@ def scenarios():
         Scenario("pvh-qemu-bad-param", "pvh", probe_args(extra="probe.mem_mb=512"), EXIT_FAIL,
                  "pvh", expect_fail=("params",)),
         Scenario("pvh-qemu-fault", "pvh", probe_args(extra="probe.fault=1"), EXIT_EXCEPTION, "pvh"),
-        Scenario("bz32-grub", "grub-linux", probe_args(extra=GRUB_ARGS), EXIT_PASS,
+        # start_info has no field for a seed: only probe.rng=none can pass.
+        Scenario("pvh-qemu-rng-setup", "pvh", probe_args(extra="probe.rng=setup"), EXIT_FAIL, "pvh",
+                 expect_fail=("rng.pvh",)),
+        # GRUB 2.06's linux (BIOS) passes no RNG seed and leaves secure_boot 0.
+        Scenario("bz32-grub", "grub-linux",
+                 probe_args(extra=GRUB_ARGS + " probe.rng=none probe.secure_boot=0"), EXIT_PASS,
                  "bzimage32", kernel="probe.bzImage", cmdline_prefix=GRUB_PREFIX),
         # GRUB's own driver for QEMU's VGA (bochs) makes a "simple"
         # framebuffer (0x70, as EFI); without it GRUB uses VESA (0x23).
@@ -154,6 +160,12 @@ def scenarios():
         Scenario("bz32-grub-vlfb-not-efi", "grub-linux", probe_args(extra=GRUB_ARGS + " probe.fb=efi"),
                  EXIT_FAIL, "bzimage32", expect_fail=("fb.type",), kernel="probe.bzImage",
                  cmdline_prefix=GRUB_PREFIX, pre=GRUB_FB, qemu_extra=VBE_VGA),
+        # A SETUP_RNG_SEED node and a secure-boot state expected from GRUB,
+        # which passes neither (even with RDRAND, -cpu max).
+        Scenario("bz32-grub-no-seed", "grub-linux",
+                 probe_args(extra=GRUB_ARGS + " probe.rng=setup probe.secure_boot=2"), EXIT_FAIL,
+                 "bzimage32", expect_fail=("rng.setup", "bp.secure_boot"), kernel="probe.bzImage",
+                 cmdline_prefix=GRUB_PREFIX, qemu_extra=("-cpu", "max")),
     ]
     # chainloader asks GRUB for a framebuffer: on SeaBIOS it passes it as VESA
     # (0x23), on OVMF as EFI (0x70); with gfxpayload=text, VGA text.

@@ -1,7 +1,8 @@
 /* Host unit tests (cmocka) of the probe's pure logic: the page-table walker
  * on hand-built 4 KiB / 2 MiB / 1 GiB and 5-level tables, memory-map
  * questions, probe.* parsing, the printf subset, CRC-32, and the rules for
- * the ACPI RSDP, the EFI memory map and the framebuffer. These paths are
+ * the ACPI RSDP, the EFI memory map, the framebuffer, the setup_data chain
+ * and the RNG seeds. These paths are
  * not all reached by the QEMU boots (the loaders there use 2 MiB pages,
  * and hand over valid firmware data). */
 #include "cmocka_all.h"
@@ -211,12 +212,32 @@ static void parses_probe_arguments(void **state)
 	s = "probe.fb=vlfb";
 	params_parse(s, strlen(s), &p);
 	assert_int_equal(p.fb, FB_VLFB);
+	assert_int_equal(p.rng, RNG_UNCHECKED); /* absent: not checked */
+	assert_false(p.secure_boot_set);
+
+	const char *rng[] = { "probe.rng=setup", "probe.rng=efi", "probe.rng=none" };
+	const enum probe_rng want_rng[] = { RNG_SETUP, RNG_EFI, RNG_NONE };
+	for (size_t i = 0; i < 3; i++) {
+		params_parse(rng[i], strlen(rng[i]), &p);
+		assert_string_equal(p.problem, "");
+		assert_int_equal(p.rng, want_rng[i]);
+	}
+	for (unsigned v = 0; v <= 3; v++) {
+		char arg[32];
+		fmt(arg, sizeof arg, "probe.secure_boot=%u", v);
+		params_parse(arg, strlen(arg), &p);
+		assert_string_equal(p.problem, "");
+		assert_true(p.secure_boot_set);
+		assert_int_equal(p.secure_boot, v);
+	}
 
 	const char *bad[] = { "probe.mem_mb=512", "probe.mem_mib=5x", "probe.initrd_crc32=123",
 			      "probe.loader=0x100", "probe.mem_mib", "probe.firmware=efi",
 			      "probe.firmware=", "probe.firmware=UEFI", "probe.firmware=uefi2",
 			      "probe.fb=vesa", "probe.fb=ef", "probe.rsdp=yes", "probe.rsdp",
-			      "probe.acpi=none" };
+			      "probe.acpi=none", "probe.rng=EFI", "probe.rng=", "probe.rng=setup_data",
+			      "probe.rng=rdrand", "probe.rng", "probe.secure_boot=4", "probe.secure_boot=",
+			      "probe.secure_boot=disabled", "probe.secureboot=2" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		params_parse(bad[i], strlen(bad[i]), &p);
 		assert_true(p.problem[0] != '\0');
@@ -435,6 +456,144 @@ static void checks_the_framebuffer(void **state)
 	assert_int_equal(lfb_base(&si), 0x3880000000ull);
 }
 
+/* ---- the setup_data chain and the RNG seeds ---- */
+
+/* A node with len bytes of data, in a buffer of its own. */
+static struct setup_data *node(uint32_t type, uint32_t len, uint8_t fill)
+{
+	struct setup_data *n = calloc(1, sizeof *n + len);
+	assert_non_null(n);
+	n->type = type;
+	n->len = len;
+	memset(n + 1, fill, len);
+	return n;
+}
+
+static uint64_t at(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void walks_the_setup_data_chain(void **state)
+{
+	(void)state;
+	struct setup_data_walk w;
+	char why[200], want[200];
+	assert_true(setup_data_walk(0, UINT64_MAX, &w, why, sizeof why)); /* no chain */
+	assert_int_equal(w.nodes, 0);
+	assert_int_equal(w.rng_nodes, 0);
+
+	/* As chainloader chains them: SETUP_E820_EXT, then SETUP_RNG_SEED. */
+	struct setup_data *ext = node(SETUP_E820_EXT, 20 * 3, 0x11), *seed = node(SETUP_RNG_SEED, 32, 0x5a);
+	ext->next = at(seed);
+	assert_true(setup_data_walk(at(ext), UINT64_MAX, &w, why, sizeof why));
+	assert_int_equal(w.nodes, 2);
+	assert_int_equal(w.rng_nodes, 1);
+	assert_int_equal(w.rng_addr, at(seed));
+	assert_int_equal(w.rng_len, 32);
+	assert_int_equal(w.end[0], at(ext) + 16 + 60);
+
+	/* Everything must lie below the limit: the header, then the data. */
+	assert_false(setup_data_walk(at(seed), at(seed) + 8, &w, why, sizeof why));
+	fmt(want, sizeof want, "node 0 at 0x%lx: header unreadable", at(seed));
+	assert_string_equal(why, want);
+	assert_false(setup_data_walk(at(seed), at(seed) + 16 + 31, &w, why, sizeof why));
+	fmt(want, sizeof want, "node 0 at 0x%lx (type 9): its 32 bytes of data unreadable", at(seed));
+	assert_string_equal(why, want);
+	assert_true(setup_data_walk(at(seed), at(seed) + 16 + 32, &w, why, sizeof why));
+	assert_false(setup_data_walk(UINT64_MAX - 7, UINT64_MAX, &w, why, sizeof why)); /* wraps: never read */
+
+	/* Loops, to itself or back to the start, and nodes overlapping. */
+	seed->next = at(seed);
+	assert_false(setup_data_walk(at(ext), UINT64_MAX, &w, why, sizeof why));
+	assert_non_null(strstr(why, "node 2 ["));
+	assert_non_null(strstr(why, "overlaps node 1 ["));
+	assert_non_null(strstr(why, ": a loop"));
+	seed->next = at(ext);
+	assert_false(setup_data_walk(at(ext), UINT64_MAX, &w, why, sizeof why));
+	assert_non_null(strstr(why, ": a loop"));
+	seed->next = at(ext) + 24; /* inside ext's data */
+	assert_false(setup_data_walk(at(ext), UINT64_MAX, &w, why, sizeof why));
+	assert_non_null(strstr(why, "overlaps node 0"));
+	assert_null(strstr(why, "a loop"));
+
+	/* Two seeds: both counted, the first one kept. */
+	struct setup_data *seed2 = node(SETUP_RNG_SEED, 32, 0x77);
+	seed->next = at(seed2);
+	assert_true(setup_data_walk(at(ext), UINT64_MAX, &w, why, sizeof why));
+	assert_int_equal(w.nodes, 3);
+	assert_int_equal(w.rng_nodes, 2);
+	assert_int_equal(w.rng_addr, at(seed));
+	free(seed2);
+
+	/* At most SETUP_DATA_NODES_MAX nodes. */
+	struct setup_data *many[SETUP_DATA_NODES_MAX + 1];
+	for (int i = SETUP_DATA_NODES_MAX; i >= 0; i--) {
+		many[i] = node(SETUP_E820_EXT, 4, 0);
+		many[i]->next = i < SETUP_DATA_NODES_MAX ? at(many[i + 1]) : 0;
+	}
+	assert_false(setup_data_walk(at(many[0]), UINT64_MAX, &w, why, sizeof why));
+	assert_non_null(strstr(why, "more than 32 nodes"));
+	assert_true(setup_data_walk(at(many[1]), UINT64_MAX, &w, why, sizeof why));
+	assert_int_equal(w.nodes, SETUP_DATA_NODES_MAX);
+	for (int i = 0; i <= SETUP_DATA_NODES_MAX; i++)
+		free(many[i]);
+	free(ext);
+	free(seed);
+}
+
+static void checks_rng_seeds(void **state)
+{
+	(void)state;
+	char why[200];
+	uint8_t b[32] = { 0 };
+	assert_false(rng_seed_bytes_ok(b, sizeof b, why, sizeof why));
+	assert_string_equal(why, "all 32 bytes are 0x00");
+	memset(b, 0xa5, sizeof b);
+	assert_false(rng_seed_bytes_ok(b, sizeof b, why, sizeof why));
+	assert_string_equal(why, "all 32 bytes are 0xa5");
+	b[31] = 0xa4;
+	assert_true(rng_seed_bytes_ok(b, sizeof b, why, sizeof why));
+	b[31] = 0xa5, b[0] = 0;
+	assert_true(rng_seed_bytes_ok(b, sizeof b, why, sizeof why));
+	assert_false(rng_seed_bytes_ok(b, 0, why, sizeof why));
+	assert_false(rng_seed_bytes_ok(b + 1, 1, why, sizeof why));
+
+	assert_false(efi_rng_seed_size_ok(0, why, sizeof why));
+	assert_false(efi_rng_seed_size_ok(31, why, sizeof why));
+	assert_string_equal(why, "size 31 not in [32, 1024]");
+	assert_true(efi_rng_seed_size_ok(32, why, sizeof why));
+	assert_true(efi_rng_seed_size_ok(64, why, sizeof why)); /* a previous seed appended */
+	assert_true(efi_rng_seed_size_ok(1024, why, sizeof why));
+	assert_false(efi_rng_seed_size_ok(1025, why, sizeof why));
+
+	/* The GUID as the string 1ce1e5bc-7ceb-42f2-81e5-8aadf180f57b lays out in
+	 * memory: the first three groups little-endian, the rest as written. */
+	static const uint8_t bytes[16] = { 0xbc, 0xe5, 0xe1, 0x1c, 0xeb, 0x7c, 0xf2, 0x42,
+					   0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b };
+	const struct guid seed = LINUX_EFI_RANDOM_SEED_GUID;
+	assert_memory_equal(&seed, bytes, 16);
+
+	struct efi_config_entry t[4] = { 0 };
+	const struct guid acpi20 = { 0x8868e871, 0xe4f1, 0x11d3, { 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 } };
+	struct guid near = seed;
+	near.d4[7] ^= 1;
+	t[0] = (struct efi_config_entry){ acpi20, 0x1000 };
+	t[1] = (struct efi_config_entry){ near, 0x2000 };
+	t[2] = (struct efi_config_entry){ seed, 0x3000 };
+	t[3] = (struct efi_config_entry){ seed, 0x4000 };
+	uint64_t addr = 1;
+	assert_int_equal(efi_config_find(t, 0, &seed, &addr), 0);
+	assert_int_equal(addr, 0);
+	assert_int_equal(efi_config_find(t, 2, &seed, &addr), 0); /* one bit off is another GUID */
+	assert_int_equal(efi_config_find(t, 3, &seed, &addr), 1);
+	assert_int_equal(addr, 0x3000);
+	assert_int_equal(efi_config_find(t, 4, &seed, &addr), 2);
+	assert_int_equal(addr, 0x3000);
+	assert_true(guid_equal(&t[0].guid, &acpi20));
+	assert_false(guid_equal(&near, &seed));
+}
+
 /* ---- printing and CRC ---- */
 
 static void formats_like_printf(void **state)
@@ -469,6 +628,8 @@ int main(void)
 		cmocka_unit_test(checks_the_rsdp),
 		cmocka_unit_test(checks_the_efi_memory_map),
 		cmocka_unit_test(checks_the_framebuffer),
+		cmocka_unit_test(walks_the_setup_data_chain),
+		cmocka_unit_test(checks_rng_seeds),
 		cmocka_unit_test(formats_like_printf),
 		cmocka_unit_test(crc32_matches_zlib),
 	};

@@ -147,6 +147,13 @@ class Scenario:
     # "efi: ACPI=0x... ..." configuration-table line), e.g. r"TPMEventLog=0x".
     expect_efi_tables: tuple = ()
     reject_efi_tables: tuple = ()  # regexes (str) that must not match it
+    # Probe scenarios: the RNG seed the probe must find (probe.rng): "setup"
+    # (a SETUP_RNG_SEED node), "efi" (the LINUX_EFI_RANDOM_SEED table) or "none".
+    probe_rng: str = "none"
+    # Boots of the same ISO, each checked in full. For a probe scenario that
+    # expects a seed, the seeds' CRC-32s (PROBE: INFO rng seed crc32) must all
+    # differ: a seed that is the same every boot is no seed.
+    boots: int = 1
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -189,9 +196,17 @@ PROBE_INITRD_SIZE = 1048576 + 3  # not a multiple of 4 or of a page
 PROBE_PASS = 99
 
 
-def probe(name, image, entry, opts="", memory_mib=512, firmware="bios"):
+PROBE_SEED = re.compile(rb"^PROBE: INFO rng seed crc32 (0x[0-9a-f]{8})$")
+# boot_params.secure_boot as chainloader must set it: 0 (unset) on BIOS; on
+# OVMF, whose variable store has no keys enrolled, 2 (disabled), as Linux's
+# EFI stub decides from SecureBoot/SetupMode.
+PROBE_SECURE_BOOT = {"bios": 0, "uefi": 2}
+
+
+def probe(name, image, entry, opts="", memory_mib=512, firmware="bios", **more):
     return Scenario(name, "probe", "amd64", "", image=image, probe_entry=entry,
-                    loader_opts=opts, memory_mib=memory_mib, firmware=firmware, timeout=90)
+                    loader_opts=opts, memory_mib=memory_mib, firmware=firmware, timeout=90,
+                    **more)
 
 
 SCENARIOS = [
@@ -282,6 +297,22 @@ SCENARIOS = [
     probe("probe-bzimage-32-uefi", "probe.bzImage", "bzimage32", "entry=32", firmware="uefi"),
     probe("probe-elf-64-uefi", "probe.elf", "elf64", firmware="uefi"),
     probe("probe-elf-pvh-uefi", "probe.elf", "pvh", "entry=pvh", firmware="uefi"),
+    # RNG seeds (every probe scenario above expects none: QEMU's default
+    # qemu64 CPU has neither RDSEED nor RDRAND, and there is no virtio-rng).
+    # BIOS, -cpu max (TCG has RDRAND): a SETUP_RNG_SEED node in the
+    # setup_data chain; booted twice, and the two seeds must differ.
+    probe("probe-bzimage-64-rng-setup", "probe.bzImage", "bzimage64", "entry=64",
+          qemu_extra=("-cpu", "max"), probe_rng="setup", boots=2),
+    # PVH: start_info has no field for a seed; the loader must do without.
+    probe("probe-elf-pvh-rng-none", "probe.elf", "pvh", "entry=pvh", qemu_extra=("-cpu", "max")),
+    # OVMF with virtio-rng: the LINUX_EFI_RANDOM_SEED configuration table from
+    # EFI_RNG_PROTOCOL, secure_boot 2, and with no `insmod all_video` (GRUB
+    # passes no framebuffer) the EFI framebuffer taken from GOP; on both GRUBs
+    # and both OVMF generations.
+    *[probe(name, "probe.bzImage", "bzimage64", "entry=64", firmware="uefi", grub=g, ovmf=o,
+            rng=True, grub_video=False, probe_rng="efi")
+      for name, g, o in (("probe-bzimage-64-uefi-rng-gop", "2.06", "2022"),
+                         ("probe-bzimage-64-uefi-grub212-ovmf2025-rng-gop", "2.12", "2025"))],
     # Failures: a specific message, then a clean halt (no reset, no hang in a loop).
     Scenario("probe-nopvh-by-pvh", "chainloader", "amd64", "", image="probe-nopvh.elf",
              loader_opts="entry=pvh", timeout=60,
@@ -681,11 +712,18 @@ def int_marker(lines, name):
     return int(value)
 
 
-def check_probe(sc, lines, rc):
-    """The probe kernel's verdict, its entry and the command line it was given."""
+def check_probe(sc, lines, rc, result):
+    """The probe kernel's verdict, its entry and the command line it was given;
+    the CRC-32 of the RNG seed it found goes to result["rng_seed_crc32"]."""
     fails = [l for l in lines if l.startswith(b"PROBE: ") and b": FAIL" in l]
     if fails:
         raise Fail(fails[0].decode("utf-8", "replace"))
+    seeds = [m.group(1).decode() for m in map(PROBE_SEED.match, lines) if m]
+    want = 0 if sc.probe_rng == "none" else 1
+    if len(seeds) != want:
+        raise Fail(f"{len(seeds)} 'PROBE: INFO rng seed crc32' lines, expected {want} "
+                   f"(probe.rng={sc.probe_rng})")
+    result["rng_seed_crc32"] = seeds[0] if seeds else None
     entries = [l for l in lines if l.startswith(b"PROBE: ENTRY ")]
     if entries != [b"PROBE: ENTRY " + sc.probe_entry.encode()]:
         raise Fail(f"probe entries {entries!r}, expected {sc.probe_entry}")
@@ -874,9 +912,7 @@ def check(sc, data, initrd, rc, cpu, result):
     if sc.expect_serial:
         return check_serial(sc, data, result)
     if sc.boot == "probe":
-        return check_probe(sc, lines, rc)
-    if sc.boot == "probe":
-        return
+        return check_probe(sc, lines, rc, result)
     if b"CL-DONE" not in lines:
         panic = [l for l in lines if b"Kernel panic - not syncing" in l]
         why = f" ({panic[0].decode('utf-8', 'replace')})" if panic else ""
@@ -945,6 +981,7 @@ def run_scenario(sc):
     result = {"name": sc.name, "passed": False, "reason": None, "tail": None,
               "grub": sc.grub, "ovmf": sc.ovmf}
     data = b""
+    booted = []  # names of the boots begun (each names its logs)
     try:
         if sc.grub != "2.06":
             result["grub_package"] = package_of(grub_dir(sc))
@@ -965,7 +1002,8 @@ def run_scenario(sc):
                 uefi = sc.firmware == "uefi"
                 args = (f"{PROBE_ARGS} probe.mem_mib={sc.memory_mib} "
                         f"probe.initrd_size={PROBE_INITRD_SIZE} probe.initrd_crc32={crc} "
-                        f"probe.firmware={sc.firmware} probe.fb={'efi' if uefi else 'vlfb'}"
+                        f"probe.firmware={sc.firmware} probe.fb={'efi' if uefi else 'vlfb'} "
+                        f"probe.rng={sc.probe_rng} probe.secure_boot={PROBE_SECURE_BOOT[sc.firmware]}"
                         + (" probe.mem_slack_mib=8" if uefi else ""))
                 sc = dataclasses.replace(sc, grub_args=args, expect_cmdline=args.replace(
                     PROBE_ARGS, PROBE_ARGS_AS_PASSED))
@@ -993,20 +1031,33 @@ def run_scenario(sc):
         else:
             iso = make_iso(sc, vmlinuz, initrd)
 
-        marks = {}
-        data, t_done, t_kernel, rc, cpu = boot(sc, iso, marks)
-        result.update(seconds_to_done=t_done, seconds_to_kernel=t_kernel,
-                      seconds_to_grub_entry=marks.get("grub_entry"), marks=marks, qemu_exit=rc)
-        check(sc, data, initrd, rc, cpu, result)
+        seeds = []
+        for n in range(sc.boots):
+            # Boots after the first keep their own logs: <name>-boot2.serial.log ...
+            this = sc if n == 0 else dataclasses.replace(sc, name=f"{sc.name}-boot{n + 1}")
+            booted.append(this.name)
+            marks = {}
+            data, t_done, t_kernel, rc, cpu = boot(this, iso, marks)
+            result.update(seconds_to_done=t_done, seconds_to_kernel=t_kernel,
+                          seconds_to_grub_entry=marks.get("grub_entry"), marks=marks, qemu_exit=rc)
+            check(this, data, initrd, rc, cpu, result)
+            seeds.append(result.get("rng_seed_crc32"))
+        if sc.boots > 1 and sc.boot == "probe" and sc.probe_rng != "none":
+            result["rng_seed_crc32"] = seeds
+            if len(set(seeds)) != len(seeds):
+                raise Fail(f"the RNG seeds of {sc.boots} boots are not all different: "
+                           f"crc32 {', '.join(seeds)}")
         result["passed"] = True
     except Fail as e:
         result["reason"] = e.args[0]
         # Kept apart, so a later passing run of the same scenario does not
-        # overwrite the evidence of an intermittent failure.
-        serial_log = QDIR / f"{sc.name}.serial.log"
-        if serial_log.exists():
-            (QDIR / f"{sc.name}.failed.serial.log").write_bytes(serial_log.read_bytes())
-            (QDIR / f"{sc.name}.failed.reason").write_text(e.args[0] + "\n")
+        # overwrite the evidence of an intermittent failure (every boot's:
+        # two boots may fail together, by their seeds).
+        for name in booted or [sc.name]:
+            serial_log = QDIR / f"{name}.serial.log"
+            if serial_log.exists():
+                (QDIR / f"{name}.failed.serial.log").write_bytes(serial_log.read_bytes())
+                (QDIR / f"{name}.failed.reason").write_text(e.args[0] + "\n")
         if data:
             result["tail"] = tail(data)
         elif (QDIR / f"{sc.name}.qemu.log").exists():

@@ -35,11 +35,18 @@ static void layout(uint8_t *image, size_t size, size_t module_count)
 	info.modules[2] = info.modules[1];
 }
 
+/* What the loader's entries add (an RNG seed, the UEFI entry's firmware handoff). */
+static struct plan_inputs extra;
+
 static int make_plan(struct cl_error *err)
 {
 	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25 };
-	struct plan_inputs in = { .info = &info, .entry = entry_mode, .loader = { 0x100000, 0x108000 },
-				  .workspace = { 0x108000, 0x138000 }, .screen = &screen };
+	struct plan_inputs in = extra;
+	in.info = &info;
+	in.entry = entry_mode;
+	in.loader = (struct mem_range){ 0x100000, 0x108000 };
+	in.workspace = (struct mem_range){ 0x108000, 0x138000 };
+	in.screen = &screen;
 	return boot_plan_make(&in, &plan, err);
 }
 
@@ -58,6 +65,7 @@ static int setup(void **state)
 	uint8_t *image = make_bzimage(0x10000, &size);
 	layout(image, size, 2);
 	entry_mode = ENTRY_AUTO;
+	memset(&extra, 0, sizeof(extra));
 	return 0;
 }
 
@@ -569,6 +577,111 @@ static void efi_info_and_a_reserved_copy_of_grubs_rsdp(void **state)
 	assert_string_equal(err.msg, "EFI boot services are still running (multiboot2 tag 18): the UEFI entry must exit them first");
 }
 
+
+static const uint8_t seed[RNG_SEED_SIZE] = { 0x5e, 0xed, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+					     15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 0xff };
+
+static void rng_seed_becomes_a_setup_rng_seed_node_written_once(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	extra.rng_seed = seed;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_not_equal(plan.rng_seed_addr, 0);
+	assert_int_equal(plan.params.hdr.setup_data, plan.rng_seed_addr);
+	assert_int_equal(plan.rng_seed.hdr.type, SETUP_RNG_SEED);
+	assert_int_equal(plan.rng_seed.hdr.len, RNG_SEED_SIZE);
+	assert_int_equal(plan.rng_seed.hdr.next, 0);
+	assert_memory_equal(plan.rng_seed.seed, seed, sizeof(seed));
+	assert_int_equal(plan.rng_seed_addr % SETUP_DATA_ALIGN, 0);
+	/* Not a copy step: nothing is left to copy it from the loader's memory later. */
+	for (size_t i = 0; i < plan.copy_count; i++)
+		assert_false(plan.copies[i].src == (const void *)&plan.rng_seed);
+	/* Outside the kernel's [load, load + init_size), in memory no copy touches. */
+	struct mem_range node = { plan.rng_seed_addr, plan.rng_seed_addr + sizeof(plan.rng_seed) };
+	assert_true(node.start >= plan.kernel_range.end || node.end <= plan.kernel_range.start);
+	for (size_t i = 0; i < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		assert_false(c->dst < node.end && node.start < c->dst + c->len + c->zero_len);
+	}
+	/* Committed: the node at its place, the plan's copy of the seed zeroed. */
+	static uint8_t page[4096] __attribute__((aligned(4096)));
+	plan.rng_seed_addr = (uintptr_t)page;
+	boot_plan_commit_seed(&plan);
+	assert_int_equal(((const struct setup_data *)page)->type, SETUP_RNG_SEED);
+	assert_memory_equal(page + sizeof(struct setup_data), seed, sizeof(seed));
+	static const uint8_t zeros[RNG_SEED_SIZE];
+	assert_memory_equal(plan.rng_seed.seed, zeros, sizeof(zeros));
+}
+
+static void rng_seed_follows_the_e820_extension_in_the_chain(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	info.mmap_count = 0;
+	info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x100000, 0x40000000, 1 };
+	for (uint64_t i = 0; i < 150; i++)
+		info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x20000000 + i * 0x2000, 0x20001000 + i * 0x2000, 2 };
+	extra.rng_seed = seed;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.params.hdr.setup_data, plan.e820_ext_addr);
+	assert_int_equal(plan.e820_ext.hdr.next, plan.rng_seed_addr);
+	assert_int_not_equal(plan.rng_seed_addr, 0);
+	assert_int_equal(boot_plan_bytes_placed(&plan) - sizeof(plan.rng_seed) - (16 + 173 * 20),
+			 plan.bzimage.pm_size + sizeof(initrd_bytes) + strlen(cmdline) + 1 + sizeof(struct boot_params));
+}
+
+static void pvh_gets_no_rng_seed(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	elf_layout(1);
+	entry_mode = ENTRY_PVH;
+	extra.rng_seed = seed;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.rng_seed_addr, 0);
+	assert_int_equal(plan.setup_data, 0);
+}
+
+static void uefi_handoff_secure_boot_kept_ranges_and_the_map_in_place(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static uint8_t efimap[48] __attribute__((aligned(8)));
+	put32(efimap, 7);
+	put64(efimap + 8, 0x100000);
+	put64(efimap + 24, 0x1fee0);
+	info.mmap_count = 0; /* the UEFI entry's final EFI map is the only one */
+	info.efi_system_table = 0x1f5eb018;
+	info.efi_mmap = efimap;
+	info.efi_mmap_size = sizeof(efimap);
+	info.efi_desc_size = 48;
+	info.efi_desc_version = 1;
+	extra.secure_boot = 2;
+	extra.efi_mmap_in_place = true;
+	extra.kept_count = 1;
+	extra.kept[0] = (struct kept_range){ { 0x1000000, 0x1001000 }, "TPM event log" };
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.params.secure_boot, 2);
+	assert_int_equal(plan.params.efi_info.efi_memmap, (uint32_t)(uintptr_t)efimap);
+	assert_int_equal(plan.params.efi_info.efi_memmap_hi, (uint32_t)((uintptr_t)efimap >> 32));
+	assert_null(find_copy("EFI memory map"));
+	/* The kept page at 16 MiB pushes the kernel off pref_address; nothing lands on it. */
+	assert_int_not_equal(plan.kernel_load, 16 * MIB);
+	assert_true(plan.kernel_range.start >= 0x1001000);
+	for (size_t i = 0; i < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		assert_false(c->dst < 0x1001000 && 0x1000000 < c->dst + c->len + c->zero_len);
+	}
+	/* A fixed destination over a kept range is refused, naming it. */
+	kernel[0x234] = 0; /* not relocatable: fixed at pref_address, 16 MiB */
+	assert_int_equal(make_plan(&err), -1);
+	assert_non_null(strstr(err.msg, "TPM event log"));
+	extra.kept_count = PLAN_MAX_KEPT + 1;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "plan: 5 kept ranges, at most 4");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -596,6 +709,10 @@ int main(void)
 		T(elf_entry_mode_errors),
 		T(elf_command_line_limit_is_linux_s),
 		T(efi_info_and_a_reserved_copy_of_grubs_rsdp),
+		T(rng_seed_becomes_a_setup_rng_seed_node_written_once),
+		T(rng_seed_follows_the_e820_extension_in_the_chain),
+		T(pvh_gets_no_rng_seed),
+		T(uefi_handoff_secure_boot_kept_ranges_and_the_map_in_place),
 	};
 	return cmocka_run_group_tests_name("boot plan", tests, NULL, NULL);
 }

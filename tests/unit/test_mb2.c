@@ -268,6 +268,53 @@ static void reads_the_firmware_tags(void **state)
 	mbi_free(&b);
 }
 
+
+/* GRUB on x86_64-efi with the boot services kept (header tag 7): tags 12, 18
+ * and 20, and no memory map (tag 6) at all. */
+static void boot_services_kept_information_needs_no_memory_map(void **state)
+{
+	(void)state;
+	struct mbi_builder b;
+	struct cl_error err;
+	uint8_t efi64[16] = { 0 }, handle[16] = { 0 }, bs[8] = { 0 };
+	put32(efi64, MB2_TAG_EFI64);
+	put32(efi64 + 4, 16);
+	put64(efi64 + 8, 0x1f5eb018);
+	put32(handle, MB2_TAG_EFI64_IH);
+	put32(handle + 4, 16);
+	put64(handle + 8, 0x1e3c5a98);
+	put32(bs, MB2_TAG_EFI_BS);
+	put32(bs + 4, 8);
+	mbi_begin(&b, 4096);
+	mbi_add_string(&b, MB2_TAG_CMDLINE, "verbose");
+	mbi_add_module(&b, 0x103000, 0x8f3e00, "console=ttyS0");
+	mbi_add_raw(&b, efi64, sizeof(efi64));
+	size_t bs_at = b.len;
+	mbi_add_raw(&b, bs, sizeof(bs));
+	size_t handle_at = b.len;
+	mbi_add_raw(&b, handle, sizeof(handle));
+	mbi_end(&b);
+	struct mb2_efi_handles h;
+	assert_int_equal(mb2_efi_handles(b.buf, MBI_PHYS, b.cap, &h, &err), 0);
+	assert_int_equal(h.system_table, 0x1f5eb018);
+	assert_int_equal(h.image_handle, 0x1e3c5a98);
+	assert_int_equal(parse(&b, &err), 0);
+	assert_true(info.efi_boot_services);
+	assert_int_equal(info.efi_image_handle, 0x1e3c5a98);
+	assert_int_equal(info.mmap_count, 0);
+	/* The same walk checks: a short image-handle tag is an error for both. */
+	put32(b.buf + handle_at + 4, 12);
+	assert_int_equal(mb2_efi_handles(b.buf, MBI_PHYS, b.cap, &h, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: EFI64 image handle tag size 12 is below 16");
+	assert_int_equal(parse(&b, &err), -1);
+	/* Without tag 18 the memory map is required. */
+	put32(b.buf + handle_at + 4, 16);
+	put32(b.buf + bs_at, MB2_TAG_BOOTDEV);
+	assert_int_equal(parse(&b, &err), -1);
+	assert_string_equal(err.msg, "multiboot2: no memory map tag (type 6)");
+	mbi_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +328,7 @@ int main(void)
 		cmocka_unit_test(checks_memory_map_entries),
 		cmocka_unit_test(accepts_larger_entry_size_and_skips_empty_entries),
 		cmocka_unit_test(reads_the_firmware_tags),
+		cmocka_unit_test(boot_services_kept_information_needs_no_memory_map),
 	};
 	return cmocka_run_group_tests_name("multiboot2", tests, NULL, NULL);
 }
