@@ -84,7 +84,12 @@ $(BUILD)/bench/insns_plugin.so: scripts/insns_plugin.c
 	@mkdir -p $(dir $@)
 	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
-test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest qemu-test malformed-test diff-test
+# The TPM event-log replay the measured-boot scenarios rely on, on the host.
+.PHONY: tpm-replay-test
+tpm-replay-test:
+	python3 -B -m unittest discover -s tests/qemu -p 'test_tpm_replay.py' -v
+
+test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test diff-test
 	@echo "make test: all test suites passed"
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM

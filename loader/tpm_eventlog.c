@@ -16,13 +16,14 @@ const uint8_t EFI_TCG2_PROTOCOL_GUID[EFI_GUID_SIZE] = { 0x6c, 0x76, 0x7f, 0x60, 
 
 #define ERR_PREFIX "TPM event log: "
 
-/* An entry being read: its bytes, and where its messages say it is,
+/* An entry being read, with a cursor, and where its messages say it is:
  * "TPM event log: <where> <at> (PCR p, type 0xt): <reason>", the PCR and type
  * once its header is read. */
 struct ev {
 	const uint8_t *p;
 	size_t avail; /* bytes readable at p */
-	uint64_t at;
+	uint64_t off; /* the cursor: bytes of the entry taken so far */
+	uint64_t at;  /* p's offset in the log or table */
 	const char *where; /* "event at offset" (in the log), "final events table at offset" */
 	struct cl_error *err;
 	bool head; /* pcr and type read */
@@ -53,18 +54,20 @@ static uint64_t read64(const uint8_t *p)
 static __attribute__((noinline)) void ev_init(struct ev *e, const uint8_t *p, size_t avail, const char *where,
 					      struct cl_error *err)
 {
-	*e = (struct ev){ p, avail, 0, where, err, false, 0, 0 };
+	*e = (struct ev){ p, avail, 0, 0, where, err, false, 0, 0 };
 }
 
-/* On to the entry delta bytes further (delta <= avail). */
+/* On to the entry delta bytes further (delta <= avail), cursor at its start. */
 static __attribute__((noinline)) void ev_skip(struct ev *e, uint64_t delta)
 {
 	e->p += delta;
 	e->avail -= delta;
 	e->at += delta;
+	e->off = 0;
 	e->head = false;
 }
 
+/* Fills e->err (if any) with the entry's place and the reason. */
 static void ev_fail(const struct ev *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void ev_fail(const struct ev *e, const char *fmt, ...)
 {
@@ -82,79 +85,85 @@ static void ev_fail(const struct ev *e, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The entry's bytes [off, off + len) lie inside its first e->avail bytes.
- * Written so that nothing can wrap. */
-static int need(const struct ev *e, uint64_t off, uint64_t len, const char *field)
+/* The entry's next len bytes (at the cursor, which moves past them), if they
+ * lie inside its first e->avail bytes; else NULL. Written so that nothing can wrap. */
+static const uint8_t *take(struct ev *e, uint64_t len, const char *field)
 {
-	if (off <= e->avail && len <= e->avail - off)
-		return 0;
-	return ev_fail(e, "%s (%llu bytes at +%llu) runs past the %llu bytes available", field,
-		       (unsigned long long)len, (unsigned long long)off, (unsigned long long)e->avail), -1;
+	uint64_t off = e->off;
+	if (off <= e->avail && len <= e->avail - off) {
+		e->off = off + len;
+		return e->p + off;
+	}
+	ev_fail(e, "%s (%llu bytes at +%llu) runs past the %llu bytes available", field, (unsigned long long)len,
+		(unsigned long long)off, (unsigned long long)e->avail);
+	return NULL;
 }
 
 /* The entry's header (size bytes, PCR index and event type first). */
-static int read_head(struct ev *e, size_t size)
+static const uint8_t *take_head(struct ev *e, size_t size)
 {
-	if (need(e, 0, size, "header"))
-		return -1;
-	e->pcr = read32(e->p + offsetof(struct tcg_pcr_event, pcr_index));
-	e->type = read32(e->p + offsetof(struct tcg_pcr_event, event_type));
-	e->head = true;
-	return 0;
+	const uint8_t *h = take(e, size, "header");
+	if (h) {
+		e->pcr = read32(h + offsetof(struct tcg_pcr_event, pcr_index));
+		e->type = read32(h + offsetof(struct tcg_pcr_event, event_type));
+		e->head = true;
+	}
+	return h;
 }
 
-/* The TCG_PCR_EVENT at e, its event inside avail: its size. */
-static int pcr_event_size(struct ev *e, uint64_t *size)
+/* The TCG_PCR_EVENT at e, its event inside avail: the cursor at its end. */
+static const uint8_t *take_pcr_event(struct ev *e)
 {
-	if (read_head(e, sizeof(struct tcg_pcr_event)))
-		return -1;
-	uint32_t event_size = read32(e->p + offsetof(struct tcg_pcr_event, event_size));
-	*size = sizeof(struct tcg_pcr_event) + (uint64_t)event_size;
-	return need(e, sizeof(struct tcg_pcr_event), event_size, "event");
+	const uint8_t *h = take_head(e, sizeof(struct tcg_pcr_event));
+	if (!h || !take(e, read32(h + offsetof(struct tcg_pcr_event, event_size)), "event"))
+		return NULL;
+	return h;
 }
 
 /* A spec ID event's algorithm count, as Linux bounds it (and algs[] holds it). */
-static int check_alg_count(const struct ev *e, uint32_t n)
+static __attribute__((noinline)) int check_alg_count(const struct ev *e, uint32_t n)
 {
 	if (n >= 1 && n <= TPM_LOG_MAX_ALGS)
 		return 0;
-	return ev_fail(e, "spec ID numberOfAlgorithms %u (need 1 to %u)", n, TPM_LOG_MAX_ALGS), -1;
+	ev_fail(e, "spec ID numberOfAlgorithms %u (need 1 to %u)", n, TPM_LOG_MAX_ALGS);
+	return -1;
 }
-
-#define SPEC_AT(field) (sizeof(struct tcg_pcr_event) + offsetof(struct tcg_spec_id_event, field))
 
 static int spec_id(struct ev *e, struct tpm_log_digests *out)
 {
-	uint64_t end;
 	memset(out, 0, sizeof(*out));
-	if (pcr_event_size(e, &end))
+	const uint8_t *h = take_pcr_event(e);
+	if (!h)
 		return -1;
 	/* Linux checks the first event is a log header before trusting its algorithm list. */
-	bool zero = true;
-	for (size_t i = 0; i < TCG_SHA1_DIGEST_SIZE; i++)
-		zero &= !e->p[offsetof(struct tcg_pcr_event, digest) + i];
-	if (e->pcr != 0 || e->type != TCG_EV_NO_ACTION || !zero)
-		return ev_fail(e, "not a spec ID event (PCR 0, type 0x3, SHA-1 digest zero)"), -1;
-	/* The payload: within the event's end bytes (which lie inside avail). */
-	size_t avail = e->avail;
-	e->avail = end;
-	if (need(e, SPEC_AT(signature), sizeof(struct tcg_spec_id_event), "TCG_EfiSpecIDEvent"))
+	const uint8_t *digest = h + offsetof(struct tcg_pcr_event, digest);
+	_Static_assert(TCG_SHA1_DIGEST_SIZE == 8 + 8 + 4, "the digest read as three words");
+	if (e->pcr != 0 || e->type != TCG_EV_NO_ACTION || (read64(digest) | read64(digest + 8) | read32(digest + 16))) {
+		ev_fail(e, "not a spec ID event (PCR 0, type 0x3, zero digest)");
 		return -1;
-	if (memcmp(e->p + SPEC_AT(signature), TCG_SPEC_ID_SIGNATURE, TCG_SPEC_ID_SIGNATURE_SIZE) != 0)
-		return ev_fail(e, "spec ID signature is not \"%s\"", TCG_SPEC_ID_SIGNATURE), -1;
-	uint32_t n = read32(e->p + SPEC_AT(number_of_algorithms));
+	}
+	/* The payload, within the event (which lies inside avail). */
+	size_t avail = e->avail;
+	e->avail = e->off;
+	e->off = sizeof(struct tcg_pcr_event);
+	const uint8_t *s = take(e, sizeof(struct tcg_spec_id_event), "TCG_EfiSpecIDEvent");
+	if (!s)
+		return -1;
+	if (memcmp(s, TCG_SPEC_ID_SIGNATURE, TCG_SPEC_ID_SIGNATURE_SIZE) != 0) {
+		ev_fail(e, "spec ID signature is not \"%s\"", TCG_SPEC_ID_SIGNATURE);
+		return -1;
+	}
+	uint32_t n = read32(s + offsetof(struct tcg_spec_id_event, number_of_algorithms));
 	if (check_alg_count(e, n))
 		return -1;
 	/* Bounded by TPM_LOG_MAX_ALGS just above: no overflow. */
 	uint32_t algs_bytes = n * (uint32_t)sizeof(struct tcg_spec_id_alg);
-	uint64_t vendor_at = SPEC_AT(digest_sizes) + algs_bytes + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES;
-	if (need(e, SPEC_AT(digest_sizes), algs_bytes + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES,
-		 "digestSizes and vendorInfoSize") ||
-	    need(e, vendor_at, e->p[vendor_at - 1], "vendorInfo"))
+	const uint8_t *algs = take(e, algs_bytes + TCG_SPEC_ID_VENDOR_INFO_SIZE_BYTES, "digestSizes, vendorInfoSize");
+	if (!algs || !take(e, algs[algs_bytes], "vendorInfo"))
 		return -1;
-	memcpy(out->algs, e->p + SPEC_AT(digest_sizes), algs_bytes);
+	memcpy(out->algs, algs, algs_bytes);
 	out->count = n;
-	out->first_event_size = end;
+	out->first_event_size = e->off = e->avail;
 	e->avail = avail;
 	return 0;
 }
@@ -175,38 +184,41 @@ static const struct tcg_spec_id_alg *find_alg(const struct tpm_log_digests *d, u
 	return NULL;
 }
 
-static int event2_size(struct ev *e, const struct tpm_log_digests *d, uint64_t *size)
+/* The TCG_PCR_EVENT2 at e: the cursor at its end. */
+static int take_event2(struct ev *e, const struct tpm_log_digests *d)
 {
-	*size = 0;
-	if (check_alg_count(e, d->count) || read_head(e, sizeof(struct tcg_pcr_event2_head)))
+	if (check_alg_count(e, d->count))
+		return -1;
+	const uint8_t *h = take_head(e, sizeof(struct tcg_pcr_event2_head));
+	if (!h)
 		return -1;
 	/* Linux: "count != num_algs" makes the event malformed, more or fewer alike. */
-	uint32_t count = read32(e->p + offsetof(struct tcg_pcr_event2_head, digest_count));
-	if (count != d->count)
-		return ev_fail(e, "digests.count %u is not the spec ID numberOfAlgorithms %u", count, d->count), -1;
-	uint64_t off = sizeof(struct tcg_pcr_event2_head);
-	for (uint32_t i = 0; i < count; i++) {
-		if (need(e, off, TCG_DIGEST_ALG_ID_BYTES, "hashAlg"))
-			return -1;
-		uint16_t alg_id = read16(e->p + off);
-		off += TCG_DIGEST_ALG_ID_BYTES;
-		const struct tcg_spec_id_alg *alg = find_alg(d, alg_id);
-		if (!alg)
-			return ev_fail(e, "digest %u hashAlg 0x%x is not in the spec ID event", i, alg_id), -1;
-		if (need(e, off, alg->digest_size, "digest"))
-			return -1;
-		off += alg->digest_size;
+	uint32_t count = read32(h + offsetof(struct tcg_pcr_event2_head, digest_count));
+	if (count != d->count) {
+		ev_fail(e, "digests.count %u is not numberOfAlgorithms %u", count, d->count);
+		return -1;
 	}
-	if (need(e, off, TCG_EVENT_SIZE_BYTES, "event_size"))
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *a = take(e, TCG_DIGEST_ALG_ID_BYTES, "hashAlg");
+		if (!a)
+			return -1;
+		const struct tcg_spec_id_alg *alg = find_alg(d, read16(a));
+		if (!alg) {
+			ev_fail(e, "digest %u hashAlg 0x%x is not in digestSizes", i, read16(a));
+			return -1;
+		}
+		if (!take(e, alg->digest_size, "digest"))
+			return -1;
+	}
+	const uint8_t *s = take(e, TCG_EVENT_SIZE_BYTES, "event_size");
+	if (!s)
 		return -1;
-	uint32_t event_size = read32(e->p + off);
-	off += TCG_EVENT_SIZE_BYTES;
-	if (e->type == TCG_EV_PREBOOT_CERT && event_size == 0)
-		return ev_fail(e, "type 0 with event_size 0 (Linux takes it for the end of the log)"), -1;
-	if (need(e, off, event_size, "event"))
+	uint32_t event_size = read32(s);
+	if (e->type == TCG_EV_PREBOOT_CERT && event_size == 0) {
+		ev_fail(e, "type 0 with event_size 0 (Linux: end of log)");
 		return -1;
-	*size = off + event_size;
-	return 0;
+	}
+	return take(e, event_size, "event") ? 0 : -1;
 }
 
 int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_digests *d, uint64_t *size,
@@ -214,15 +226,30 @@ int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_di
 {
 	struct ev e;
 	ev_init(&e, ev, avail, "event at offset", err);
-	return event2_size(&e, d, size);
+	int rc = take_event2(&e, d);
+	*size = rc ? 0 : e.off;
+	return rc;
 }
 
-/* A size that must fit a u32 field of Linux's table. */
-static __attribute__((noinline)) int fit32(uint64_t bytes, const char *field, uint64_t *size,
-					   struct cl_error *err)
+/* The entry at e ends at the cursor, inside avail (checked again: nothing
+ * wraps); on to the next one. */
+static int next(struct ev *e)
 {
-	if (bytes > UINT32_MAX)
-		return cl_fail(err, ERR_PREFIX "%llu bytes do not fit the 32-bit %s", (unsigned long long)bytes, field);
+	uint64_t bytes = e->off;
+	e->off = 0;
+	if (!take(e, bytes, "entry"))
+		return -1;
+	ev_skip(e, bytes);
+	return 0;
+}
+
+/* A size for a u32 field of Linux's table. */
+static int fit32(uint64_t bytes, const char *field, uint64_t *size, struct cl_error *err)
+{
+	if (bytes > UINT32_MAX) {
+		cl_fail(err, ERR_PREFIX "%llu bytes do not fit the 32-bit %s", (unsigned long long)bytes, field);
+		return -1;
+	}
 	*size = bytes;
 	return 0;
 }
@@ -231,15 +258,18 @@ int tpm_log_size(uint32_t format, const uint8_t *first, uint64_t first_addr, uin
 		 uint64_t *size, struct cl_error *err)
 {
 	*size = 0;
-	if (format != EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2 && format != EFI_TCG2_EVENT_LOG_FORMAT_TCG_2)
-		return cl_fail(err, ERR_PREFIX "format %u is neither TCG 1.2 (%u) nor TCG 2 (%u)", format,
-			       EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2, EFI_TCG2_EVENT_LOG_FORMAT_TCG_2);
+	if (format != EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2 && format != EFI_TCG2_EVENT_LOG_FORMAT_TCG_2) {
+		cl_fail(err, ERR_PREFIX "format %u is not 1 (TCG 1.2) or 2 (TCG 2)", format);
+		return -1;
+	}
 	if (last_addr == 0)
 		return 0;
-	uint64_t offset = last_addr - first_addr, last_size;
-	if (last_addr < first_addr || offset >= avail)
-		return cl_fail(err, ERR_PREFIX "last entry 0x%llx is outside the %llu bytes at 0x%llx",
-			       (unsigned long long)last_addr, (unsigned long long)avail, (unsigned long long)first_addr);
+	uint64_t offset = last_addr - first_addr;
+	if (last_addr < first_addr || offset >= avail) {
+		cl_fail(err, ERR_PREFIX "last entry 0x%llx is outside the %llu bytes at 0x%llx",
+			(unsigned long long)last_addr, (unsigned long long)avail, (unsigned long long)first_addr);
+		return -1;
+	}
 	struct ev e;
 	ev_init(&e, first, avail, "event at offset", err);
 	if (format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2) {
@@ -247,24 +277,23 @@ int tpm_log_size(uint32_t format, const uint8_t *first, uint64_t first_addr, uin
 		struct tpm_log_digests d;
 		if (spec_id(&e, &d))
 			return -1;
-		last_size = d.first_event_size;
 		if (offset) {
 			ev_skip(&e, offset);
-			if (offset < d.first_event_size)
-				return ev_fail(&e, "inside the %llu-byte spec ID event",
-					       (unsigned long long)d.first_event_size), -1;
-			if (event2_size(&e, &d, &last_size))
+			if (offset < d.first_event_size) {
+				ev_fail(&e, "inside the %llu-byte spec ID event", (unsigned long long)d.first_event_size);
+				return -1;
+			}
+			if (take_event2(&e, &d))
 				return -1;
 		}
 	} else {
 		ev_skip(&e, offset);
-		if (pcr_event_size(&e, &last_size))
+		if (!take_pcr_event(&e))
 			return -1;
 	}
-	/* offset + last_size <= avail, without wrapping. */
-	if (need(&e, 0, last_size, "entry"))
+	if (next(&e))
 		return -1;
-	return fit32(offset + last_size, "linux_efi_tpm_eventlog.size", size, err);
+	return fit32(e.at, "linux_efi_tpm_eventlog.size", size, err);
 }
 
 int tpm_final_events_preboot_size(const uint8_t *table, size_t avail, const struct tpm_log_digests *d,
@@ -273,19 +302,15 @@ int tpm_final_events_preboot_size(const uint8_t *table, size_t avail, const stru
 	struct ev e;
 	*size = 0;
 	ev_init(&e, table, avail, "final events table at offset", err);
-	if (need(&e, 0, sizeof(struct efi_tcg2_final_events_table), "header"))
+	const uint8_t *t = take(&e, sizeof(struct efi_tcg2_final_events_table), "header");
+	if (!t || next(&e))
 		return -1;
-	uint64_t count = read64(table + offsetof(struct efi_tcg2_final_events_table, number_of_events));
 	/* Each event takes at least its head, so the loop ends with avail even for a lying count. */
-	uint64_t event_size = sizeof(struct efi_tcg2_final_events_table);
-	for (uint64_t i = 0; i < count; i++) {
-		ev_skip(&e, event_size);
-		/* Then at + event_size <= avail, without wrapping. */
-		if (event2_size(&e, d, &event_size) || need(&e, 0, event_size, "entry"))
+	uint64_t count = read64(t + offsetof(struct efi_tcg2_final_events_table, number_of_events));
+	for (uint64_t i = 0; i < count; i++)
+		if (take_event2(&e, d) || next(&e))
 			return -1;
-	}
-	return fit32(e.at + event_size - sizeof(struct efi_tcg2_final_events_table), "final_events_preboot_size",
-		     size, err);
+	return fit32(e.at - sizeof(struct efi_tcg2_final_events_table), "final_events_preboot_size", size, err);
 }
 
 uint64_t tpm_eventlog_table_size(uint64_t log_size)
