@@ -51,10 +51,10 @@ static uint64_t read64(const uint8_t *p)
 	return v;
 }
 
-static __attribute__((noinline)) void ev_init(struct ev *e, const uint8_t *p, size_t avail, const char *where,
-					      struct cl_error *err)
+/* An entry at offset 0 of the log. */
+static __attribute__((noinline)) void ev_init(struct ev *e, const uint8_t *p, size_t avail, struct cl_error *err)
 {
-	*e = (struct ev){ p, avail, 0, 0, where, err, false, 0, 0 };
+	*e = (struct ev){ p, avail, 0, 0, "event at offset", err, false, 0, 0 };
 }
 
 /* On to the entry delta bytes further (delta <= avail), cursor at its start. */
@@ -75,13 +75,20 @@ static void ev_fail(const struct ev *e, const char *fmt, ...)
 	if (!err)
 		return;
 	/* At most 15 + 28 + 1 + 20 + 32 + 2 characters before the reason. */
-	size_t n = e->head ? fmt_format(err->msg, sizeof(err->msg), ERR_PREFIX "%s %llu (PCR %u, type 0x%x): ",
-					e->where, (unsigned long long)e->at, e->pcr, e->type)
-			   : fmt_format(err->msg, sizeof(err->msg), ERR_PREFIX "%s %llu: ", e->where,
-					(unsigned long long)e->at);
+	char *m = err->msg;
+	size_t n = fmt_format(m, sizeof(err->msg), ERR_PREFIX "%s %llu (PCR %u, type 0x%x): ", e->where,
+			      (unsigned long long)e->at, e->pcr, e->type);
+	if (!e->head) {
+		/* Its header not read: without the PCR and type, " (" turned into ": ". */
+		n = 0;
+		while (m[n] != '(')
+			n++;
+		m[n - 1] = ':';
+		m[n++] = ' ';
+	}
 	va_list ap;
 	va_start(ap, fmt);
-	fmt_vformat(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	fmt_vformat(m + n, sizeof(err->msg) - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -171,7 +178,7 @@ static int spec_id(struct ev *e, struct tpm_log_digests *out)
 int tpm_log_spec_id(const uint8_t *log, size_t avail, struct tpm_log_digests *out, struct cl_error *err)
 {
 	struct ev e;
-	ev_init(&e, log, avail, "event at offset", err);
+	ev_init(&e, log, avail, err);
 	return spec_id(&e, out);
 }
 
@@ -225,7 +232,7 @@ int tpm_log_event2_size(const uint8_t *ev, size_t avail, const struct tpm_log_di
 			struct cl_error *err)
 {
 	struct ev e;
-	ev_init(&e, ev, avail, "event at offset", err);
+	ev_init(&e, ev, avail, err);
 	int rc = take_event2(&e, d);
 	*size = rc ? 0 : e.off;
 	return rc;
@@ -244,7 +251,7 @@ static int next(struct ev *e)
 }
 
 /* A size for a u32 field of Linux's table. */
-static int fit32(uint64_t bytes, const char *field, uint64_t *size, struct cl_error *err)
+static __attribute__((noinline)) int fit32(uint64_t bytes, const char *field, uint64_t *size, struct cl_error *err)
 {
 	if (bytes > UINT32_MAX) {
 		cl_fail(err, ERR_PREFIX "%llu bytes do not fit the 32-bit %s", (unsigned long long)bytes, field);
@@ -271,7 +278,7 @@ int tpm_log_size(uint32_t format, const uint8_t *first, uint64_t first_addr, uin
 		return -1;
 	}
 	struct ev e;
-	ev_init(&e, first, avail, "event at offset", err);
+	ev_init(&e, first, avail, err);
 	if (format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2) {
 		/* The spec ID event itself at offset 0, else a TCG_PCR_EVENT2 past it. */
 		struct tpm_log_digests d;
@@ -301,7 +308,8 @@ int tpm_final_events_preboot_size(const uint8_t *table, size_t avail, const stru
 {
 	struct ev e;
 	*size = 0;
-	ev_init(&e, table, avail, "final events table at offset", err);
+	ev_init(&e, table, avail, err);
+	e.where = "final events table at offset";
 	const uint8_t *t = take(&e, sizeof(struct efi_tcg2_final_events_table), "header");
 	if (!t || next(&e))
 		return -1;
@@ -323,11 +331,11 @@ uint64_t tpm_eventlog_table_size(uint64_t log_size)
 void tpm_eventlog_table_fill(struct linux_efi_tpm_eventlog *t, uint32_t version, const uint8_t *log,
 			     uint32_t log_size, uint32_t final_preboot)
 {
-	/* Through a byte pointer: the table is larger than the struct (its log). */
-	memset((uint8_t *)t, 0, (size_t)tpm_eventlog_table_size(log_size));
 	t->size = log_size;
 	t->final_events_preboot_size = final_preboot;
 	t->version = (uint8_t)version;
 	if (log_size)
 		memcpy(t->log, log, log_size);
+	/* The struct's tail padding, past the log: every byte of the table is written. */
+	__builtin_memset(t->log + log_size, 0, sizeof(*t) - offsetof(struct linux_efi_tpm_eventlog, log));
 }

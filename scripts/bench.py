@@ -52,6 +52,8 @@ class Config:
     payload_kib: int    # random payload in the initramfs
     firmware: str       # "bios" (SeaBIOS) or "uefi" (OVMF)
     entry: str = ""     # chainloader's entry= option ("" = auto)
+    grub: str = "2.06"  # run_tests: "2.12" is Debian 13's GRUB (with OVMF 2025 on uefi)
+    ovmf: str = "2022"
 
     @property
     def name(self):
@@ -65,6 +67,10 @@ CONFIGS = [
     Config("bzImage 100 MiB initrd", "bzimage", 102400, "bios"),
     Config("bzImage", "bzimage", 4096, "uefi"),
     Config("bzImage 100 MiB initrd", "bzimage", 102400, "uefi"),
+    # The current stack: GRUB 2.12's linux starts the kernel's EFI stub, and
+    # chainloader collects what the stub would (no TPM here: the same work on
+    # both paths but for the log).
+    Config("bzImage GRUB 2.12 OVMF 2025", "bzimage", 4096, "uefi", grub="2.12", ovmf="2025"),
 ]
 RAM_CONFIG = CONFIGS[0]  # the smallest-RAM search boots this one, only -m differs
 
@@ -99,7 +105,7 @@ def scenarios(cfg):
     common = dict(flavour="amd64", image=cfg.image, payload_kib=cfg.payload_kib,
                   initrd_gz=cfg.payload_kib < 65536, firmware=cfg.firmware,
                   memory_mib=1024 if cfg.payload_kib > 65536 else 512, timeout=300,
-                  expect_fb=None)
+                  expect_fb=None, grub=cfg.grub, ovmf=cfg.ovmf)
     ways = {}
     # QEMU boots an ELF only by PVH, and that only on SeaBIOS.
     if cfg.image == "bzimage" or cfg.firmware == "bios":

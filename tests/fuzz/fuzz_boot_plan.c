@@ -7,7 +7,9 @@
  *       and lengths are raw u64 (else u32 page numbers); bit 2 an EFI system
  *       table and memory map (UEFI); bit 3 GRUB's copy of the ACPI RSDP;
  *       bit 4 the firmware's RSDP address is known; bit 5 EFI boot services
- *       still running (tag 18)
+ *       still running (tag 18); bit 6 an RNG seed (SETUP_RNG_SEED); bit 7 the
+ *       UEFI entry's handoff (secure_boot 2, the EFI map used in place, and a
+ *       kept firmware allocation: the 8 KiB above the information)
  *   u16 memory map entries (modulo BOOT_INFO_MAX_MMAP + 1)
  *   u8  modules (modulo BOOT_INFO_MAX_MODULES + 1)
  *   u32 loader start, u32 loader size (the image, then its workspace: the
@@ -38,7 +40,10 @@
  * of every source, destination and input; the zero page or hvm_start_info
  * points where the plan says; the e820 map the kernel gets shows its own
  * destinations and the initrd as usable RAM, and the RSDP copy as reserved;
- * the EFI memory map and the RSDP copy are copied below 4 GiB. */
+ * the EFI memory map and the RSDP copy are copied below 4 GiB; an RNG seed
+ * node lies outside the kernel's range and every copy, linked last in the
+ * setup_data chain (none for PVH); a kept range is overlapped by nothing the
+ * plan writes; a map used in place is what efi_info points at. */
 #include <string.h>
 
 #include "boot_plan.h"
@@ -178,6 +183,45 @@ static void check_in_ram(struct span s, const char *what)
 		   what, (unsigned long long)s.start, (unsigned long long)s.end);
 }
 
+static struct plan_inputs extra; /* the entries' additions (flags bits 6 and 7) */
+
+/* The RNG seed node and the UEFI entry's kept ranges. */
+static void check_firmware_handoff(struct span kernel)
+{
+	struct span seed = { plan.rng_seed_addr, plan.rng_seed_addr + sizeof(plan.rng_seed) };
+	bool want_seed = extra.rng_seed && plan.handoff != HANDOFF_PVH;
+	FUZZ_CHECK(want_seed == (plan.rng_seed_addr != 0), "RNG seed node 0x%llx (%s entry, seed %s)",
+		   (unsigned long long)plan.rng_seed_addr, handoff_name(plan.handoff), extra.rng_seed ? "given" : "none");
+	if (want_seed) {
+		FUZZ_CHECK(!span_overlap(seed, kernel) && seed.end <= FOUR_GIB && seed.start >= ONE_MIB,
+			   "RNG seed node [0x%llx, 0x%llx)", (unsigned long long)seed.start, (unsigned long long)seed.end);
+		uint64_t last = plan.e820_ext_addr ? plan.e820_ext.hdr.next : plan.setup_data;
+		FUZZ_CHECK(last == plan.rng_seed_addr && plan.rng_seed.hdr.type == SETUP_RNG_SEED &&
+				   plan.rng_seed.hdr.len == RNG_SEED_SIZE && plan.rng_seed.hdr.next == 0 &&
+				   !memcmp(plan.rng_seed.seed, extra.rng_seed, RNG_SEED_SIZE),
+			   "setup_data chain: SETUP_RNG_SEED not linked last as given");
+		check_in_ram(seed, "RNG seed node");
+	}
+	for (size_t i = 0; i < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		struct span d = { c->dst, c->dst + c->len + c->zero_len };
+		FUZZ_CHECK(!want_seed || !span_overlap(d, seed), "copy %zu (%s) over the RNG seed node", i, c->what);
+		for (size_t k = 0; k < extra.kept_count; k++)
+			FUZZ_CHECK(!span_overlap(d, (struct span){ extra.kept[k].range.start, extra.kept[k].range.end }),
+				   "copy %zu (%s) [0x%llx, 0x%llx) over kept %s", i, c->what, (unsigned long long)d.start,
+				   (unsigned long long)d.end, extra.kept[k].what);
+	}
+	for (size_t k = 0; k < extra.kept_count; k++)
+		FUZZ_CHECK(!span_overlap(kernel, (struct span){ extra.kept[k].range.start, extra.kept[k].range.end }),
+			   "kernel range over kept %s", extra.kept[k].what);
+	if (extra.efi_mmap_in_place && plan.efi.efi_loader_signature)
+		FUZZ_CHECK((plan.efi.efi_memmap | (uint64_t)plan.efi.efi_memmap_hi << 32) == (uintptr_t)info.efi_mmap,
+			   "efi_info does not point at the map used in place");
+	if (plan.handoff != HANDOFF_PVH)
+		FUZZ_CHECK(plan.params.secure_boot == extra.secure_boot, "secure_boot %u, given %u",
+			   plan.params.secure_boot, extra.secure_boot);
+}
+
 static void check_plan(const char *cmdline)
 {
 	struct span src[PLAN_MAX_COPIES], dst[PLAN_MAX_COPIES];
@@ -202,6 +246,7 @@ static void check_plan(const char *cmdline)
 
 	struct span tramp = { plan.trampoline, plan.trampoline + TRAMPOLINE_SIZE };
 	struct span kernel = { plan.kernel_range.start, plan.kernel_range.end };
+	check_firmware_handoff(kernel);
 	for (size_t i = 0; i < n; i++) {
 		const struct copy_step *c = &plan.copies[i];
 		src[i] = source_of(c);
@@ -355,7 +400,9 @@ static void check_plan(const char *cmdline)
 			   "boot_params pointers");
 		size_t in_page = plan.e820.count < 128 ? plan.e820.count : 128;
 		FUZZ_CHECK(bp->e820_entries == in_page && bp->hdr.setup_data == plan.setup_data, "boot_params e820");
-		FUZZ_CHECK((plan.e820.count > 128) == (plan.setup_data != 0), "SETUP_E820_EXT");
+		FUZZ_CHECK((plan.e820.count > 128) == (plan.e820_ext_addr != 0) &&
+				   plan.setup_data == (plan.e820_ext_addr ? plan.e820_ext_addr : plan.rng_seed_addr),
+			   "SETUP_E820_EXT");
 		if (plan.handoff == HANDOFF_32)
 			FUZZ_CHECK(bp->hdr.code32_start == plan.entry, "code32_start");
 		if (plan.format == KERNEL_BZIMAGE && !(plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
@@ -522,9 +569,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct screen_info screen = { .orig_video_mode = 3, .orig_video_cols = 80, .orig_video_lines = 25,
 				      .orig_video_isVGA = VIDEO_TYPE_VGAC };
-	struct plan_inputs in = { .info = &info, .entry = entry,
-				  .loader = { loader.start, workspace.start }, .workspace = workspace,
-				  .screen = flags & 1 ? &screen : NULL, .acpi_rsdp = flags & 16 ? 0xF5A40 : 0 };
+	static const uint8_t seed[RNG_SEED_SIZE] = { 0x5e, 0xed, [RNG_SEED_SIZE - 1] = 0x5e };
+	memset(&extra, 0, sizeof(extra));
+	extra.rng_seed = flags & 64 ? seed : NULL;
+	if (flags & 128) {
+		uint64_t kept = (info.mbi.end + 0xFFF) & ~0xFFFull;
+		extra.secure_boot = 2;
+		extra.efi_mmap_in_place = true;
+		extra.kept_count = 1;
+		extra.kept[0] = (struct kept_range){ { kept, kept + 0x2000 }, "firmware allocation" };
+	}
+	struct plan_inputs in = extra;
+	in.info = &info;
+	in.entry = entry;
+	in.loader = (struct mem_range){ loader.start, workspace.start };
+	in.workspace = workspace;
+	in.screen = flags & 1 ? &screen : NULL;
+	in.acpi_rsdp = flags & 16 ? 0xF5A40 : 0;
 	struct cl_error err;
 	memset(&err, 0, sizeof(err));
 	if (boot_plan_make(&in, &plan, &err) == 0)
