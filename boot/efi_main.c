@@ -81,7 +81,7 @@ static void collect_rng_seed(const struct efi_env *env)
 	int rc = efi_rng_seed_install(env, &seed, &err);
 	fail_if(rc < 0, &err);
 	if (rc > 0)
-		console_printf(LOG_VERBOSE, "RNG seed: note: no EFI_RNG_PROTOCOL, and the CPU has neither RDSEED nor RDRAND; the kernel gets none\n");
+		console_printf(LOG_VERBOSE, "RNG seed: note: no EFI_RNG_PROTOCOL nor RDSEED/RDRAND; the kernel gets none\n");
 	else
 		console_printf(LOG_VERBOSE, "RNG seed: %u bytes from %s as LINUX_EFI_RANDOM_SEED at [0x%llx, 0x%llx)\n",
 			       seed.size, seed.source, (unsigned long long)seed.table.start,
@@ -120,7 +120,7 @@ void efi_main(uint32_t magic, uint32_t mbi_addr)
 	find_framebuffer(&env, bi, &gop_note);
 	struct firmware_handoff *fw = &boot_ctx.fw;
 	loader_start_console(ws, &boot_ctx.opt);
-	console_printf(LOG_VERBOSE, "UEFI: boot services running (GRUB kept them); collecting what Linux's EFI stub would\n");
+	console_printf(LOG_VERBOSE, "UEFI: boot services kept by GRUB; collecting what Linux's EFI stub would\n");
 	if (gop_note)
 		console_printf(LOG_VERBOSE, "framebuffer: note: GRUB passed none and %s\n", gop_note);
 
@@ -146,9 +146,8 @@ void efi_main(uint32_t magic, uint32_t mbi_addr)
 	bi->efi_desc_version = map.desc_version;
 	bi->mmap_count = 0; /* GRUB's tag 6 predates the loader's own allocations */
 	fw->efi_mmap_in_place = true;
-	console_printf(LOG_VERBOSE, "UEFI: ExitBootServices done (%u call%s); final memory map %llu bytes (%llu-byte descriptors)\n",
-		       map.tries, map.tries == 1 ? "" : "s", (unsigned long long)map.size,
-		       (unsigned long long)map.desc_size);
+	console_printf(LOG_VERBOSE, "UEFI: ExitBootServices done (%u call%s), final map %llu bytes\n", map.tries,
+		       map.tries == 1 ? "" : "s", (unsigned long long)map.size);
 
 	/* Leave the firmware's page tables, GDT and stack: they lie in boot-services
 	 * memory, which the plan may now hand out. */

@@ -33,7 +33,7 @@ void fail_if(int rc, const struct cl_error *err)
 static void print_memory_map(const struct boot_info *bi)
 {
 	if (bi->mmap_count == 0 && bi->efi_mmap) {
-		console_printf(LOG_VERBOSE, "memory map: the final EFI memory map, %llu descriptors\n",
+		console_printf(LOG_VERBOSE, "EFI memory map: %llu descriptors\n",
 			       (unsigned long long)(bi->efi_mmap_size / bi->efi_desc_size));
 		for (uint32_t off = 0; off + sizeof(struct efi_memory_descriptor) <= bi->efi_mmap_size;
 		     off += bi->efi_desc_size) {
@@ -198,7 +198,7 @@ void loader_boot(struct workspace_data *ws, struct mem_range workspace, const st
 		seed_source = cpu_random_fill(seed, sizeof(seed));
 		in.rng_seed = seed_source ? seed : NULL;
 		if (!seed_source)
-			console_printf(LOG_VERBOSE, "RNG seed: note: the CPU has neither RDSEED nor RDRAND; the kernel gets none\n");
+			console_printf(LOG_VERBOSE, "RNG seed: note: no RDSEED/RDRAND; the kernel gets none\n");
 	}
 	int rc = boot_plan_make(&in, plan, &err);
 	wipe(seed, sizeof(seed));

@@ -13,6 +13,7 @@
 #include "zeropage.h"
 
 #define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + BOOT_INFO_MAX_MODULES + 8)
+#define PLAN_MAX_EFI_FIXED_RAM 128
 #define BOOT_PARAMS_ALIGN 4096u
 #define CMDLINE_ALIGN 16u
 #define INITRD_ALIGN 4096u
@@ -69,6 +70,12 @@ struct boot_plan {
 	uint64_t acpi_rsdp;        /* what the kernel is told (the firmware's, or our copy of GRUB's) */
 	bool acpi_rsdp_copied;
 	struct efi_info efi;       /* efi_loader_signature 0 on BIOS */
+	/* RAM the EFI map hands over as loader or boot-services memory: usable to
+	 * Linux, but never where its decompressor puts a randomised kernel
+	 * (it picks EfiConventionalMemory only). What the kernel reads after
+	 * decompressing and that is not in the decompressor's avoid list goes here. */
+	size_t efi_fixed_ram_count;
+	struct mem_range efi_fixed_ram[PLAN_MAX_EFI_FIXED_RAM];
 	struct boot_params params; /* copied to handoff_data (64/32) */
 	union {                    /* one or the other, by the handoff */
 		struct pvh_handoff pvh;        /* copied to handoff_data (PVH) */
@@ -112,6 +119,17 @@ uint64_t boot_plan_bytes_copied(const struct boot_plan *plan);
 uint64_t boot_plan_bytes_placed(const struct boot_plan *plan);
 
 const char *handoff_name(enum handoff_kind kind);
+
+/* The KASLR invariant: every range the plan has the kernel read after its
+ * decompressor ran — the EFI memory map, the RSDP copy, the kept firmware
+ * allocations — lies outside every EfiConventionalMemory descriptor of the
+ * EFI map the kernel is handed (the decompressor picks its randomised
+ * destination among those and avoids only its own image, the initrd, the
+ * command line, boot_params and setup_data). Without an EFI map: 0. Fails
+ * naming the range and the descriptor. The planner keeps it by allocating
+ * those ranges in loader or boot-services RAM (efi_fixed_ram); the unit tests
+ * and the boot-plan fuzzer run this check on every plan they make. */
+int boot_plan_check_kaslr(const struct plan_inputs *in, const struct boot_plan *plan, struct cl_error *err);
 
 /* Writes the SETUP_RNG_SEED node to its place (free memory no copy touches) and
  * wipes the plan's own copy of the seed: the kernel's node is then the only one. */

@@ -36,6 +36,11 @@ struct alloc_request {
 	uint64_t min;   /* lowest start */
 	uint64_t max_end; /* highest end (exclusive) */
 	enum alloc_policy policy;
+	/* When set: the allocation must also lie inside one of these ranges
+	 * (e.g. RAM that a randomising decompressor never picks). */
+	const struct mem_range *within;
+	size_t within_count;
+	const char *within_what; /* what they are, for the error message */
 };
 
 void planner_init(struct planner *p, const struct e820_table *e820);

@@ -190,8 +190,9 @@ int tpm_final_events_preboot_size(const uint8_t *table, size_t avail, const stru
  * field (tpm_log_size never returns such a size). */
 uint64_t tpm_eventlog_table_size(uint64_t log_size);
 
-/* Builds Linux's table in t (tpm_eventlog_table_size(log_size) bytes): the
- * whole of it zeroed, then the fields and a copy of the log. */
+/* Builds Linux's table in t (tpm_eventlog_table_size(log_size) bytes), every
+ * byte of it written: the fields, a copy of the log and the struct's 3 bytes
+ * of tail padding after it, zeroed. */
 void tpm_eventlog_table_fill(struct linux_efi_tpm_eventlog *t, uint32_t version, const uint8_t *log,
 			     uint32_t log_size, uint32_t final_preboot);
 

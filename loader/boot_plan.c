@@ -50,7 +50,23 @@ static int add_copy(struct boot_plan *plan, struct copy_step step, struct cl_err
 static int alloc(struct boot_plan *plan, const char *what, uint64_t size, uint64_t align,
 		 uint64_t max_end, uint64_t *addr, struct cl_error *err)
 {
-	struct alloc_request req = { what, size, align, PLANNER_LOW_LIMIT, max_end, ALLOC_HIGHEST };
+	struct alloc_request req = { .what = what, .size = size, .align = align, .min = PLANNER_LOW_LIMIT,
+				     .max_end = max_end, .policy = ALLOC_HIGHEST };
+	return planner_alloc(&plan->planner, &req, addr, err);
+}
+
+/* As alloc, for what the kernel reads after decompressing: when it gets an
+ * EFI map, only in loader or boot-services RAM (boot_plan_check_kaslr). */
+static int alloc_kaslr_safe(const struct boot_info *bi, struct boot_plan *plan, const char *what, uint64_t size,
+			    uint64_t align, uint64_t *addr, struct cl_error *err)
+{
+	struct alloc_request req = { .what = what, .size = size, .align = align, .min = PLANNER_LOW_LIMIT,
+				     .max_end = FOUR_GIB, .policy = ALLOC_HIGHEST };
+	if (bi->efi_system_table && bi->efi_mmap) {
+		req.within = plan->efi_fixed_ram;
+		req.within_count = plan->efi_fixed_ram_count;
+		req.within_what = "EFI loader or boot-services memory (never a KASLR destination)";
+	}
 	return planner_alloc(&plan->planner, &req, addr, err);
 }
 
@@ -172,8 +188,8 @@ static int place_kernel(struct boot_plan *plan, struct cl_error *err)
 		uint64_t max_end = FOUR_GIB;
 		if (plan->handoff == HANDOFF_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
 			max_end = UINT64_MAX;
-		struct alloc_request req = { "kernel", k->init_size, k->alignment, k->pref_address, FOUR_GIB,
-					     ALLOC_LOWEST };
+		struct alloc_request req = { .what = "kernel", .size = k->init_size, .align = k->alignment,
+					     .min = k->pref_address, .max_end = FOUR_GIB, .policy = ALLOC_LOWEST };
 		int rc = planner_alloc(&plan->planner, &req, &plan->kernel_load, err);
 		if (rc && max_end > FOUR_GIB) {
 			req.max_end = max_end;
@@ -429,15 +445,105 @@ static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct
 	return 0;
 }
 
-/* efi_info: the system table, and the EFI memory map copied where it survives. */
+#define EFI_TYPE_LOADER_CODE 1
+#define EFI_TYPE_BOOT_SERVICES_DATA 4
+#define EFI_TYPE_CONVENTIONAL 7
+
+static struct efi_memory_descriptor efi_desc_at(const struct boot_info *bi, uint32_t off)
+{
+	struct efi_memory_descriptor d;
+	memcpy(&d, bi->efi_mmap + off, sizeof(d));
+	return d;
+}
+
+static struct mem_range efi_desc_range(const struct efi_memory_descriptor *d)
+{
+	/* efi_mmap_to_entries has checked that no descriptor overflows. */
+	return (struct mem_range){ d->physical_start, d->physical_start + (d->number_of_pages << EFI_PAGE_SHIFT) };
+}
+
+/* Takes [cut) out of the list's ranges (a range may split in two). */
+static void cut_out(struct boot_plan *plan, struct mem_range cut)
+{
+	for (size_t i = 0; i < plan->efi_fixed_ram_count; i++) {
+		struct mem_range *r = &plan->efi_fixed_ram[i];
+		if (!overlaps(*r, cut))
+			continue;
+		struct mem_range below = { r->start, cut.start }, above = { cut.end, r->end };
+		if (below.start < below.end && above.start < above.end &&
+		    plan->efi_fixed_ram_count < PLAN_MAX_EFI_FIXED_RAM) {
+			*r = below;
+			plan->efi_fixed_ram[plan->efi_fixed_ram_count++] = above;
+		} else if (below.start < below.end) {
+			*r = below;
+		} else if (above.start < above.end) {
+			*r = above;
+		} else {
+			*r = (struct mem_range){ 0, 0 }; /* all of it: empty, fits nothing */
+		}
+	}
+}
+
+/* Loader code/data and boot-services code/data, less anything a (malformed,
+ * overlapping) map also calls conventional: RAM to Linux once the boot
+ * services are gone, never a KASLR candidate. Beyond the table's room the
+ * rest is left out (fewer places to choose from, never a wrong one). */
+static void collect_efi_fixed_ram(const struct boot_info *bi, struct boot_plan *plan)
+{
+	plan->efi_fixed_ram_count = 0;
+	for (uint32_t off = 0; bi->efi_desc_size && bi->efi_mmap_size - off >= bi->efi_desc_size;
+	     off += bi->efi_desc_size) {
+		struct efi_memory_descriptor d = efi_desc_at(bi, off);
+		if (d.type >= EFI_TYPE_LOADER_CODE && d.type <= EFI_TYPE_BOOT_SERVICES_DATA && d.number_of_pages &&
+		    plan->efi_fixed_ram_count < PLAN_MAX_EFI_FIXED_RAM)
+			plan->efi_fixed_ram[plan->efi_fixed_ram_count++] = efi_desc_range(&d);
+	}
+	for (uint32_t off = 0; bi->efi_desc_size && bi->efi_mmap_size - off >= bi->efi_desc_size;
+	     off += bi->efi_desc_size) {
+		struct efi_memory_descriptor d = efi_desc_at(bi, off);
+		if (d.type == EFI_TYPE_CONVENTIONAL)
+			cut_out(plan, efi_desc_range(&d));
+	}
+}
+
+int boot_plan_check_kaslr(const struct plan_inputs *in, const struct boot_plan *plan, struct cl_error *err)
+{
+	const struct boot_info *bi = in->info;
+	if (!plan->efi.efi_loader_signature)
+		return 0;
+	struct kept_range read_late[PLAN_MAX_KEPT + 2];
+	size_t n = 0;
+	uint64_t map = plan->efi.efi_memmap | (uint64_t)plan->efi.efi_memmap_hi << 32;
+	read_late[n++] = (struct kept_range){ { map, map + plan->efi.efi_memmap_size }, "EFI memory map" };
+	if (plan->acpi_rsdp_copied)
+		read_late[n++] = (struct kept_range){ { plan->acpi_rsdp, plan->acpi_rsdp + bi->acpi_rsdp_size },
+						      "ACPI RSDP (copy)" };
+	for (size_t k = 0; k < in->kept_count; k++)
+		read_late[n++] = in->kept[k];
+	for (uint32_t off = 0; bi->efi_desc_size && bi->efi_mmap_size - off >= bi->efi_desc_size;
+	     off += bi->efi_desc_size) {
+		struct efi_memory_descriptor d = efi_desc_at(bi, off);
+		struct mem_range r = efi_desc_range(&d);
+		for (size_t k = 0; d.type == EFI_TYPE_CONVENTIONAL && k < n; k++)
+			if (overlaps(read_late[k].range, r))
+				return cl_fail(err, "KASLR: %s [0x%llx, 0x%llx) lies in EfiConventionalMemory [0x%llx, 0x%llx) of the EFI map the kernel gets",
+					       read_late[k].what, (unsigned long long)read_late[k].range.start,
+					       (unsigned long long)read_late[k].range.end, (unsigned long long)r.start,
+					       (unsigned long long)r.end);
+	}
+	return 0;
+}
+
+/* efi_info: the system table, and the EFI memory map where it survives. */
 static int place_efi_info(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	const struct boot_info *bi = in->info;
 	if (!bi->efi_system_table || !bi->efi_mmap)
 		return 0;
+	collect_efi_fixed_ram(bi, plan);
 	uint64_t addr = (uintptr_t)bi->efi_mmap;
 	if (!in->efi_mmap_in_place &&
-	    (alloc(plan, "EFI memory map", bi->efi_mmap_size, EFI_MMAP_ALIGN, FOUR_GIB, &addr, err) ||
+	    (alloc_kaslr_safe(bi, plan, "EFI memory map", bi->efi_mmap_size, EFI_MMAP_ALIGN, &addr, err) ||
 	     add_copy(plan, (struct copy_step){ "EFI memory map", addr, bi->efi_mmap, bi->efi_mmap_size, 0 }, err)))
 		return -1;
 	plan->efi = (struct efi_info){
@@ -462,7 +568,7 @@ static int place_rsdp(const struct plan_inputs *in, struct boot_plan *plan, stru
 		return 0;
 	/* A page of its own: the page is what e820 marks reserved, nothing else may share it. */
 	uint64_t addr, size = align_up(bi->acpi_rsdp_size, RSDP_COPY_ALIGN);
-	if (alloc(plan, "ACPI RSDP (copy)", size, RSDP_COPY_ALIGN, FOUR_GIB, &addr, err) ||
+	if (alloc_kaslr_safe(bi, plan, "ACPI RSDP (copy)", size, RSDP_COPY_ALIGN, &addr, err) ||
 	    add_copy(plan, (struct copy_step){ "ACPI RSDP (copy)", addr, bi->acpi_rsdp, bi->acpi_rsdp_size,
 					       size - bi->acpi_rsdp_size },
 		     err))

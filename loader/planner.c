@@ -118,25 +118,47 @@ static bool fit_highest(const struct planner *p, uint64_t lo, uint64_t hi, uint6
 	return false;
 }
 
+/* The best fit by the request's policy in [lo, hi), if any beats *best. */
+static void fit_window(const struct planner *p, const struct alloc_request *req, uint64_t lo, uint64_t hi,
+		       bool *found, uint64_t *best)
+{
+	if (lo < req->min)
+		lo = req->min;
+	if (hi > req->max_end)
+		hi = req->max_end;
+	uint64_t a;
+	if (lo >= hi || !(req->policy == ALLOC_LOWEST ? fit_lowest(p, lo, hi, req->size, req->align, &a)
+						    : fit_highest(p, lo, hi, req->size, req->align, &a)))
+		return;
+	if (!*found || (req->policy == ALLOC_LOWEST ? a < *best : a > *best))
+		*best = a;
+	*found = true;
+}
+
 int planner_alloc(struct planner *p, const struct alloc_request *req, uint64_t *addr,
 		  struct cl_error *err)
 {
 	if (!req->size || !req->align || (req->align & (req->align - 1)))
 		return cl_fail(err, "planner: bad request for %s: size 0x%llx align 0x%llx", req->what,
 			       (unsigned long long)req->size, (unsigned long long)req->align);
-	for (size_t k = 0; k < p->ram_count; k++) {
+	bool found = false;
+	for (size_t k = 0; k < p->ram_count && !(found && !req->within); k++) {
 		size_t i = req->policy == ALLOC_LOWEST ? k : p->ram_count - 1 - k;
-		uint64_t lo = p->ram[i].start > req->min ? p->ram[i].start : req->min;
-		uint64_t hi = p->ram[i].end < req->max_end ? p->ram[i].end : req->max_end;
-		if (lo >= hi)
+		struct mem_range ram = p->ram[i];
+		if (!req->within) {
+			fit_window(p, req, ram.start, ram.end, &found, addr);
 			continue;
-		bool found = req->policy == ALLOC_LOWEST
-				     ? fit_lowest(p, lo, hi, req->size, req->align, addr)
-				     : fit_highest(p, lo, hi, req->size, req->align, addr);
-		if (found)
-			return planner_reserve(p, (struct mem_range){ *addr, *addr + req->size }, req->what, err);
+		}
+		for (size_t w = 0; w < req->within_count; w++) {
+			const struct mem_range *in = &req->within[w];
+			fit_window(p, req, in->start > ram.start ? in->start : ram.start,
+				   in->end < ram.end ? in->end : ram.end, &found, addr);
+		}
 	}
-	return cl_fail(err, "no room for %s: 0x%llx bytes aligned to 0x%llx within [0x%llx, 0x%llx) of usable RAM",
+	if (found)
+		return planner_reserve(p, (struct mem_range){ *addr, *addr + req->size }, req->what, err);
+	return cl_fail(err, "no room for %s: 0x%llx bytes aligned to 0x%llx within [0x%llx, 0x%llx) of usable RAM%s%s",
 		       req->what, (unsigned long long)req->size, (unsigned long long)req->align,
-		       (unsigned long long)req->min, (unsigned long long)req->max_end);
+		       (unsigned long long)req->min, (unsigned long long)req->max_end, req->within ? " in " : "",
+		       req->within ? req->within_what : "");
 }

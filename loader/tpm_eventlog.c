@@ -18,16 +18,15 @@ const uint8_t EFI_TCG2_PROTOCOL_GUID[EFI_GUID_SIZE] = { 0x6c, 0x76, 0x7f, 0x60, 
 
 /* An entry being read, with a cursor, and where its messages say it is:
  * "TPM event log: <where> <at> (PCR p, type 0xt): <reason>", the PCR and type
- * once its header is read. */
+ * once its header is read (the cursor past 0: every entry starts with its
+ * header, PCR index and event type first). */
 struct ev {
 	const uint8_t *p;
 	size_t avail; /* bytes readable at p */
-	uint64_t off; /* the cursor: bytes of the entry taken so far */
+	uint64_t off; /* the cursor: bytes of the entry taken so far, its header first */
 	uint64_t at;  /* p's offset in the log or table */
 	const char *where; /* "event at offset" (in the log), "final events table at offset" */
 	struct cl_error *err;
-	bool head; /* pcr and type read */
-	uint32_t pcr, type;
 };
 
 static uint16_t read16(const uint8_t *p)
@@ -51,10 +50,21 @@ static uint64_t read64(const uint8_t *p)
 	return v;
 }
 
+/* The PCR index and event type: the first fields of every entry's header. */
+static uint32_t pcr_of(const uint8_t *head)
+{
+	return read32(head + offsetof(struct tcg_pcr_event, pcr_index));
+}
+
+static uint32_t type_of(const uint8_t *head)
+{
+	return read32(head + offsetof(struct tcg_pcr_event, event_type));
+}
+
 /* An entry at offset 0 of the log. */
 static __attribute__((noinline)) void ev_init(struct ev *e, const uint8_t *p, size_t avail, struct cl_error *err)
 {
-	*e = (struct ev){ p, avail, 0, 0, "event at offset", err, false, 0, 0 };
+	*e = (struct ev){ p, avail, 0, 0, "event at offset", err };
 }
 
 /* On to the entry delta bytes further (delta <= avail), cursor at its start. */
@@ -64,7 +74,6 @@ static __attribute__((noinline)) void ev_skip(struct ev *e, uint64_t delta)
 	e->avail -= delta;
 	e->at += delta;
 	e->off = 0;
-	e->head = false;
 }
 
 /* Fills e->err (if any) with the entry's place and the reason. */
@@ -74,21 +83,14 @@ static void ev_fail(const struct ev *e, const char *fmt, ...)
 	struct cl_error *err = e->err;
 	if (!err)
 		return;
-	/* At most 15 + 28 + 1 + 20 + 32 + 2 characters before the reason. */
-	char *m = err->msg;
-	size_t n = fmt_format(m, sizeof(err->msg), ERR_PREFIX "%s %llu (PCR %u, type 0x%x): ", e->where,
-			      (unsigned long long)e->at, e->pcr, e->type);
-	if (!e->head) {
-		/* Its header not read: without the PCR and type, " (" turned into ": ". */
-		n = 0;
-		while (m[n] != '(')
-			n++;
-		m[n - 1] = ':';
-		m[n++] = ' ';
-	}
+	/* At most 15 + 28 + 1 + 20 + 34 + 2 characters before the reason. */
+	size_t n = e->off ? fmt_format(err->msg, sizeof(err->msg), ERR_PREFIX "%s %llu (PCR %u, type 0x%x): ",
+					e->where, (unsigned long long)e->at, pcr_of(e->p), type_of(e->p))
+			   : fmt_format(err->msg, sizeof(err->msg), ERR_PREFIX "%s %llu: ", e->where,
+					(unsigned long long)e->at);
 	va_list ap;
 	va_start(ap, fmt);
-	fmt_vformat(m + n, sizeof(err->msg) - n, fmt, ap);
+	fmt_vformat(err->msg + n, sizeof(err->msg) - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -106,25 +108,13 @@ static const uint8_t *take(struct ev *e, uint64_t len, const char *field)
 	return NULL;
 }
 
-/* The entry's header (size bytes, PCR index and event type first). */
-static const uint8_t *take_head(struct ev *e, size_t size)
-{
-	const uint8_t *h = take(e, size, "header");
-	if (h) {
-		e->pcr = read32(h + offsetof(struct tcg_pcr_event, pcr_index));
-		e->type = read32(h + offsetof(struct tcg_pcr_event, event_type));
-		e->head = true;
-	}
-	return h;
-}
-
 /* The TCG_PCR_EVENT at e, its event inside avail: the cursor at its end. */
-static const uint8_t *take_pcr_event(struct ev *e)
+static int take_pcr_event(struct ev *e)
 {
-	const uint8_t *h = take_head(e, sizeof(struct tcg_pcr_event));
-	if (!h || !take(e, read32(h + offsetof(struct tcg_pcr_event, event_size)), "event"))
-		return NULL;
-	return h;
+	if (!take(e, sizeof(struct tcg_pcr_event), "header") ||
+	    !take(e, read32(e->p + offsetof(struct tcg_pcr_event, event_size)), "event"))
+		return -1;
+	return 0;
 }
 
 /* A spec ID event's algorithm count, as Linux bounds it (and algs[] holds it). */
@@ -132,20 +122,22 @@ static __attribute__((noinline)) int check_alg_count(const struct ev *e, uint32_
 {
 	if (n >= 1 && n <= TPM_LOG_MAX_ALGS)
 		return 0;
-	ev_fail(e, "spec ID numberOfAlgorithms %u (need 1 to %u)", n, TPM_LOG_MAX_ALGS);
+	_Static_assert(TPM_LOG_MAX_ALGS == 8, "the message's bound");
+	ev_fail(e, "spec ID numberOfAlgorithms %u (need 1 to 8)", n);
 	return -1;
 }
 
 static int spec_id(struct ev *e, struct tpm_log_digests *out)
 {
 	memset(out, 0, sizeof(*out));
-	const uint8_t *h = take_pcr_event(e);
-	if (!h)
+	if (take_pcr_event(e))
 		return -1;
+	const uint8_t *h = e->p;
 	/* Linux checks the first event is a log header before trusting its algorithm list. */
 	const uint8_t *digest = h + offsetof(struct tcg_pcr_event, digest);
 	_Static_assert(TCG_SHA1_DIGEST_SIZE == 8 + 8 + 4, "the digest read as three words");
-	if (e->pcr != 0 || e->type != TCG_EV_NO_ACTION || (read64(digest) | read64(digest + 8) | read32(digest + 16))) {
+	if (pcr_of(h) != 0 || type_of(h) != TCG_EV_NO_ACTION ||
+	    (read64(digest) | read64(digest + 8) | read32(digest + 16)) != 0) {
 		ev_fail(e, "not a spec ID event (PCR 0, type 0x3, zero digest)");
 		return -1;
 	}
@@ -196,9 +188,9 @@ static int take_event2(struct ev *e, const struct tpm_log_digests *d)
 {
 	if (check_alg_count(e, d->count))
 		return -1;
-	const uint8_t *h = take_head(e, sizeof(struct tcg_pcr_event2_head));
-	if (!h)
+	if (!take(e, sizeof(struct tcg_pcr_event2_head), "header"))
 		return -1;
+	const uint8_t *h = e->p;
 	/* Linux: "count != num_algs" makes the event malformed, more or fewer alike. */
 	uint32_t count = read32(h + offsetof(struct tcg_pcr_event2_head, digest_count));
 	if (count != d->count) {
@@ -221,7 +213,7 @@ static int take_event2(struct ev *e, const struct tpm_log_digests *d)
 	if (!s)
 		return -1;
 	uint32_t event_size = read32(s);
-	if (e->type == TCG_EV_PREBOOT_CERT && event_size == 0) {
+	if (type_of(h) == TCG_EV_PREBOOT_CERT && event_size == 0) {
 		ev_fail(e, "type 0 with event_size 0 (Linux: end of log)");
 		return -1;
 	}
@@ -251,7 +243,7 @@ static int next(struct ev *e)
 }
 
 /* A size for a u32 field of Linux's table. */
-static __attribute__((noinline)) int fit32(uint64_t bytes, const char *field, uint64_t *size, struct cl_error *err)
+static int fit32(uint64_t bytes, const char *field, uint64_t *size, struct cl_error *err)
 {
 	if (bytes > UINT32_MAX) {
 		cl_fail(err, ERR_PREFIX "%llu bytes do not fit the 32-bit %s", (unsigned long long)bytes, field);
@@ -287,7 +279,8 @@ int tpm_log_size(uint32_t format, const uint8_t *first, uint64_t first_addr, uin
 		if (offset) {
 			ev_skip(&e, offset);
 			if (offset < d.first_event_size) {
-				ev_fail(&e, "inside the %llu-byte spec ID event", (unsigned long long)d.first_event_size);
+				ev_fail(&e, "inside the %llu-byte spec ID event",
+					(unsigned long long)d.first_event_size);
 				return -1;
 			}
 			if (take_event2(&e, &d))
@@ -295,7 +288,7 @@ int tpm_log_size(uint32_t format, const uint8_t *first, uint64_t first_addr, uin
 		}
 	} else {
 		ev_skip(&e, offset);
-		if (!take_pcr_event(&e))
+		if (take_pcr_event(&e))
 			return -1;
 	}
 	if (next(&e))

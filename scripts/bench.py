@@ -244,7 +244,7 @@ def bench_config(cfg, progress):
             if from_entry_of(b) is not None and from_entry_of(c) is not None:
                 pairs.append((from_entry_of(b), from_entry_of(c)))
     res = boot(timing, f"{cfg.name}: chainloader timing (untimed)", progress)
-    v = dict(seconds=res["seconds_to_done"], reason=res["reason"])
+    v = dict(seconds=res.get("seconds_to_done"), reason=res["reason"])  # none when it failed
     if res["passed"]:
         v.update(own_time(timing))
     return dict(name=cfg.name, label=cfg.label, firmware=cfg.firmware, entry=cfg.entry,

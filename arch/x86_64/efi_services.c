@@ -17,6 +17,18 @@
 #define MMAP_SLACK_DESCRIPTORS 16  /* the map grows by the buffer's own allocation and those after it */
 #define EXIT_BOOT_SERVICES_TRIES 8
 
+__attribute__((noinline)) static int pool_failed(struct cl_error *err, uint64_t bytes, const char *what, efi_status_t s)
+{
+	return cl_fail(err, "UEFI: AllocatePool(%llu bytes) for the %s failed: EFI status 0x%llx",
+		       (unsigned long long)bytes, what, (unsigned long long)s);
+}
+
+__attribute__((noinline)) static int install_failed(struct cl_error *err, const char *table, efi_status_t s)
+{
+	return cl_fail(err, "UEFI: InstallConfigurationTable(%s) failed: EFI status 0x%llx", table,
+		       (unsigned long long)s);
+}
+
 static struct efi_guid guid_from(const uint8_t bytes[16])
 {
 	struct efi_guid g;
@@ -118,9 +130,11 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 		*why = "EFI_TCG2_PROTOCOL.GetEventLog gave no log";
 		return 1;
 	}
-	if (last < first || last - first > UINT32_MAX)
-		return cl_fail(err, "TPM event log: last entry 0x%llx is not within 4 GiB after the first 0x%llx",
-			       (unsigned long long)last, (unsigned long long)first);
+	if (last < first || last - first > UINT32_MAX) {
+		cl_fail(err, "TPM event log: last entry 0x%llx is not within 4 GiB after the first 0x%llx",
+			(unsigned long long)last, (unsigned long long)first);
+		return 2;
+	}
 	const uint8_t *log = (const uint8_t *)(uintptr_t)first;
 	uint64_t size;
 	if (tpm_log_size(format, log, first, last, (size_t)(last - first + TPM_LAST_EVENT_MAX), &size, err))
@@ -147,14 +161,12 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 	 * nor a randomising decompressor places anything there. */
 	s = env->st->boot_services->allocate_pool(EFI_ACPI_RECLAIM_MEMORY, table_size, &table);
 	if (s != EFI_SUCCESS)
-		return cl_fail(err, "UEFI: AllocatePool(%llu bytes) for the TPM event log failed: EFI status 0x%llx",
-			       (unsigned long long)table_size, (unsigned long long)s);
+		return pool_failed(err, table_size, "TPM event log", s);
 	tpm_eventlog_table_fill(table, format, log, (uint32_t)size, (uint32_t)final_preboot);
 	struct efi_guid linux_guid = guid_from(LINUX_EFI_TPM_EVENT_TABLE_GUID);
 	s = env->st->boot_services->install_configuration_table(&linux_guid, table);
 	if (s != EFI_SUCCESS)
-		return cl_fail(err, "UEFI: InstallConfigurationTable(LINUX_EFI_TPM_EVENT_LOG) failed: EFI status 0x%llx",
-			       (unsigned long long)s);
+		return install_failed(err, "LINUX_EFI_TPM_EVENT_LOG", s);
 	*out = (struct efi_tpm_log){ format, size, final_preboot,
 				     { (uintptr_t)table, (uintptr_t)table + table_size } };
 	return 0;
@@ -185,8 +197,7 @@ int efi_rng_seed_install(const struct efi_env *env, struct efi_rng_seed *out, st
 	memset(out, 0, sizeof(*out));
 	efi_status_t s = env->st->boot_services->allocate_pool(EFI_ACPI_RECLAIM_MEMORY, table_size, (void **)&seed);
 	if (s != EFI_SUCCESS)
-		return cl_fail(err, "UEFI: AllocatePool(%llu bytes) for the RNG seed failed: EFI status 0x%llx",
-			       (unsigned long long)table_size, (unsigned long long)s);
+		return pool_failed(err, table_size, "RNG seed", s);
 	/* Straight into the table: no other copy of the seed is ever made. */
 	const char *source = efi_rng_fill(env, seed->bits, EFI_RANDOM_SEED_SIZE)
 				     ? "EFI_RNG_PROTOCOL"
@@ -202,8 +213,7 @@ int efi_rng_seed_install(const struct efi_env *env, struct efi_rng_seed *out, st
 	s = env->st->boot_services->install_configuration_table(&seed_guid, seed);
 	if (s != EFI_SUCCESS) {
 		wipe(seed, (size_t)table_size);
-		return cl_fail(err, "UEFI: InstallConfigurationTable(LINUX_EFI_RANDOM_SEED) failed: EFI status 0x%llx",
-			       (unsigned long long)s);
+		return install_failed(err, "LINUX_EFI_RANDOM_SEED", s);
 	}
 	if (prev) /* replaced: its bits now live only in the new table */
 		wipe(prev->bits, prev_size);
@@ -228,7 +238,7 @@ bool efi_gop_framebuffer(const struct efi_env *env, struct boot_framebuffer *fb,
 		return false;
 	}
 	if (!gop_mode_to_framebuffer(m->info, m->frame_buffer_base, m->frame_buffer_size, fb)) {
-		*why = "the GOP mode has no linear framebuffer chainloader can describe (BLT only, or odd masks)";
+		*why = "the GOP mode is BLT-only or has masks screen_info cannot describe";
 		return false;
 	}
 	return true;

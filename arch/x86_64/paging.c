@@ -38,8 +38,8 @@ int paging_build(uint64_t end, struct planner *pl, struct cl_error *err)
 		gib_count = PT_ENTRIES; /* one PDPT: 512 GiB */
 	/* Below 4 GiB, where we can write it now. */
 	uint64_t base;
-	struct alloc_request req = { "page tables", (2 + gib_count) * PAGE_SIZE, PAGE_SIZE, PLANNER_LOW_LIMIT,
-				     FOUR_GIB, ALLOC_HIGHEST };
+	struct alloc_request req = { .what = "page tables", .size = (2 + gib_count) * PAGE_SIZE, .align = PAGE_SIZE,
+				     .min = PLANNER_LOW_LIMIT, .max_end = FOUR_GIB, .policy = ALLOC_HIGHEST };
 	if (planner_alloc(pl, &req, &base, err))
 		return -1;
 	write_identity_map(base, gib_count);

@@ -43,7 +43,9 @@
  * the EFI memory map and the RSDP copy are copied below 4 GiB; an RNG seed
  * node lies outside the kernel's range and every copy, linked last in the
  * setup_data chain (none for PVH); a kept range is overlapped by nothing the
- * plan writes; a map used in place is what efi_info points at. */
+ * plan writes; a map used in place is what efi_info points at; and the KASLR
+ * invariant (boot_plan_check_kaslr: the EFI map, the RSDP copy and the kept
+ * ranges outside EfiConventionalMemory) holds. */
 #include <string.h>
 
 #include "boot_plan.h"
@@ -183,7 +185,8 @@ static void check_in_ram(struct span s, const char *what)
 		   what, (unsigned long long)s.start, (unsigned long long)s.end);
 }
 
-static struct plan_inputs extra; /* the entries' additions (flags bits 6 and 7) */
+static struct plan_inputs extra;   /* the entries' additions (flags bits 6 and 7) */
+static struct plan_inputs plan_in; /* what boot_plan_make was given */
 
 /* The RNG seed node and the UEFI entry's kept ranges. */
 static void check_firmware_handoff(struct span kernel)
@@ -247,6 +250,8 @@ static void check_plan(const char *cmdline)
 	struct span tramp = { plan.trampoline, plan.trampoline + TRAMPOLINE_SIZE };
 	struct span kernel = { plan.kernel_range.start, plan.kernel_range.end };
 	check_firmware_handoff(kernel);
+	struct cl_error kaslr;
+	FUZZ_CHECK(boot_plan_check_kaslr(&plan_in, &plan, &kaslr) == 0, "%s", kaslr.msg);
 	for (size_t i = 0; i < n; i++) {
 		const struct copy_step *c = &plan.copies[i];
 		src[i] = source_of(c);
@@ -588,12 +593,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.acpi_rsdp = flags & 16 ? 0xF5A40 : 0;
 	struct cl_error err;
 	memset(&err, 0, sizeof(err));
+	plan_in = in;
 	if (boot_plan_make(&in, &plan, &err) == 0)
 		check_plan(cmdline);
 	else if (fuzz_tracing() && fprintf(stderr, "boot_plan_make: %s\n", err.msg) < 0)
 		abort();
 	else
 		FUZZ_CHECK(err.msg[0] && memchr(err.msg, '\0', sizeof(err.msg)), "failure without a message");
+
 	for (size_t i = 0; i < nmod; i++)
 		free(copies[i]);
 	return 0;

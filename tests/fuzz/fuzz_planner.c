@@ -157,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		default: {
 			uint8_t a = (uint8_t)take(&r, 1);
-			struct alloc_request q = { "allocated", 0, 0, 0, 0, ALLOC_LOWEST };
+			struct alloc_request q = { "allocated", 0, 0, 0, 0, ALLOC_LOWEST, NULL, 0, NULL };
 			q.size = raw ? take(&r, 8) : take(&r, 3) << (a & 0x80 ? 12 : 0);
 			q.align = (a & 0x40) && raw ? take(&r, 8) : (uint64_t)1 << (a & 0x3f);
 			q.min = addr(&r);

@@ -110,6 +110,9 @@ static void efi_memmap_checks(struct handoff *h, const struct efi_info *e)
 	check_in_ram(h, "efi.memmap.ram", map, size);
 	check_mapped("efi.memmap.mapped", map, size, false);
 	handoff_add_obj(h, "efi_memmap", map, size);
+	h->efi_memmap = map;
+	h->efi_memmap_size = size;
+	h->efi_memdesc_size = e->efi_memdesc_size;
 	check("efi.e820", efi_memmap_agrees(p, size, e->efi_memdesc_size, &h->map, why, sizeof why), "%s", why);
 }
 

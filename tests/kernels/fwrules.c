@@ -311,3 +311,126 @@ bool efi_rng_seed_size_ok(uint32_t size, char *why, size_t why_size)
 		fmt(why, why_size, "size %u not in [%u, %u]", size, EFI_RNG_SEED_MIN, EFI_RNG_SEED_MAX);
 	return ok;
 }
+
+bool efi_tpm_log_size_ok(uint32_t size, char *why, size_t why_size)
+{
+	bool ok = size <= EFI_TPM_LOG_MAX;
+	if (!ok)
+		fmt(why, why_size, "size %u beyond %u", size, EFI_TPM_LOG_MAX);
+	return ok;
+}
+
+/* ---- KASLR ---- */
+
+const char *efi_type_name(uint32_t type)
+{
+	switch (type) {
+	case 0: return "EfiReservedMemoryType";
+	case 1: return "EfiLoaderCode";
+	case 2: return "EfiLoaderData";
+	case 3: return "EfiBootServicesCode";
+	case 4: return "EfiBootServicesData";
+	case 5: return "EfiRuntimeServicesCode";
+	case 6: return "EfiRuntimeServicesData";
+	case 7: return "EfiConventionalMemory";
+	case 8: return "EfiUnusableMemory";
+	case 9: return "EfiACPIReclaimMemory";
+	case 10: return "EfiACPIMemoryNVS";
+	case 11: return "EfiMemoryMappedIO";
+	case 12: return "EfiMemoryMappedIOPortSpace";
+	case 13: return "EfiPalCode";
+	case 14: return "EfiPersistentMemory";
+	case 15: return "EfiUnacceptedMemoryType";
+	default: return "type >= 16";
+	}
+}
+
+/* [start, end) of a descriptor that passed efi_memmap_descs_ok; a wrapping
+ * one (not checked) is cut at the top. */
+static void desc_bounds(const struct efi_memdesc *d, uint64_t *start, uint64_t *end)
+{
+	*start = d->phys_start;
+	uint64_t pages = d->num_pages;
+	*end = pages > (UINT64_MAX >> EFI_PAGE_SHIFT) || *start + (pages << EFI_PAGE_SHIFT) < *start
+		       ? UINT64_MAX
+		       : *start + (pages << EFI_PAGE_SHIFT);
+}
+
+/* [addr, addr + len), cut at the top of the address space. */
+static uint64_t range_end(uint64_t addr, uint64_t len)
+{
+	return addr + len < addr ? UINT64_MAX : addr + len;
+}
+
+uint32_t efi_memmap_types_touched(const uint8_t *map, uint64_t size, uint32_t desc_size, uint64_t addr,
+				  uint64_t len)
+{
+	uint32_t types = 0;
+	uint64_t end = range_end(addr, len);
+	for (uint64_t i = 0; i < size / desc_size; i++) {
+		const struct efi_memdesc *d = desc_at(map, i, desc_size);
+		uint64_t s, e;
+		desc_bounds(d, &s, &e);
+		if (d->type < 32 && addr < e && s < end)
+			types |= 1u << d->type;
+	}
+	return types;
+}
+
+bool efi_memmap_covered(const uint8_t *map, uint64_t size, uint32_t desc_size, uint64_t addr, uint64_t len,
+			uint32_t types)
+{
+	uint64_t end = range_end(addr, len);
+	if (len == 0)
+		return false;
+	/* Move the cursor to the end of a descriptor holding it, until past the
+	 * range; none holding it: a gap. The cursor grows every round. */
+	for (uint64_t at = addr; at < end;) {
+		uint64_t next = at;
+		for (uint64_t i = 0; i < size / desc_size && next == at; i++) {
+			const struct efi_memdesc *d = desc_at(map, i, desc_size);
+			uint64_t s, e;
+			desc_bounds(d, &s, &e);
+			if (d->type < 32 && (types & (1u << d->type)) && s <= at && at < e)
+				next = e;
+		}
+		if (next == at)
+			return false;
+		at = next;
+	}
+	return true;
+}
+
+bool efi_kaslr_range_ok(const uint8_t *map, uint64_t size, uint32_t desc_size, const char *what, uint64_t addr,
+			uint64_t len, uint64_t *desc, char *why, size_t why_size)
+{
+	uint64_t end = range_end(addr, len);
+	for (uint64_t i = 0; len && i < size / desc_size; i++) {
+		const struct efi_memdesc *d = desc_at(map, i, desc_size);
+		uint64_t s, e;
+		desc_bounds(d, &s, &e);
+		if (d->type != EFI_CONVENTIONAL_MEMORY || addr >= e || s >= end)
+			continue;
+		*desc = i;
+		fmt(why, why_size, "%s [0x%lx, 0x%lx) overlaps descriptor %lu, EfiConventionalMemory [0x%lx, 0x%lx): "
+		    "a KASLR destination", what, addr, end, i, s, e);
+		return false;
+	}
+	return true;
+}
+
+bool efi_kaslr_rsdp_ok(const uint8_t *map, uint64_t size, uint32_t desc_size, uint64_t addr, uint64_t len,
+		       bool *firmware, char *why, size_t why_size)
+{
+	uint64_t desc;
+	*firmware = efi_memmap_covered(map, size, desc_size, addr, len, EFI_FIRMWARE_TABLE_TYPES);
+	return *firmware || efi_kaslr_range_ok(map, size, desc_size, "ACPI RSDP (not in the firmware's memory)",
+					       addr, len, &desc, why, why_size);
+}
+
+uint32_t rsdp_kaslr_len(const uint8_t *p)
+{
+	uint32_t length = (uint32_t)p[RSDP_LENGTH_OFF] | (uint32_t)p[RSDP_LENGTH_OFF + 1] << 8 |
+			  (uint32_t)p[RSDP_LENGTH_OFF + 2] << 16 | (uint32_t)p[RSDP_LENGTH_OFF + 3] << 24;
+	return p[RSDP_REVISION_OFF] >= 2 && length >= RSDP_V2_LEN && length <= RSDP_MAX_LEN ? length : RSDP_V2_LEN;
+}

@@ -1,7 +1,8 @@
 /* Rules for what the firmware told the loader and the loader passed on:
  * the ACPI RSDP, the EFI memory map, the framebuffer in screen_info, the
- * setup_data chain and the RNG seeds (SETUP_RNG_SEED, the EFI
- * LINUX_EFI_RANDOM_SEED configuration table).
+ * setup_data chain, the RNG seeds (SETUP_RNG_SEED, the EFI
+ * LINUX_EFI_RANDOM_SEED configuration table), and where what the kernel
+ * reads late lies against the EFI map (KASLR).
  * Pure functions (no hardware, no output): the host unit tests run them. */
 #ifndef PROBE_FWRULES_H
 #define PROBE_FWRULES_H
@@ -130,5 +131,57 @@ unsigned efi_config_find(const struct efi_config_entry *t, uint64_t n, const str
 
 /* The size field of a LINUX_EFI_RANDOM_SEED table: in [32, 1024]. */
 bool efi_rng_seed_size_ok(uint32_t size, char *why, size_t why_size);
+
+/* b7799cb0-eca2-4943-9667-1fae07b747fa (Linux: LINUX_EFI_TPM_EVENT_LOG_GUID) */
+#define LINUX_EFI_TPM_EVENT_LOG_GUID                                                \
+	{ 0xb7799cb0, 0xeca2, 0x4943, { 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa } }
+/* struct linux_efi_tpm_eventlog { u32 size; u32 final_events_preboot_size;
+ * u8 version; u8 log[]; }: Linux maps sizeof (12, padded) + size bytes. */
+#define EFI_TPM_LOG_HDR 12
+#define EFI_TPM_LOG_MAX (16u << 20) /* a longer log is not believed */
+
+/* The size field of a LINUX_EFI_TPM_EVENT_LOG table: at most 16 MiB. */
+bool efi_tpm_log_size_ok(uint32_t size, char *why, size_t why_size);
+
+/* ---- KASLR: what the kernel reads late, against the EFI map it gets ---- */
+/* With efi_info, Linux's decompressor (arch/x86/boot/compressed/kaslr.c,
+ * process_efi_entries) picks its randomised destination among the map's
+ * EfiConventionalMemory descriptors, avoiding only its own image, the initrd,
+ * the command line, boot_params and the setup_data chain. Anything else the
+ * kernel reads later must lie outside every such descriptor. */
+
+/* "EfiConventionalMemory" etc. (UEFI 2.x names), "type >= 16" beyond. */
+const char *efi_type_name(uint32_t type);
+
+/* Bit t set for the type t (< 32) of every descriptor that overlaps
+ * [addr, addr + len). Needs the map's shape ok. */
+uint32_t efi_memmap_types_touched(const uint8_t *map, uint64_t size, uint32_t desc_size, uint64_t addr,
+				  uint64_t len);
+
+/* Is every byte of [addr, addr + len) in some descriptor whose type t has
+ * bit (1 << t) set in types (descriptors in any order)? len 0: never. */
+bool efi_memmap_covered(const uint8_t *map, uint64_t size, uint32_t desc_size, uint64_t addr, uint64_t len,
+			uint32_t types);
+
+/* The rule: [addr, addr + len) overlaps no EfiConventionalMemory
+ * descriptor (len 0: true). Else why names the range (what) and the first
+ * such descriptor (index, range), and *desc gets its index. */
+bool efi_kaslr_range_ok(const uint8_t *map, uint64_t size, uint32_t desc_size, const char *what, uint64_t addr,
+			uint64_t len, uint64_t *desc, char *why, size_t why_size);
+
+/* Firmware's own memory, where its ACPI tables live: reserved, runtime
+ * services code and data, ACPI reclaim, ACPI NVS. */
+#define EFI_FIRMWARE_TABLE_TYPES                                                    \
+	((1u << 0) | (1u << 5) | (1u << 6) | (1u << 9) | (1u << 10))
+
+/* The RSDP at addr (len bytes): the firmware's own table when wholly in
+ * EFI_FIRMWARE_TABLE_TYPES memory (*firmware set; nothing more asked),
+ * else a copy, under efi_kaslr_range_ok. */
+bool efi_kaslr_rsdp_ok(const uint8_t *map, uint64_t size, uint32_t desc_size, uint64_t addr, uint64_t len,
+		       bool *firmware, char *why, size_t why_size);
+
+/* The bytes of the RSDP at p (RSDP_V2_LEN readable) the rule covers: its
+ * Length when revision >= 2 and Length is in [36, 4096], else 36. */
+uint32_t rsdp_kaslr_len(const uint8_t *p);
 
 #endif

@@ -34,6 +34,9 @@ struct handoff {
 	struct probe_params params;
 
 	uint64_t efi_systab;            /* the EFI system table once efi.systab passed, else 0 */
+	uint64_t efi_memmap;            /* efi_info's map once efi.memmap passed, else 0 */
+	uint64_t efi_memmap_size;
+	uint32_t efi_memdesc_size;
 
 	/* What the loader placed in memory, for the overlap check. */
 	struct named_range objs[HANDOFF_OBJS_MAX];
@@ -69,6 +72,9 @@ void layout_checks(const struct handoff *h);
 void firmware_checks(struct handoff *h);
 /* rng.c: the setup_data chain and the RNG seeds (after firmware_checks; adds the seeds to objs). */
 void rng_checks(struct handoff *h);
+/* kaslr.c: with probe.kaslr=1, what the kernel reads late against the EFI map's
+ * conventional memory (after firmware_checks: needs efi_memmap and efi_systab). */
+void kaslr_checks(const struct handoff *h);
 
 /* image_elf.c or image_bzimage.c: one of them per probe image. */
 void image_checks(const struct handoff *h);

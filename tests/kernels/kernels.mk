@@ -27,7 +27,7 @@ PROBE_LDFLAGS := -nostdlib -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 
 PROBE_COMMON := record.S long_mode.S idt.S serial.c print.c report.c crc32.c paging.c \
 	pagewalk.c idt.c memmap.c params.c handoff.c bootparams.c pvh.c cpu.c cmdline.c \
-	memory.c initrd.c layout.c fwrules.c firmware.c rng.c main.c
+	memory.c initrd.c layout.c fwrules.c firmware.c rng.c kaslr.c main.c
 PROBE_OBJS_COMMON := $(patsubst %,$(PROBE_OBJ)/%.o,$(PROBE_COMMON))
 PROBE_OBJS_ELF := $(PROBE_OBJS_COMMON) $(PROBE_OBJ)/entry_elf.S.o $(PROBE_OBJ)/image_elf.c.o
 PROBE_OBJS_BZ := $(PROBE_OBJS_COMMON) $(PROBE_OBJ)/entry_bzimage.S.o $(PROBE_OBJ)/image_bzimage.c.o

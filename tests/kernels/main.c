@@ -48,6 +48,7 @@ void probe_main(void)
 	image_checks(h);
 	firmware_checks(h);
 	rng_checks(h);
+	kaslr_checks(h);
 	layout_checks(h);
 	probe_finish();
 }

@@ -108,6 +108,8 @@ static void parse_one(const char *s, size_t n, struct probe_params *p)
 		p->mem_slack_mib = x;
 	} else if (name_is(s, eq, "probe.fault") && parse_number(v, vn, false, &x) && x <= 1) {
 		p->fault = x;
+	} else if (name_is(s, eq, "probe.kaslr") && parse_number(v, vn, false, &x) && x <= 1) {
+		p->kaslr = x;
 	} else if (name_is(s, eq, "probe.firmware") && (w = WORD_INDEX(v, vn, firmware_words)) >= 0) {
 		p->firmware = (enum probe_firmware)w;
 	} else if (name_is(s, eq, "probe.fb") && (w = WORD_INDEX(v, vn, fb_words)) >= 0) {

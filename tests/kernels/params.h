@@ -30,6 +30,7 @@ struct probe_params {
 	enum probe_rng rng;     /* which RNG seed the loader is expected to pass */
 	bool secure_boot_set;   /* probe.secure_boot given: boot_params.secure_boot checked */
 	uint8_t secure_boot;
+	uint64_t kaslr;         /* 1: the kaslr checks (what the kernel reads late, against the EFI map) */
 	char problem[96];       /* first malformed or unknown probe.* argument */
 };
 

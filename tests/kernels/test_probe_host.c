@@ -1,8 +1,9 @@
 /* Host unit tests (cmocka) of the probe's pure logic: the page-table walker
  * on hand-built 4 KiB / 2 MiB / 1 GiB and 5-level tables, memory-map
  * questions, probe.* parsing, the printf subset, CRC-32, and the rules for
- * the ACPI RSDP, the EFI memory map, the framebuffer, the setup_data chain
- * and the RNG seeds. These paths are
+ * the ACPI RSDP, the EFI memory map, the framebuffer, the setup_data chain,
+ * the RNG seeds and the KASLR rule (what the kernel reads late against the
+ * EFI map's conventional memory). These paths are
  * not all reached by the QEMU boots (the loaders there use 2 MiB pages,
  * and hand over valid firmware data). */
 #include "cmocka_all.h"
@@ -214,6 +215,11 @@ static void parses_probe_arguments(void **state)
 	assert_int_equal(p.fb, FB_VLFB);
 	assert_int_equal(p.rng, RNG_UNCHECKED); /* absent: not checked */
 	assert_false(p.secure_boot_set);
+	assert_int_equal(p.kaslr, 0);
+	s = "probe.kaslr=1";
+	params_parse(s, strlen(s), &p);
+	assert_string_equal(p.problem, "");
+	assert_int_equal(p.kaslr, 1);
 
 	const char *rng[] = { "probe.rng=setup", "probe.rng=efi", "probe.rng=none" };
 	const enum probe_rng want_rng[] = { RNG_SETUP, RNG_EFI, RNG_NONE };
@@ -237,7 +243,8 @@ static void parses_probe_arguments(void **state)
 			      "probe.fb=vesa", "probe.fb=ef", "probe.rsdp=yes", "probe.rsdp",
 			      "probe.acpi=none", "probe.rng=EFI", "probe.rng=", "probe.rng=setup_data",
 			      "probe.rng=rdrand", "probe.rng", "probe.secure_boot=4", "probe.secure_boot=",
-			      "probe.secure_boot=disabled", "probe.secureboot=2" };
+			      "probe.secure_boot=disabled", "probe.secureboot=2",
+			      "probe.kaslr=2", "probe.kaslr=yes", "probe.kaslr" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		params_parse(bad[i], strlen(bad[i]), &p);
 		assert_true(p.problem[0] != '\0');
@@ -594,6 +601,211 @@ static void checks_rng_seeds(void **state)
 	assert_false(guid_equal(&near, &seed));
 }
 
+/* ---- KASLR: what the kernel reads late against the EFI map ---- */
+
+enum { T_RESERVED = 0, T_LOADER_DATA = 2, T_BS_CODE = 3, T_BS_DATA = 4, T_RT_DATA = 6, T_CONV = 7,
+       T_ACPI_RECLAIM = 9, T_ACPI_NVS = 10 };
+#define TBIT(t) (1u << (t))
+
+static bool kaslr_ok(const uint8_t *map, size_t size, uint64_t addr, uint64_t len, uint64_t *desc, char *why,
+		     size_t why_size)
+{
+	return efi_kaslr_range_ok(map, size, DESC, "EFI memory map", addr, len, desc, why, why_size);
+}
+
+/* OVMF at 512 MiB, simplified: one conventional range from 8 MiB up to just
+ * below the firmware's own memory at the top of low memory, where the loader's
+ * allocations (loader data, ACPI reclaim) lie. Not sorted on purpose. */
+static void checks_kaslr_with_one_large_conventional_range(void **state)
+{
+	(void)state;
+	char why[240];
+	uint64_t desc = 99;
+	uint8_t map[9 * DESC];
+	put_desc(map, 0, T_CONV, 0x800000, 0x1e800);          /* [8 MiB, 0x1f000000) */
+	put_desc(map, 1, T_CONV, 0x0, 0xa0);                  /* [0, 640 KiB) */
+	put_desc(map, 2, T_LOADER_DATA, 0x100000, 0x700);     /* [1 MiB, 8 MiB) */
+	put_desc(map, 3, T_LOADER_DATA, 0x1f000000, 0x10);    /* the map's pages */
+	put_desc(map, 4, T_ACPI_RECLAIM, 0x1f010000, 0x10);   /* the tables the loader installed */
+	put_desc(map, 5, T_ACPI_NVS, 0x1f020000, 0x10);       /* the firmware's RSDP */
+	put_desc(map, 6, T_RT_DATA, 0x1f030000, 0xd0);
+	put_desc(map, 7, T_BS_DATA, 0x1f100000, 0xe00);
+	put_desc(map, 8, T_RESERVED, 0x1ff00000, 0x100);
+	assert_true(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+
+	/* The map in loader data, right above the conventional range: fine. */
+	assert_true(kaslr_ok(map, sizeof map, 0x1f000000, 0x2000, &desc, why, sizeof why));
+	assert_true(kaslr_ok(map, sizeof map, 0x7ff000, 0x1000, &desc, why, sizeof why)); /* ends where it starts */
+	assert_int_equal(desc, 99);
+	assert_true(kaslr_ok(map, sizeof map, 0x1effffff, 0, &desc, why, sizeof why));  /* nothing to read */
+	/* Its last page in the conventional range: the decompressor may land there. */
+	assert_false(kaslr_ok(map, sizeof map, 0x1efff000, 0x1000, &desc, why, sizeof why));
+	assert_int_equal(desc, 0);
+	assert_string_equal(why, "EFI memory map [0x1efff000, 0x1f000000) overlaps descriptor 0, EfiConventionalMemory "
+				 "[0x800000, 0x1f000000): a KASLR destination");
+	assert_false(kaslr_ok(map, sizeof map, 0x1effffff, 0x1001, &desc, why, sizeof why)); /* one byte in */
+	assert_int_equal(desc, 0);
+	assert_false(kaslr_ok(map, sizeof map, 0x9f000, 0x2000, &desc, why, sizeof why));   /* low memory */
+	assert_int_equal(desc, 1);
+	assert_true(kaslr_ok(map, sizeof map, 0xa0000, 0x60000, &desc, why, sizeof why));   /* the hole: no descriptor */
+
+	/* The tables in ACPI reclaim memory, as Linux's stub allocates them. */
+	assert_true(efi_kaslr_range_ok(map, sizeof map, DESC, "LINUX_EFI_TPM_EVENT_LOG table", 0x1f010018,
+				       EFI_TPM_LOG_HDR + 10169, &desc, why, sizeof why));
+	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0x1f010018, EFI_TPM_LOG_HDR + 10169),
+			 TBIT(T_ACPI_RECLAIM));
+	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0x1f00f000, 0x2000),
+			 TBIT(T_LOADER_DATA) | TBIT(T_ACPI_RECLAIM));
+	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0xa0000, 0x1000), 0);
+	assert_false(efi_kaslr_range_ok(map, sizeof map, DESC, "LINUX_EFI_RANDOM_SEED table", 0x1000018,
+					EFI_RNG_SEED_HDR + 32, &desc, why, sizeof why));
+	assert_string_equal(why, "LINUX_EFI_RANDOM_SEED table [0x1000018, 0x100003c) overlaps descriptor 0, "
+				 "EfiConventionalMemory [0x800000, 0x1f000000): a KASLR destination");
+
+	/* The RSDP: the firmware's own (ACPI NVS, or across NVS and runtime data)
+	 * passes; a copy must keep out of conventional memory like the rest. */
+	bool fw = false;
+	assert_true(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0x1f020014, 36, &fw, why, sizeof why));
+	assert_true(fw);
+	assert_true(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0x1f02fff0, 36, &fw, why, sizeof why));
+	assert_true(fw);
+	assert_true(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0x1f000000, 36, &fw, why, sizeof why)); /* a copy, safe */
+	assert_false(fw);
+	assert_true(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0xf5000, 36, &fw, why, sizeof why)); /* no descriptor */
+	assert_false(fw);
+	assert_false(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0x1000000, 36, &fw, why, sizeof why));
+	assert_false(fw);
+	assert_string_equal(why, "ACPI RSDP (not in the firmware's memory) [0x1000000, 0x1000024) overlaps descriptor 0, "
+				 "EfiConventionalMemory [0x800000, 0x1f000000): a KASLR destination");
+	/* Half in the firmware's memory, half in conventional: a copy, and unsafe. */
+	assert_false(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0x1effffec, 36, &fw, why, sizeof why));
+	assert_false(fw);
+	/* A map that calls the firmware's table conventional too (overlapping
+	 * descriptors): the firmware's own table is not the loader's to move. */
+	put_desc(map, 8, T_CONV, 0x1f020000, 1);
+	assert_true(efi_kaslr_rsdp_ok(map, sizeof map, DESC, 0x1f020014, 36, &fw, why, sizeof why));
+	assert_true(fw);
+	assert_false(kaslr_ok(map, sizeof map, 0x1f020014, 36, &desc, why, sizeof why)); /* anything else fails */
+	assert_int_equal(desc, 8);
+
+	/* Coverage by types, in any order, gaps and all. */
+	const uint32_t fwt = EFI_FIRMWARE_TABLE_TYPES;
+	assert_true(efi_memmap_covered(map, sizeof map, DESC, 0x1f010000, 0xf0000, fwt | TBIT(T_ACPI_RECLAIM)));
+	assert_false(efi_memmap_covered(map, sizeof map, DESC, 0x1f00f000, 0x2000, fwt));
+	assert_false(efi_memmap_covered(map, sizeof map, DESC, 0x9f000, 0x2000, TBIT(T_CONV))); /* into the hole */
+	assert_false(efi_memmap_covered(map, sizeof map, DESC, 0x1f010000, 0, fwt));
+}
+
+/* OVMF's map after GRUB and the loader ran: boot-services code and data in
+ * pieces of a page or a few, with single free (conventional) pages between,
+ * listed from the top down. */
+static void checks_kaslr_in_a_fragmented_map(void **state)
+{
+	(void)state;
+	enum { N = 60 };
+	uint8_t map[N * DESC];
+	uint64_t at = 0x1e5ea000, desc = 0;
+	char why[240], want[240];
+	for (size_t i = 0; i < N; i++) {
+		uint32_t type = i % 10 == 9 ? T_CONV : i % 2 ? T_BS_DATA : T_BS_CODE;
+		uint64_t pages = type == T_CONV ? 1 : 1 + i % 3;
+		put_desc(map, N - 1 - i, type, at, pages); /* the highest first */
+		at += pages << 12;
+	}
+	assert_true(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
+	/* The first nine pieces (descriptors N-1 .. N-9): boot services only. */
+	uint64_t first_conv = 0x1e5ea000;
+	for (size_t i = 0; i < 9; i++)
+		first_conv += (uint64_t)(1 + i % 3) << 12;
+	assert_true(kaslr_ok(map, sizeof map, 0x1e5ea000, first_conv - 0x1e5ea000, &desc, why, sizeof why));
+	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0x1e5ea000, first_conv - 0x1e5ea000),
+			 TBIT(T_BS_CODE) | TBIT(T_BS_DATA));
+	assert_true(efi_memmap_covered(map, sizeof map, DESC, 0x1e5ea000, first_conv - 0x1e5ea000,
+				       TBIT(T_BS_CODE) | TBIT(T_BS_DATA)));
+	/* One byte more reaches the free page between them (listed as descriptor N-10). */
+	assert_false(kaslr_ok(map, sizeof map, 0x1e5ea000, first_conv - 0x1e5ea000 + 1, &desc, why, sizeof why));
+	assert_int_equal(desc, N - 10);
+	fmt(want, sizeof want, "EFI memory map [0x1e5ea000, 0x%lx) overlaps descriptor %d, EfiConventionalMemory "
+	    "[0x%lx, 0x%lx): a KASLR destination", first_conv + 1, N - 10, first_conv, first_conv + 0x1000);
+	assert_string_equal(why, want);
+	assert_false(efi_memmap_covered(map, sizeof map, DESC, 0x1e5ea000, first_conv - 0x1e5ea000 + 1,
+					TBIT(T_BS_CODE) | TBIT(T_BS_DATA)));
+	/* A range over all of it: the first conventional piece in the map's
+	 * order is the one named (the highest address: listed first). */
+	assert_false(kaslr_ok(map, sizeof map, 0x1e5ea000, at - 0x1e5ea000, &desc, why, sizeof why));
+	assert_int_equal(desc, 0);
+	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0x1e5ea000, at - 0x1e5ea000),
+			 TBIT(T_BS_CODE) | TBIT(T_BS_DATA) | TBIT(T_CONV));
+	assert_true(efi_memmap_covered(map, sizeof map, DESC, 0x1e5ea000, at - 0x1e5ea000,
+				       TBIT(T_BS_CODE) | TBIT(T_BS_DATA) | TBIT(T_CONV)));
+	assert_true(kaslr_ok(map, sizeof map, at, 0x100000, &desc, why, sizeof why)); /* above the map's end */
+}
+
+/* As many descriptors as chainloader takes (E820_BUILD_MAX_INPUT in
+ * include/e820_build.h, 2 * BOOT_INFO_MAX_MMAP; not included here: its
+ * struct mem_range is not the probe's), one page each: the walk reaches the
+ * last one, and only the last is conventional. */
+#define LOADER_EFI_DESCS_MAX 1024
+static void checks_kaslr_near_the_descriptor_limit(void **state)
+{
+	(void)state;
+	const size_t n = LOADER_EFI_DESCS_MAX;
+	uint8_t *map = malloc(n * DESC);
+	assert_non_null(map);
+	char why[240], want[240];
+	uint64_t desc = 0;
+	for (size_t i = 0; i < n; i++)
+		put_desc(map, i, i == n - 1 ? T_CONV : i % 2 ? T_LOADER_DATA : T_BS_DATA, 0x100000 + i * 0x1000, 1);
+	assert_true(efi_memmap_shape_ok(n * DESC, DESC, why, sizeof why));
+	assert_true(efi_memmap_descs_ok(map, n * DESC, DESC, why, sizeof why));
+	uint64_t last = 0x100000 + (n - 1) * 0x1000;
+	assert_true(kaslr_ok(map, n * DESC, 0x100000, last - 0x100000, &desc, why, sizeof why));
+	assert_false(kaslr_ok(map, n * DESC, last - 0x1000, 0x1001, &desc, why, sizeof why));
+	assert_int_equal(desc, n - 1);
+	fmt(want, sizeof want, "EFI memory map [0x%lx, 0x%lx) overlaps descriptor %zu, EfiConventionalMemory "
+	    "[0x%lx, 0x%lx): a KASLR destination", last - 0x1000, last + 1, n - 1, last, last + 0x1000);
+	assert_string_equal(why, want);
+	/* A map one descriptor short (size counts, not what lies beyond it). */
+	assert_true(kaslr_ok(map, (n - 1) * DESC, last, 0x1000, &desc, why, sizeof why));
+	assert_int_equal(efi_memmap_types_touched(map, n * DESC, DESC, 0x100000, n * 0x1000),
+			 TBIT(T_BS_DATA) | TBIT(T_LOADER_DATA) | TBIT(T_CONV));
+	assert_true(efi_memmap_covered(map, n * DESC, DESC, 0x100000, n * 0x1000,
+				       TBIT(T_BS_DATA) | TBIT(T_LOADER_DATA) | TBIT(T_CONV)));
+	free(map);
+}
+
+static void knows_the_kaslr_table_facts(void **state)
+{
+	(void)state;
+	char why[200];
+	uint8_t r[64];
+	make_rsdp(r, 0);
+	assert_int_equal(rsdp_kaslr_len(r), 36); /* revision 0: 20 bytes, 36 checked */
+	make_rsdp(r, 2);
+	assert_int_equal(rsdp_kaslr_len(r), 36);
+	r[20] = 40;
+	assert_int_equal(rsdp_kaslr_len(r), 40);
+	r[20] = 20;
+	assert_int_equal(rsdp_kaslr_len(r), 36); /* not believed */
+	r[20] = 0x88, r[21] = 0x13;             /* 5000 */
+	assert_int_equal(rsdp_kaslr_len(r), 36);
+
+	assert_true(efi_tpm_log_size_ok(10169, why, sizeof why));
+	assert_true(efi_tpm_log_size_ok(EFI_TPM_LOG_MAX, why, sizeof why));
+	assert_false(efi_tpm_log_size_ok(EFI_TPM_LOG_MAX + 1, why, sizeof why));
+	assert_string_equal(why, "size 16777217 beyond 16777216");
+
+	assert_string_equal(efi_type_name(7), "EfiConventionalMemory");
+	assert_string_equal(efi_type_name(9), "EfiACPIReclaimMemory");
+	assert_string_equal(efi_type_name(16), "type >= 16");
+
+	/* b7799cb0-eca2-4943-9667-1fae07b747fa as it lies in memory. */
+	static const uint8_t bytes[16] = { 0xb0, 0x9c, 0x79, 0xb7, 0xa2, 0xec, 0x43, 0x49,
+					   0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa };
+	const struct guid tpm = LINUX_EFI_TPM_EVENT_LOG_GUID;
+	assert_memory_equal(&tpm, bytes, 16);
+}
+
 /* ---- printing and CRC ---- */
 
 static void formats_like_printf(void **state)
@@ -630,6 +842,10 @@ int main(void)
 		cmocka_unit_test(checks_the_framebuffer),
 		cmocka_unit_test(walks_the_setup_data_chain),
 		cmocka_unit_test(checks_rng_seeds),
+		cmocka_unit_test(checks_kaslr_with_one_large_conventional_range),
+		cmocka_unit_test(checks_kaslr_in_a_fragmented_map),
+		cmocka_unit_test(checks_kaslr_near_the_descriptor_limit),
+		cmocka_unit_test(knows_the_kaslr_table_facts),
 		cmocka_unit_test(formats_like_printf),
 		cmocka_unit_test(crc32_matches_zlib),
 	};

@@ -69,6 +69,10 @@ CMDLINE_MODULE2 = 'console=ttyS0,115200 panic=-1 cl.test=1 "cl.quoted=a b"'
 # - GRUB's own "linux FILE ARGS" puts "BOOT_IMAGE=FILE " in front.
 CMDLINE_GRUB_LINUX = ('BOOT_IMAGE=/boot/vmlinuz '
                       'console=ttyS0,115200 panic=-1 cl.test=1 "cl.quoted=a b"')
+# efi=debug: the kernel prints the EFI memory map it was handed (efi: memNN
+# lines), which the KASLR scenarios check against. Added to the grub.cfg
+# arguments and to the expected /proc/cmdline alike (no quoting involved).
+EFI_DEBUG_ARG = "efi=debug"
 
 
 @dataclasses.dataclass
@@ -154,6 +158,15 @@ class Scenario:
     # expects a seed, the seeds' CRC-32s (PROBE: INFO rng seed crc32) must all
     # differ: a seed that is the same every boot is no seed.
     boots: int = 1
+    # KASLR-safe placement (issue 17), for chainloader on OVMF with `verbose`
+    # and the kernel booted with efi=debug: nothing the loader placed that the
+    # kernel reads late (the EFI memory map, the TPM event log and RNG seed
+    # tables, the RSDP) overlaps an EfiConventionalMemory range of the EFI map
+    # the kernel printed, where its decompressor picks a random destination.
+    expect_kaslr_safe: bool = False
+    # Keep the loader's final EFI map lines and the kernel's efi: memNN lines
+    # in results.json ("loader_efi_map", "kernel_efi_map").
+    record_efi_maps: bool = False
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -240,9 +253,9 @@ SCENARIOS = [
              firmware="uefi"),
     Scenario("chainloader-amd64-uefi", "chainloader", "amd64", CMDLINE_MODULE2,
              firmware="uefi", loader_opts="verbose",
-             expect_loader=(rb"^UEFI: boot services running \(GRUB kept them\)",
+             expect_loader=(rb"^UEFI: boot services kept by GRUB; collecting what Linux's EFI stub would$",
                             rb"^secure boot: disabled \(boot_params.secure_boot = 2\)$",
-                            rb"^UEFI: ExitBootServices done \(\d+ calls?\); final memory map \d+ bytes",
+                            rb"^UEFI: ExitBootServices done \(\d+ calls?\), final map \d+ bytes$",
                             rb"^UEFI: system table 0x[0-9a-f]+, memory map \d+ bytes",
                             rb"^ACPI RSDP: 0x[0-9a-f]+ ",
                             # efi_info points at the final map where the firmware put it
@@ -388,8 +401,26 @@ SCENARIOS = [
              expect_tpm_log="none", expect_secureboot="Secure boot disabled",
              reject_efi_tables=(r"TPMEventLog=", r"(^| )RNG="),
              expect_loader=(rb"^TPM event log: note: no EFI_TCG2_PROTOCOL \(no TPM 2\.0\); the kernel gets none$",
-                            rb"^RNG seed: note: no EFI_RNG_PROTOCOL, and the CPU has neither RDSEED nor RDRAND; "
-                            rb"the kernel gets none$")),
+                            rb"^RNG seed: note: no EFI_RNG_PROTOCOL nor RDSEED/RDRAND; the kernel gets none$")),
+    # KASLR-safe placement on UEFI (issue 17): with efi_info, the kernel's
+    # decompressor puts itself at random in the EfiConventionalMemory of the
+    # EFI map it gets, avoiding only its image, the initrd, the command line,
+    # boot_params and setup_data. What chainloader placed that the kernel reads
+    # later (the map itself, the TPM event log and RNG seed tables, an RSDP
+    # copy) must lie outside all of it: checked against the map the kernel
+    # prints with efi=debug, at 1 GiB and 4 GiB (RAM above 4 GiB too), and
+    # with GRUB 2.12, OVMF 2025, a TPM and virtio-rng, so that both tables exist.
+    *[Scenario(f"chainloader-uefi-kaslr-{name}", "chainloader", "amd64",
+               f"{CMDLINE_MODULE2} {EFI_DEBUG_ARG}", grub_args=f"{GRUB_ARGS} {EFI_DEBUG_ARG}",
+               firmware="uefi", memory_mib=mib, loader_opts="verbose", expect_kaslr_safe=True,
+               record_efi_maps=mib == 4096, min_memtotal_kb=mib * 1024 * 9 // 10 if mib > 3072 else 0,
+               **more)
+      for name, mib, more in (
+          ("1g", 1024, {}),
+          ("4g", 4096, {}),
+          ("tpm-4g", 4096, dict(grub="2.12", ovmf="2025", tpm=True, rng=True, grub_preamble="insmod tpm\n",
+                                expect_efi_tables=(r"(^| )TPMEventLog=0x[0-9a-f]+( |$)",
+                                                   r"(^| )RNG=0x[0-9a-f]+( |$)"))))],
     # 64 MiB cannot hold [16 MiB, 16 MiB + init_size) (init_size is about 64 MiB).
     Scenario("chainloader-ram-too-small", "chainloader", "amd64", "",
              memory_mib=64, timeout=60,
@@ -727,6 +758,17 @@ def check_probe(sc, lines, rc, result):
     entries = [l for l in lines if l.startswith(b"PROBE: ENTRY ")]
     if entries != [b"PROBE: ENTRY " + sc.probe_entry.encode()]:
         raise Fail(f"probe entries {entries!r}, expected {sc.probe_entry}")
+    if sc.firmware == "uefi":
+        # probe.kaslr=1: the kaslr checks ran (boot_params entries; PVH's
+        # start_info has no EFI map, and that entry runs no decompressor).
+        result["kaslr"] = [l[len(b"PROBE: INFO "):].decode("utf-8", "replace")
+                           for l in lines if l.startswith(b"PROBE: INFO kaslr")]
+        want = [] if sc.probe_entry == "pvh" else ["kaslr.memmap", "kaslr.rsdp", "kaslr.setup_data"]
+        if sc.probe_rng == "efi":
+            want.append("kaslr.rng_seed")
+        for name in want:
+            if b"PROBE: " + name.encode() + b": ok" not in lines:
+                raise Fail(f"no 'PROBE: {name}: ok' line (probe.kaslr=1)")
     got = marker(lines, "PROBE: CMDLINE")
     want = sc.expect_cmdline.encode()
     if got != want:
@@ -747,6 +789,118 @@ def check_serial(sc, data, result):
         result["memory_mib"] = seen = int(m.group(1))
         if not sc.memory_mib - 2 <= seen <= sc.memory_mib:
             raise Fail(f"the kernel saw {seen} MB of a {sc.memory_mib} MiB VM")
+
+
+# The kernel's EFI map with efi=debug (efi_print_memmap; Linux's own type
+# names, the range's end inclusive), e.g.
+#   efi: mem07: [Conventional|   |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] range=[0x...-0x...] (7MB)
+KERNEL_EFI_MEM = re.compile(rb"efi: mem(\d+): \[([^|\]]*)[^\]]*\] range=\[0x([0-9a-f]+)-0x([0-9a-f]+)\]")
+KERNEL_EFI_TYPES = ("Reserved", "Loader Code", "Loader Data", "Boot Code", "Boot Data", "Runtime Code",
+                    "Runtime Data", "Conventional", "Unusable", "ACPI Reclaim", "ACPI Mem NVS", "MMIO",
+                    "MMIO Port", "PAL Code", "Persistent", "Unaccepted")
+EFI_CONVENTIONAL = 7
+# The final EFI map as the loader printed it in verbose mode (half-open).
+LOADER_EFI_MEM = re.compile(rb"^  EFI \[0x([0-9a-f]+), 0x([0-9a-f]+)\) type (\d+) attr 0x[0-9a-f]+$")
+# What the loader placed that the kernel reads late, from its verbose lines:
+# (regex with start and end groups, or start only (the RSDP: its 36 bytes),
+# the name to report).
+LOADER_READ_LATE = (
+    (rb"^  \[0x([0-9a-f]+), 0x([0-9a-f]+)\) EFI memory map$", "EFI memory map"),
+    (rb"^  \[0x([0-9a-f]+), 0x([0-9a-f]+)\) TPM event log \(LINUX_EFI_TPM_EVENT_LOG table\)$",
+     "TPM event log (its pages)"),
+    (rb"^TPM event log: .* as LINUX_EFI_TPM_EVENT_LOG at \[0x([0-9a-f]+), 0x([0-9a-f]+)\)$",
+     "LINUX_EFI_TPM_EVENT_LOG table"),
+    (rb"^RNG seed: \d+ bytes from .* as LINUX_EFI_RANDOM_SEED at \[0x([0-9a-f]+), 0x([0-9a-f]+)\)$",
+     "LINUX_EFI_RANDOM_SEED table"),
+    (rb"^  \[0x([0-9a-f]+), 0x([0-9a-f]+)\) ACPI RSDP \(copy\)$", "ACPI RSDP (copy)"),
+    (rb"^ACPI RSDP: not in the firmware's tables; GRUB's copy at 0x([0-9a-f]+) ", "ACPI RSDP (copy)"),
+    (rb"^ACPI RSDP: (?:not found by the firmware tables, )?0x([0-9a-f]+)(?: |$)", "ACPI RSDP"),
+)
+RSDP_V2_LEN = 36
+
+
+def kernel_efi_map(lines):
+    """The first map the kernel printed (efi_init; with efi=debug it prints
+    the runtime map again later, from mem00): [(index, start, end, type, line)],
+    end exclusive; and how many maps it printed."""
+    maps = []
+    for l in lines:
+        m = KERNEL_EFI_MEM.search(l)
+        if not m:
+            continue
+        index = int(m.group(1))
+        if index == 0:
+            maps.append([])
+        if not maps or index != len(maps[-1]):
+            raise Fail(f"kernel EFI map line out of order: {l!r}")
+        name = m.group(2).decode().strip()
+        if name.startswith("type="):
+            etype = int(name[5:])
+        elif name in KERNEL_EFI_TYPES:
+            etype = KERNEL_EFI_TYPES.index(name)
+        else:
+            raise Fail(f"kernel EFI map line with an unknown type {name!r}: {l!r}")
+        maps[-1].append((index, int(m.group(3), 16), int(m.group(4), 16) + 1, etype,
+                         l[m.start():].decode("utf-8", "replace")))
+    return (maps[0] if maps else []), len(maps)
+
+
+def check_kaslr(sc, clean, result):
+    """expect_kaslr_safe: nothing the loader placed that the kernel reads late
+    lies in a Conventional range of the EFI map the kernel printed. Records
+    each range and the types it lies in (result["kaslr"]), and with
+    record_efi_maps both maps' lines."""
+    kmap, printed = kernel_efi_map(clean)
+    if not kmap:
+        raise Fail("the kernel printed no 'efi: memNN' lines: efi=debug missing from its command line?")
+    lmap = [(int(m.group(1), 16), int(m.group(2), 16), int(m.group(3)), l.decode())
+            for l, m in ((l, LOADER_EFI_MEM.match(l)) for l in clean) if m]
+    if not lmap:
+        raise Fail("no '  EFI [...) type N' lines: the loader's verbose final EFI map is missing")
+    result["kaslr_kernel_map"] = f"{len(kmap)} descriptors ({printed} maps printed)"
+    result["kaslr_kernel_map_is_loader_map"] = same = (
+        [(s, e, t) for _, s, e, t, _ in kmap] == [(s, e, t) for s, e, t, _ in lmap])
+    if sc.record_efi_maps:
+        result["loader_efi_map"] = [l for *_, l in lmap]
+        result["kernel_efi_map"] = [l for *_, l in kmap]
+    ranges = []
+    for rx, what in LOADER_READ_LATE:
+        for l in clean:
+            m = re.search(rx, l)
+            if not m:
+                continue
+            start = int(m.group(1), 16)
+            end = int(m.group(2), 16) if m.re.groups > 1 else start + RSDP_V2_LEN
+            if start and (what, start, end) not in ranges and not (
+                    what == "ACPI RSDP" and any(r[1] == start for r in ranges)):
+                ranges.append((what, start, end))
+    need = ["EFI memory map", "ACPI RSDP"]
+    if sc.tpm:
+        need += ["TPM event log (its pages)", "LINUX_EFI_TPM_EVENT_LOG table"]
+    if sc.rng:
+        need.append("LINUX_EFI_RANDOM_SEED table")
+    for what in need:
+        if not any(r[0] == what or r[0] == what + " (copy)" for r in ranges):
+            raise Fail(f"no verbose loader line gives the {what}")
+
+    result["kaslr"] = notes = []
+    bad = None
+    for what, start, end in ranges:
+        khit = [d for d in kmap if d[1] < end and start < d[2]]
+        lhit = [d for d in lmap if d[0] < end and start < d[1]]
+        ktext = " + ".join(f"mem{i:02d} {KERNEL_EFI_TYPES[t] if t < len(KERNEL_EFI_TYPES) else t}"
+                           for i, _, _, t, _ in khit) or "no descriptor"
+        ltext = " + ".join(f"type {t}" for _, _, t, _ in lhit) or "no descriptor"
+        notes.append(f"{what} [0x{start:x}, 0x{end:x}): kernel's map {ktext}; loader's final map {ltext}")
+        conv = [d for d in khit if d[3] == EFI_CONVENTIONAL]
+        if conv and bad is None:
+            i, s, e, _, _ = conv[0]
+            bad = (f"KASLR: {what} [0x{start:x}, 0x{end:x}) overlaps the kernel's mem{i:02d} "
+                   f"Conventional [0x{s:x}, 0x{e:x}): its decompressor may land there")
+    if not same:
+        notes.append("note: the kernel's map differs from the loader's final map")
+    if bad:
+        raise Fail(bad)
 
 
 def check_firmware_handoff(sc, lines, result):
@@ -945,6 +1099,8 @@ def check(sc, data, initrd, rc, cpu, result):
         raise Fail(f"CL-E820-TOTAL is {total}, expected >= {sc.min_e820_total}")
     check_firmware_handoff(sc, lines, result)
     check_measured_boot(sc, lines, result)
+    if sc.expect_kaslr_safe:
+        check_kaslr(sc, [ANSI.sub(b"", l) for l in lines], result)
     if total < usable:
         raise Fail(f"CL-E820-TOTAL {total} < CL-E820-USABLE {usable}")
 
@@ -1004,7 +1160,7 @@ def run_scenario(sc):
                         f"probe.initrd_size={PROBE_INITRD_SIZE} probe.initrd_crc32={crc} "
                         f"probe.firmware={sc.firmware} probe.fb={'efi' if uefi else 'vlfb'} "
                         f"probe.rng={sc.probe_rng} probe.secure_boot={PROBE_SECURE_BOOT[sc.firmware]}"
-                        + (" probe.mem_slack_mib=8" if uefi else ""))
+                        + (" probe.mem_slack_mib=8 probe.kaslr=1" if uefi else ""))
                 sc = dataclasses.replace(sc, grub_args=args, expect_cmdline=args.replace(
                     PROBE_ARGS, PROBE_ARGS_AS_PASSED))
         else:
@@ -1099,6 +1255,9 @@ def main():
             print(f"FAIL {sc.name}: {r['reason']}", flush=True)
             for line in r["tail"] or []:
                 print(f"    | {line}", flush=True)
+        if sc.expect_kaslr_safe:
+            for line in r.get("kaslr") or []:
+                print(f"    kaslr: {line}", flush=True)
     (QDIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
     failed = sum(not r["passed"] for r in results)

@@ -529,7 +529,7 @@ static void efi_info_and_a_reserved_copy_of_grubs_rsdp(void **state)
 {
 	(void)state;
 	struct cl_error err;
-	static uint8_t efimap[2 * 48];
+	static uint8_t efimap[3 * 48];
 	static uint8_t rsdp[20] = "RSD PTR ";
 	uint8_t sum = 0;
 	for (int i = 0; i < 20; i++)
@@ -537,10 +537,13 @@ static void efi_info_and_a_reserved_copy_of_grubs_rsdp(void **state)
 	rsdp[8] = (uint8_t)-sum;
 	put32(efimap, 7);                 /* conventional memory ... */
 	put64(efimap + 8, 0x100000);
-	put64(efimap + 24, 0x1fee0);      /* ... up to 0x1ffe0000 */
+	put64(efimap + 24, 0x1fe00);      /* ... up to 0x1ff00000 */
 	put32(efimap + 48, 5);            /* runtime services code: reserved */
 	put64(efimap + 48 + 8, 0x1ffe0000);
 	put64(efimap + 48 + 24, 0x10);
+	put32(efimap + 96, 4);            /* boot-services data: where the copies go */
+	put64(efimap + 96 + 8, 0x1ff00000);
+	put64(efimap + 96 + 24, 0xe0);
 	info.efi_system_table = 0x1f5eb018;
 	info.efi_mmap = efimap;
 	info.efi_mmap_size = sizeof(efimap);
@@ -647,10 +650,16 @@ static void uefi_handoff_secure_boot_kept_ranges_and_the_map_in_place(void **sta
 {
 	(void)state;
 	struct cl_error err;
-	static uint8_t efimap[48] __attribute__((aligned(8)));
-	put32(efimap, 7);
+	static uint8_t efimap[3 * 48] __attribute__((aligned(8)));
+	put32(efimap, 7);                  /* conventional up to 16 MiB */
 	put64(efimap + 8, 0x100000);
-	put64(efimap + 24, 0x1fee0);
+	put64(efimap + 24, 0xf00);
+	put32(efimap + 48, 2);             /* the kept page: loader data the firmware gave */
+	put64(efimap + 48 + 8, 0x1000000);
+	put64(efimap + 48 + 24, 1);
+	put32(efimap + 96, 7);             /* conventional up to 0x1ffe0000 */
+	put64(efimap + 96 + 8, 0x1001000);
+	put64(efimap + 96 + 24, 0x1efdf);
 	info.mmap_count = 0; /* the UEFI entry's final EFI map is the only one */
 	info.efi_system_table = 0x1f5eb018;
 	info.efi_mmap = efimap;
@@ -680,6 +689,67 @@ static void uefi_handoff_secure_boot_kept_ranges_and_the_map_in_place(void **sta
 	extra.kept_count = PLAN_MAX_KEPT + 1;
 	assert_int_equal(make_plan(&err), -1);
 	assert_string_equal(err.msg, "plan: 5 kept ranges, at most 4");
+}
+
+/* The KASLR invariant (boot_plan_check_kaslr): what the kernel reads after its
+ * decompressor ran and that the decompressor does not avoid by itself lies
+ * outside EfiConventionalMemory of the EFI map the kernel gets. */
+static uint8_t kaslr_map[3 * 48];
+
+static void kaslr_layout(uint64_t bs_pages)
+{
+	memset(kaslr_map, 0, sizeof(kaslr_map));
+	put32(kaslr_map, 7); /* conventional [1 MiB, 0x1fe00000): one large range at the top of low memory */
+	put64(kaslr_map + 8, 0x100000);
+	put64(kaslr_map + 24, (0x1fe00000 - 0x100000) >> 12);
+	put32(kaslr_map + 48, 4); /* boot-services data below the top */
+	put64(kaslr_map + 48 + 8, 0x1fe00000);
+	put64(kaslr_map + 48 + 24, bs_pages);
+	put32(kaslr_map + 96, 7); /* conventional again above it, up to 0x1ffe0000 */
+	put64(kaslr_map + 96 + 8, 0x1fe00000 + (bs_pages << 12));
+	put64(kaslr_map + 96 + 24, (0x1ffe0000 - 0x1fe00000 - (bs_pages << 12)) >> 12);
+	info.efi_system_table = 0x1f5eb018;
+	info.efi_mmap = kaslr_map;
+	info.efi_mmap_size = sizeof(kaslr_map);
+	info.efi_desc_size = 48;
+	info.efi_desc_version = 1;
+}
+
+static void kaslr_copies_go_to_memory_no_randomised_kernel_picks(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static uint8_t rsdp[20] = "RSD PTR ";
+	uint8_t sum = 0;
+	for (int i = 0; i < 20; i++)
+		sum = (uint8_t)(sum + rsdp[i]);
+	rsdp[8] = (uint8_t)-sum;
+	info.acpi_rsdp = rsdp;
+	info.acpi_rsdp_size = sizeof(rsdp);
+	kaslr_layout(4);
+	assert_int_equal(make_plan(&err), 0);
+	const struct copy_step *m = find_copy("EFI memory map"), *r = find_copy("ACPI RSDP (copy)");
+	assert_non_null(m);
+	assert_non_null(r);
+	/* Both in the four boot-services pages, though the highest free RAM is conventional. */
+	assert_true(m->dst >= 0x1fe00000 && m->dst + m->len <= 0x1fe04000);
+	assert_true(r->dst >= 0x1fe00000 && r->dst + r->len <= 0x1fe04000);
+	struct plan_inputs in = { .info = &info };
+	assert_int_equal(boot_plan_check_kaslr(&in, &plan, &err), 0);
+	/* The checker names what broke it: the map pretended to lie in conventional memory. */
+	plan.efi.efi_memmap = 0x1000000;
+	assert_int_equal(boot_plan_check_kaslr(&in, &plan, &err), -1);
+	assert_string_equal(err.msg, "KASLR: EFI memory map [0x1000000, 0x1000090) lies in EfiConventionalMemory [0x100000, 0x1fe00000) of the EFI map the kernel gets");
+	/* A kept firmware allocation counts too. */
+	plan.efi.efi_memmap = (uint32_t)m->dst;
+	in.kept_count = 1;
+	in.kept[0] = (struct kept_range){ { 0x1ff00000, 0x1ff01000 }, "TPM event log" };
+	assert_int_equal(boot_plan_check_kaslr(&in, &plan, &err), -1);
+	assert_string_equal(err.msg, "KASLR: TPM event log [0x1ff00000, 0x1ff01000) lies in EfiConventionalMemory [0x1fe04000, 0x1ffe0000) of the EFI map the kernel gets");
+	/* No boot-services or loader RAM at all: an error, not a copy where KASLR may land. */
+	kaslr_layout(0);
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "no room for EFI memory map: 0x90 bytes aligned to 0x1000 within [0x100000, 0x100000000) of usable RAM in EFI loader or boot-services memory (never a KASLR destination)");
 }
 
 int main(void)
@@ -713,6 +783,7 @@ int main(void)
 		T(rng_seed_follows_the_e820_extension_in_the_chain),
 		T(pvh_gets_no_rng_seed),
 		T(uefi_handoff_secure_boot_kept_ranges_and_the_map_in_place),
+		T(kaslr_copies_go_to_memory_no_randomised_kernel_picks),
 	};
 	return cmocka_run_group_tests_name("boot plan", tests, NULL, NULL);
 }

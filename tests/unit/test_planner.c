@@ -26,7 +26,7 @@ static void never_hands_out_the_first_mebibyte(void **state)
 	assert_int_equal(pl.ram[0].start, MIB);
 	uint64_t a;
 	struct cl_error err;
-	struct alloc_request r = { "x", 0x1000, 0x1000, 0, UINT64_MAX, ALLOC_LOWEST };
+	struct alloc_request r = { "x", 0x1000, 0x1000, 0, UINT64_MAX, ALLOC_LOWEST, NULL, 0, NULL };
 	assert_int_equal(planner_alloc(&pl, &r, &a, &err), 0);
 	assert_int_equal(a, MIB);
 }
@@ -39,7 +39,7 @@ static void lowest_steps_past_live_ranges_keeping_alignment(void **state)
 	init_ram(512 * MIB);
 	assert_int_equal(planner_reserve(&pl, (struct mem_range){ MIB, 9 * MIB + 0x1234 }, "modules", &err), 0);
 	assert_int_equal(planner_reserve(&pl, (struct mem_range){ 16 * MIB, 17 * MIB }, "other", &err), 0);
-	struct alloc_request r = { "kernel", 64 * MIB, 2 * MIB, 0, UINT64_MAX, ALLOC_LOWEST };
+	struct alloc_request r = { "kernel", 64 * MIB, 2 * MIB, 0, UINT64_MAX, ALLOC_LOWEST, NULL, 0, NULL };
 	assert_int_equal(planner_alloc(&pl, &r, &a, &err), 0);
 	assert_int_equal(a, 18 * MIB); /* 10 MiB would overlap "other" */
 	r.size = 4 * MIB;
@@ -55,7 +55,7 @@ static void highest_stays_below_the_limit_and_live_ranges(void **state)
 	uint64_t a;
 	init_ram(512 * MIB);
 	assert_int_equal(planner_reserve(&pl, (struct mem_range){ 500 * MIB, 512 * MIB }, "top", &err), 0);
-	struct alloc_request r = { "initrd", 100 * MIB + 5, 0x1000, MIB, 511 * MIB, ALLOC_HIGHEST };
+	struct alloc_request r = { "initrd", 100 * MIB + 5, 0x1000, MIB, 511 * MIB, ALLOC_HIGHEST, NULL, 0, NULL };
 	assert_int_equal(planner_alloc(&pl, &r, &a, &err), 0);
 	assert_int_equal(a, (500 * MIB - (100 * MIB + 5)) & ~0xfffull);
 	assert_true(a + r.size <= 500 * MIB);
@@ -67,7 +67,7 @@ static void reports_when_nothing_fits(void **state)
 	struct cl_error err;
 	uint64_t a;
 	init_ram(64 * MIB);
-	struct alloc_request r = { "kernel", 64 * MIB, 2 * MIB, 16 * MIB, UINT64_MAX, ALLOC_LOWEST };
+	struct alloc_request r = { "kernel", 64 * MIB, 2 * MIB, 16 * MIB, UINT64_MAX, ALLOC_LOWEST, NULL, 0, NULL };
 	assert_int_equal(planner_alloc(&pl, &r, &a, &err), -1);
 	assert_string_equal(err.msg, "no room for kernel: 0x4000000 bytes aligned to 0x200000 within [0x1000000, 0xffffffffffffffff) of usable RAM");
 	r.policy = ALLOC_HIGHEST;
@@ -108,7 +108,7 @@ static void random_allocations_never_overlap_live_ranges(void **state)
 			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 			struct alloc_request r = { "alloc", ((seed >> 30) & 0x3ffffff) + 1, 1ull << ((seed >> 10) % 22),
 						   (seed >> 40) % (64 * MIB), UINT64_MAX - (seed % 3) * (UINT64_MAX / 2),
-						   (seed & 1) ? ALLOC_LOWEST : ALLOC_HIGHEST };
+						   (seed & 1) ? ALLOC_LOWEST : ALLOC_HIGHEST, NULL, 0, NULL };
 			size_t before = pl.live_count;
 			uint64_t a;
 			if (planner_alloc(&pl, &r, &a, &err))

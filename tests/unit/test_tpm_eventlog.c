@@ -223,7 +223,7 @@ static void event2_sizes_byte_for_byte(void **state)
 	const struct tpm_log_digests none = { 0 };
 	uint64_t size;
 	assert_int_equal(tpm_log_event2_size(l.b + l.start[1], l.len - l.start[1], &none, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: 0 spec ID algorithms (need 1 to 8)");
+	assert_string_equal(err.msg, "TPM event log: event at offset 0: spec ID numberOfAlgorithms 0 (need 1 to 8)");
 }
 
 static void log_size_from_the_last_entry(void **state)
@@ -296,47 +296,47 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ "spec ID PCR", 0, HEAD(pcr_index), 4, 1,
-	  "TPM event log: first event has PCR 1, type 0x3 (a spec ID event has PCR 0, type EV_NO_ACTION 0x3)" },
+	  "TPM event log: event at offset 0 (PCR 1, type 0x3): not a spec ID event (PCR 0, type 0x3, zero digest)" },
 	{ "spec ID type", 0, HEAD(event_type), 4, EV_S_CRTM_VERSION,
-	  "TPM event log: first event has PCR 0, type 0x8 (a spec ID event has PCR 0, type EV_NO_ACTION 0x3)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x8): not a spec ID event (PCR 0, type 0x3, zero digest)" },
 	{ "spec ID digest", 0, HEAD(digest) + 19, 1, 1,
-	  "TPM event log: first event's SHA-1 digest is not zero (not a spec ID event)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): not a spec ID event (PCR 0, type 0x3, zero digest)" },
 	{ "spec ID event_size huge", 0, HEAD(event_size), 4, 0xffffffff,
-	  "TPM event log: TCG_PCR_EVENT (PCR 0, type 0x3) event_size 4294967295 runs past the 1829 bytes available" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): event (4294967295 bytes at +32) runs past the 1861 bytes available" },
 	{ "spec ID event_size short", 0, HEAD(event_size), 4, 27,
-	  "TPM event log: spec ID event_size 27 is below the 28 bytes of its fixed fields" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): TCG_EfiSpecIDEvent (28 bytes at +32) runs past the 59 bytes available" },
 	{ "spec ID event_size without vendorInfoSize", 0, HEAD(event_size), 4, 28 + 12,
-	  "TPM event log: spec ID event_size 40 ends inside its 3 algorithms and vendorInfoSize (41 bytes)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): digestSizes, vendorInfoSize (13 bytes at +60) runs past the 72 bytes available" },
 	{ "signature", 0, SPEC(signature) + 14, 1, '2',
-	  "TPM event log: spec ID signature is not \"Spec ID Event03\" (not a crypto-agile log)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): spec ID signature is not \"Spec ID Event03\"" },
 	{ "signature NUL", 0, SPEC(signature) + 15, 1, ' ',
-	  "TPM event log: spec ID signature is not \"Spec ID Event03\" (not a crypto-agile log)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): spec ID signature is not \"Spec ID Event03\"" },
 	{ "no algorithms", 0, SPEC(number_of_algorithms), 4, 0,
-	  "TPM event log: spec ID numberOfAlgorithms 0 (need 1 to 8)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): spec ID numberOfAlgorithms 0 (need 1 to 8)" },
 	{ "9 algorithms", 0, SPEC(number_of_algorithms), 4, 9,
-	  "TPM event log: spec ID numberOfAlgorithms 9 (need 1 to 8)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): spec ID numberOfAlgorithms 9 (need 1 to 8)" },
 	{ "algorithms overflow", 0, SPEC(number_of_algorithms), 4, 0xffffffff,
-	  "TPM event log: spec ID numberOfAlgorithms 4294967295 (need 1 to 8)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): spec ID numberOfAlgorithms 4294967295 (need 1 to 8)" },
 	{ "more algorithms than the event holds", 0, SPEC(number_of_algorithms), 4, 4,
-	  "TPM event log: spec ID event_size 41 ends inside its 4 algorithms and vendorInfoSize (45 bytes)" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): digestSizes, vendorInfoSize (17 bytes at +60) runs past the 73 bytes available" },
 	{ "vendorInfoSize", 0, SPEC(digest_sizes) + 12, 1, 1,
-	  "TPM event log: spec ID vendorInfoSize 1 runs past event_size 41" },
+	  "TPM event log: event at offset 0 (PCR 0, type 0x3): vendorInfo (1 bytes at +73) runs past the 73 bytes available" },
 	{ "fewer digests", LAST, EV2(digest_count), 4, 2,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) has 2 digests, the spec ID event lists 3 algorithms" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): digests.count 2 is not numberOfAlgorithms 3" },
 	{ "more digests", LAST, EV2(digest_count), 4, 4,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) has 4 digests, the spec ID event lists 3 algorithms" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): digests.count 4 is not numberOfAlgorithms 3" },
 	{ "digest count overflow", LAST, EV2(digest_count), 4, 0xffffffff,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) has 4294967295 digests, the spec ID event lists 3 algorithms" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): digests.count 4294967295 is not numberOfAlgorithms 3" },
 	{ "unknown algorithm", LAST, EV2_ALG(1), 2, TPM_ALG_SHA512,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) digest 1 has algorithm 0xd, not in the spec ID event" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): digest 1 hashAlg 0xd is not in digestSizes" },
 	{ "SM3 not in the list", LAST, EV2_ALG(2), 2, TPM_ALG_SM3_256,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) digest 2 has algorithm 0x12, not in the spec ID event" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): digest 2 hashAlg 0x12 is not in digestSizes" },
 	{ "larger digest first", LAST, EV2_ALG(0), 2, TPM_ALG_SHA384,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) digest 1 has algorithm 0x6b6a, not in the spec ID event" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): digest 1 hashAlg 0x6b6a is not in digestSizes" },
 	{ "event_size past the end", LAST, EV2_EVENT_SIZE, 4, 30,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) event_size 30 runs past the 29 bytes available" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): event (30 bytes at +122) runs past the 151 bytes available" },
 	{ "event_size overflow", LAST, EV2_EVENT_SIZE, 4, 0xffffffff,
-	  "TPM event log: last entry at offset 1710: event (PCR 5, type 0x80000007) event_size 4294967295 runs past the 29 bytes available" },
+	  "TPM event log: event at offset 1710 (PCR 5, type 0x80000007): event (4294967295 bytes at +122) runs past the 151 bytes available" },
 	{ "type 0, size 0", LAST, EV2(event_type), 4, TCG_EV_PREBOOT_CERT,
 	  NULL /* set below: needs two fields */ },
 };
@@ -365,7 +365,7 @@ static void each_corruption_has_its_own_message(void **state)
 		const char *message = c->message;
 		if (!message) { /* type 0 and an empty event */
 			corrupt(copy + l.start[LAST] + EV2_EVENT_SIZE, 4, 0);
-			message = "TPM event log: last entry at offset 1710: event (PCR 5) has type 0 and event_size 0 (Linux takes it for the end of the log)";
+			message = "TPM event log: event at offset 1710 (PCR 5, type 0x0): type 0 with event_size 0 (Linux: end of log)";
 		}
 		struct cl_error err = { "" };
 		uint64_t size = 1;
@@ -386,22 +386,22 @@ static void lying_addresses(void **state)
 	struct cl_error err;
 	uint64_t size;
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, l.b, LOG_ADDR, LOG_ADDR - 1, l.len, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at 0x7e5f5fff lies below the log's start 0x7e5f6000");
+	assert_string_equal(err.msg, "TPM event log: last entry 0x7e5f5fff is outside the 1861 bytes at 0x7e5f6000");
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, l.b, LOG_ADDR, LOG_ADDR + l.len, l.len, &size, &err),
 			 -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at 0x7e5f6745 is 1861 bytes into the log, past the 1861 bytes available");
+	assert_string_equal(err.msg, "TPM event log: last entry 0x7e5f6745 is outside the 1861 bytes at 0x7e5f6000");
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, l.b, LOG_ADDR, UINT64_MAX, l.len, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at 0xffffffffffffffff is 18446744071589371903 bytes into the log, past the 1861 bytes available");
+	assert_string_equal(err.msg, "TPM event log: last entry 0xffffffffffffffff is outside the 1861 bytes at 0x7e5f6000");
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, l.b, LOG_ADDR, LOG_ADDR + 40, l.len, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at offset 40 lies inside the 73-byte spec ID event");
+	assert_string_equal(err.msg, "TPM event log: event at offset 40: inside the 73-byte spec ID event");
 	/* Between two events: the bytes there are read as an event and refused. */
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, l.b, LOG_ADDR, last_addr(&l) + 4, l.len, &size,
 				      &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at offset 1714: event (PCR 2147483655, type 0x3) has 1364197380 digests, the spec ID event lists 3 algorithms");
+	assert_string_equal(err.msg, "TPM event log: event at offset 1714 (PCR 2147483655, type 0x3): digests.count 1364197380 is not numberOfAlgorithms 3");
 	assert_int_equal(tpm_log_size(3, l.b, LOG_ADDR, last_addr(&l), l.len, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: format 3 is neither TCG 1.2 (1) nor TCG 2 (2)");
+	assert_string_equal(err.msg, "TPM event log: format 3 is not 1 (TCG 1.2) or 2 (TCG 2)");
 	assert_int_equal(tpm_log_size(0, l.b, LOG_ADDR, 0, l.len, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: format 0 is neither TCG 1.2 (1) nor TCG 2 (2)");
+	assert_string_equal(err.msg, "TPM event log: format 0 is not 1 (TCG 1.2) or 2 (TCG 2)");
 }
 
 /* A spec ID digest size near its 16-bit limit: refused by the bounds, not wrapped. */
@@ -421,7 +421,7 @@ static void huge_digest_size(void **state)
 	struct cl_error err;
 	uint64_t size;
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_2, l.b, LOG_ADDR, last_addr(&l), l.len, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at offset 65: event (PCR 0, type 0x4) digest 0 (algorithm 0xb, 65535 bytes) runs past the 18 bytes available");
+	assert_string_equal(err.msg, "TPM event log: event at offset 65 (PCR 0, type 0x4): digest (65535 bytes at +14) runs past the 18 bytes available");
 }
 
 static void one_point_two_log(void **state)
@@ -455,10 +455,10 @@ static void one_point_two_log(void **state)
 	put32(c + l.start[2] + 28, 62);
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2, c, LOG_ADDR, LOG_ADDR + l.start[2], l.len, &size,
 				      &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at offset 136: TCG_PCR_EVENT (PCR 5, type 0x80000007) event_size 62 runs past the 61 bytes available");
+	assert_string_equal(err.msg, "TPM event log: event at offset 136 (PCR 5, type 0x80000007): event (62 bytes at +32) runs past the 93 bytes available");
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2, c, LOG_ADDR, LOG_ADDR + l.start[3] + 8, l.len,
 				      &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: last entry at offset 205: TCG_PCR_EVENT of 24 bytes ends inside its 32-byte header");
+	assert_string_equal(err.msg, "TPM event log: event at offset 205: header (32 bytes at +0) runs past the 24 bytes available");
 	free(c);
 }
 
@@ -476,7 +476,7 @@ static void sizes_beyond_32_bits(void **state)
 	put32(big + (1ull << 32) + 28, 4);
 	assert_int_equal(tpm_log_size(EFI_TCG2_EVENT_LOG_FORMAT_TCG_1_2, big, LOG_ADDR, LOG_ADDR + (1ull << 32),
 				      SPARSE_BYTES, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: 4294967332 bytes do not fit linux_efi_tpm_eventlog.size (32 bits)");
+	assert_string_equal(err.msg, "TPM event log: 4294967332 bytes do not fit the 32-bit linux_efi_tpm_eventlog.size");
 	/* Final events whose event bytes reach past 4 GiB (only the heads are read). */
 	static struct log l;
 	memset(&l, 0, sizeof(l));
@@ -494,7 +494,7 @@ static void sizes_beyond_32_bits(void **state)
 		ev += 72 + 0x80000000ull;
 	}
 	assert_int_equal(tpm_final_events_preboot_size(big, SPARSE_BYTES, &d, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: final events of 4294967440 bytes do not fit final_events_preboot_size (32 bits)");
+	assert_string_equal(err.msg, "TPM event log: 4294967440 bytes do not fit the 32-bit final_events_preboot_size");
 	munmap(big, SPARSE_BYTES);
 }
 
@@ -545,17 +545,17 @@ static void final_events_table(void **state)
 	/* A count above what the table holds. */
 	put64(t + 8, 4);
 	assert_int_equal(tpm_final_events_preboot_size(t, len, &d, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: final events table, event 3: event of 0 bytes ends inside its 12-byte header");
+	assert_string_equal(err.msg, "TPM event log: final events table at offset 459: header (12 bytes at +0) runs past the 0 bytes available");
 	put64(t + 8, UINT64_MAX);
 	assert_int_equal(tpm_final_events_preboot_size(t, len, &d, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: final events table, event 3: event of 0 bytes ends inside its 12-byte header");
+	assert_string_equal(err.msg, "TPM event log: final events table at offset 459: header (12 bytes at +0) runs past the 0 bytes available");
 	/* A bad event inside. */
 	put64(t + 8, 3);
 	put16(t + 16 + 130 + EV2_ALG(1), 0x0099);
 	assert_int_equal(tpm_final_events_preboot_size(t, len, &d, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: final events table, event 1: event (PCR 0, type 0x80000008) digest 1 has algorithm 0x99, not in the spec ID event");
+	assert_string_equal(err.msg, "TPM event log: final events table at offset 146 (PCR 0, type 0x80000008): digest 1 hashAlg 0x99 is not in digestSizes");
 	assert_int_equal(tpm_final_events_preboot_size(t, 15, &d, &size, &err), -1);
-	assert_string_equal(err.msg, "TPM event log: final events table of 15 bytes ends inside its 16-byte header");
+	assert_string_equal(err.msg, "TPM event log: final events table at offset 0: header (16 bytes at +0) runs past the 15 bytes available");
 }
 
 static void linux_table_byte_for_byte(void **state)
