@@ -18,14 +18,6 @@
 #define FOUR_GIB 0x100000000ull
 #define PAGE_BYTES 4096ull
 
-/* What efi_continue needs once it runs on the workspace's stack. */
-static struct {
-	struct workspace_data *ws;
-	struct mem_range workspace;
-	struct loader_options opt;
-	struct firmware_handoff fw;
-} boot_ctx;
-
 __attribute__((noreturn)) void efi_enter_workspace(uint64_t pml4, uint64_t stack_top, void (*fn)(void *), void *arg);
 void efi_main(uint32_t magic, uint32_t mbi_addr);
 
@@ -88,10 +80,12 @@ static void collect_rng_seed(const struct efi_env *env)
 			       (unsigned long long)seed.table.end);
 }
 
+/* On the workspace's stack: arg is the workspace. */
 static void efi_continue(void *arg)
 {
-	(void)arg;
-	loader_boot(boot_ctx.ws, boot_ctx.workspace, &boot_ctx.opt, &boot_ctx.fw);
+	uint64_t workspace = (uintptr_t)arg;
+	struct workspace_data *ws = (struct workspace_data *)(uintptr_t)(workspace + WORKSPACE_DATA);
+	loader_boot(ws, (struct mem_range){ workspace, workspace + WORKSPACE_SIZE }, &ws->efi_opt, &ws->efi_fw);
 }
 
 void efi_main(uint32_t magic, uint32_t mbi_addr)
@@ -118,8 +112,8 @@ void efi_main(uint32_t magic, uint32_t mbi_addr)
 	fail_if(mb2_parse(mbi, mbi_addr, FOUR_GIB - mbi_addr, bi, &err), &err);
 	const char *gop_note;
 	find_framebuffer(&env, bi, &gop_note);
-	struct firmware_handoff *fw = &boot_ctx.fw;
-	loader_start_console(ws, &boot_ctx.opt);
+	struct firmware_handoff *fw = &ws->efi_fw;
+	loader_start_console(ws, &ws->efi_opt);
 	console_printf(LOG_VERBOSE, "UEFI: boot services kept by GRUB; collecting what Linux's EFI stub would\n");
 	if (gop_note)
 		console_printf(LOG_VERBOSE, "framebuffer: note: GRUB passed none and %s\n", gop_note);
@@ -151,8 +145,7 @@ void efi_main(uint32_t magic, uint32_t mbi_addr)
 
 	/* Leave the firmware's page tables, GDT and stack: they lie in boot-services
 	 * memory, which the plan may now hand out. */
-	boot_ctx.ws = ws;
-	boot_ctx.workspace = (struct mem_range){ workspace, workspace + WORKSPACE_SIZE };
 	paging_identity_4g(workspace);
-	efi_enter_workspace(workspace + WORKSPACE_PML4, workspace + WORKSPACE_STACK_TOP, efi_continue, NULL);
+	efi_enter_workspace(workspace + WORKSPACE_PML4, workspace + WORKSPACE_STACK_TOP, efi_continue,
+			    (void *)(uintptr_t)workspace);
 }

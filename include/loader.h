@@ -11,14 +11,6 @@
 #include "options.h"
 #include "workspace.h"
 
-/* What the UEFI entry collected while the boot services ran. */
-struct firmware_handoff {
-	uint8_t secure_boot; /* boot_params.secure_boot */
-	size_t kept_count;
-	struct kept_range kept[PLAN_MAX_KEPT]; /* firmware allocations the kernel reads */
-	bool efi_mmap_in_place;                /* info.efi_mmap is the final map, in kept memory */
-};
-
 /* Prints err's message as "chainloader: error: ..." and halts, if rc is non-zero. */
 void fail_if(int rc, const struct cl_error *err);
 

@@ -20,12 +20,24 @@
 #include "boot_info.h"
 #include "boot_plan.h"
 #include "arch.h"
+#include "options.h"
+
+/* What the UEFI entry collected while the boot services ran. */
+struct firmware_handoff {
+	uint8_t secure_boot; /* boot_params.secure_boot */
+	size_t kept_count;
+	struct kept_range kept[PLAN_MAX_KEPT]; /* firmware allocations the kernel reads */
+	bool efi_mmap_in_place;                /* info.efi_mmap is the final map, in kept memory */
+};
 
 /* What lives at WORKSPACE_DATA: the loader's large state, off the stack. */
 struct workspace_data {
 	struct boot_info info;
 	struct boot_plan plan;
 	uint8_t fbcon_cells[FBCON_MAX_CELLS];
+	/* The UEFI entry's, carried across its switch to the workspace's stack. */
+	struct loader_options efi_opt;
+	struct firmware_handoff efi_fw;
 };
 _Static_assert(WORKSPACE_DATA + sizeof(struct workspace_data) <= WORKSPACE_SIZE,
 	       "the loader's state must fit its workspace");

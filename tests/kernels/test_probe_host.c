@@ -704,13 +704,13 @@ static void checks_kaslr_in_a_fragmented_map(void **state)
 	(void)state;
 	enum { N = 60 };
 	uint8_t map[N * DESC];
-	uint64_t at = 0x1e5ea000, desc = 0;
+	uint64_t top = 0x1e5ea000, desc = 0;
 	char why[240], want[240];
 	for (size_t i = 0; i < N; i++) {
 		uint32_t type = i % 10 == 9 ? T_CONV : i % 2 ? T_BS_DATA : T_BS_CODE;
 		uint64_t pages = type == T_CONV ? 1 : 1 + i % 3;
-		put_desc(map, N - 1 - i, type, at, pages); /* the highest first */
-		at += pages << 12;
+		put_desc(map, N - 1 - i, type, top, pages); /* the highest first */
+		top += pages << 12;
 	}
 	assert_true(efi_memmap_descs_ok(map, sizeof map, DESC, why, sizeof why));
 	/* The first nine pieces (descriptors N-1 .. N-9): boot services only. */
@@ -732,13 +732,13 @@ static void checks_kaslr_in_a_fragmented_map(void **state)
 					TBIT(T_BS_CODE) | TBIT(T_BS_DATA)));
 	/* A range over all of it: the first conventional piece in the map's
 	 * order is the one named (the highest address: listed first). */
-	assert_false(kaslr_ok(map, sizeof map, 0x1e5ea000, at - 0x1e5ea000, &desc, why, sizeof why));
+	assert_false(kaslr_ok(map, sizeof map, 0x1e5ea000, top - 0x1e5ea000, &desc, why, sizeof why));
 	assert_int_equal(desc, 0);
-	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0x1e5ea000, at - 0x1e5ea000),
+	assert_int_equal(efi_memmap_types_touched(map, sizeof map, DESC, 0x1e5ea000, top - 0x1e5ea000),
 			 TBIT(T_BS_CODE) | TBIT(T_BS_DATA) | TBIT(T_CONV));
-	assert_true(efi_memmap_covered(map, sizeof map, DESC, 0x1e5ea000, at - 0x1e5ea000,
+	assert_true(efi_memmap_covered(map, sizeof map, DESC, 0x1e5ea000, top - 0x1e5ea000,
 				       TBIT(T_BS_CODE) | TBIT(T_BS_DATA) | TBIT(T_CONV)));
-	assert_true(kaslr_ok(map, sizeof map, at, 0x100000, &desc, why, sizeof why)); /* above the map's end */
+	assert_true(kaslr_ok(map, sizeof map, top, 0x100000, &desc, why, sizeof why)); /* above the map's end */
 }
 
 /* As many descriptors as chainloader takes (E820_BUILD_MAX_INPUT in
