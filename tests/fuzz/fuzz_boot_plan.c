@@ -196,7 +196,12 @@ static void check_firmware_handoff(struct span kernel)
 	FUZZ_CHECK(want_seed == (plan.rng_seed_addr != 0), "RNG seed node 0x%llx (%s entry, seed %s)",
 		   (unsigned long long)plan.rng_seed_addr, handoff_name(plan.handoff), extra.rng_seed ? "given" : "none");
 	if (want_seed) {
-		FUZZ_CHECK(!span_overlap(seed, kernel) && seed.end <= FOUR_GIB && seed.start >= ONE_MIB,
+		/* A bzImage decompresses over all of [load, load + init_size); an ELF
+		 * kernel writes only its segments. */
+		bool over_kernel = plan.format == KERNEL_BZIMAGE && span_overlap(seed, kernel);
+		for (size_t f = 0; f < plan.fixed_count; f++)
+			over_kernel |= span_overlap(seed, (struct span){ plan.fixed[f].start, plan.fixed[f].end });
+		FUZZ_CHECK(!over_kernel && seed.end <= FOUR_GIB && seed.start >= ONE_MIB,
 			   "RNG seed node [0x%llx, 0x%llx)", (unsigned long long)seed.start, (unsigned long long)seed.end);
 		uint64_t last = plan.e820_ext_addr ? plan.e820_ext.hdr.next : plan.setup_data;
 		FUZZ_CHECK(last == plan.rng_seed_addr && plan.rng_seed.hdr.type == SETUP_RNG_SEED &&
@@ -214,9 +219,14 @@ static void check_firmware_handoff(struct span kernel)
 				   "copy %zu (%s) [0x%llx, 0x%llx) over kept %s", i, c->what, (unsigned long long)d.start,
 				   (unsigned long long)d.end, extra.kept[k].what);
 	}
-	for (size_t k = 0; k < extra.kept_count; k++)
-		FUZZ_CHECK(!span_overlap(kernel, (struct span){ extra.kept[k].range.start, extra.kept[k].range.end }),
-			   "kernel range over kept %s", extra.kept[k].what);
+	for (size_t k = 0; k < extra.kept_count; k++) {
+		struct span kept = { extra.kept[k].range.start, extra.kept[k].range.end };
+		FUZZ_CHECK(plan.format != KERNEL_BZIMAGE || !span_overlap(kernel, kept), "kernel range over kept %s",
+			   extra.kept[k].what);
+		for (size_t f = 0; f < plan.fixed_count; f++)
+			FUZZ_CHECK(!span_overlap(kept, (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
+				   "fixed destination over kept %s", extra.kept[k].what);
+	}
 	if (extra.efi_mmap_in_place && plan.efi.efi_loader_signature)
 		FUZZ_CHECK((plan.efi.efi_memmap | (uint64_t)plan.efi.efi_memmap_hi << 32) == (uintptr_t)info.efi_mmap,
 			   "efi_info does not point at the map used in place");
@@ -455,7 +465,8 @@ static void check_plan(const char *cmdline)
 				   (unsigned long long)c->dst, (size_t)c->len);
 		}
 	}
-	FUZZ_CHECK(efi_copy == (info.efi_system_table && info.efi_mmap), "EFI memory map copied: %d", efi_copy);
+	FUZZ_CHECK(efi_copy == (info.efi_system_table && info.efi_mmap && !extra.efi_mmap_in_place),
+		   "EFI memory map copied: %d", efi_copy);
 	FUZZ_CHECK(rsdp_copy == plan.acpi_rsdp_copied, "RSDP copied: %d", rsdp_copy);
 	if (plan.handoff == HANDOFF_PVH)
 		FUZZ_CHECK(plan.pvh.info.rsdp_paddr == plan.acpi_rsdp, "PVH rsdp_paddr");

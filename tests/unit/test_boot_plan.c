@@ -47,7 +47,12 @@ static int make_plan(struct cl_error *err)
 	in.loader = (struct mem_range){ 0x100000, 0x108000 };
 	in.workspace = (struct mem_range){ 0x108000, 0x138000 };
 	in.screen = &screen;
-	return boot_plan_make(&in, &plan, err);
+	int rc = boot_plan_make(&in, &plan, err);
+	/* Every plan these tests make keeps the KASLR invariant. */
+	struct cl_error kaslr;
+	if (rc == 0 && boot_plan_check_kaslr(&in, &plan, &kaslr))
+		fail_msg("%s", kaslr.msg);
+	return rc;
 }
 
 static const struct copy_step *find_copy(const char *what)
@@ -304,15 +309,20 @@ static void kernel_too_big_for_ram_is_an_error(void **state)
 	assert_string_equal(err.msg, "no room for kernel: 0x20000000 bytes aligned to 0x200000 within [0x1000000, 0xffffffffffffffff) of usable RAM");
 }
 
-static void e820_beyond_128_entries_goes_to_setup_data(void **state)
+/* 150 one-page holes punched in 1 GiB of RAM, as GRUB's cutmem does: 301 e820 entries. */
+static void punch_150_holes(void)
 {
-	(void)state;
-	struct cl_error err;
-	/* 150 one-page holes punched in RAM, as GRUB's cutmem does: 301 entries. */
 	info.mmap_count = 0;
 	info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x100000, 0x40000000, 1 };
 	for (uint64_t i = 0; i < 150; i++)
 		info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x20000000 + i * 0x2000, 0x20001000 + i * 0x2000, 2 };
+}
+
+static void e820_beyond_128_entries_goes_to_setup_data(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	punch_150_holes();
 	assert_int_equal(make_plan(&err), 0);
 	assert_int_equal(plan.e820.count, 301);
 	assert_int_equal(plan.params.e820_entries, 128);
@@ -621,10 +631,7 @@ static void rng_seed_follows_the_e820_extension_in_the_chain(void **state)
 {
 	(void)state;
 	struct cl_error err;
-	info.mmap_count = 0;
-	info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x100000, 0x40000000, 1 };
-	for (uint64_t i = 0; i < 150; i++)
-		info.mmap[info.mmap_count++] = (struct mmap_entry){ 0x20000000 + i * 0x2000, 0x20001000 + i * 0x2000, 2 };
+	punch_150_holes();
 	extra.rng_seed = seed;
 	assert_int_equal(make_plan(&err), 0);
 	assert_int_equal(plan.params.hdr.setup_data, plan.e820_ext_addr);
@@ -752,6 +759,58 @@ static void kaslr_copies_go_to_memory_no_randomised_kernel_picks(void **state)
 	assert_string_equal(err.msg, "no room for EFI memory map: 0x90 bytes aligned to 0x1000 within [0x100000, 0x100000000) of usable RAM in EFI loader or boot-services memory (never a KASLR destination)");
 }
 
+/* Random EFI maps: fragmented (conventional, boot-services and loader
+ * pieces interleaved), some with one large conventional range at the top of
+ * low memory, some near the 1024-descriptor limit; make_plan checks the
+ * invariant on each plan, and the copies must land in non-conventional RAM. */
+static void kaslr_invariant_on_random_efi_maps(void **state)
+{
+	(void)state;
+	static uint8_t map[1000 * 48];
+	static uint8_t rsdp[20] = "RSD PTR ";
+	uint8_t sum = 0;
+	for (int i = 0; i < 20; i++)
+		sum = (uint8_t)(sum + rsdp[i]);
+	rsdp[8] = (uint8_t)-sum;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	int planned = 0;
+	for (int round = 0; round < 200; round++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t n = round % 10 == 9 ? 1000 : 3 + (seed >> 33) % 60;
+		uint64_t at = 0x100000, top = 0x1ffe0000, piece = (top - at) / n & ~0xfffull;
+		memset(map, 0, sizeof(map));
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			static const uint32_t types[] = { 7, 7, 7, 4, 3, 2, 1, 10, 0 };
+			uint32_t type = types[(seed >> 40) % 9];
+			uint64_t end = i + 1 == n ? top : at + piece;
+			if (round % 2 && i + 1 == n)
+				type = 7; /* one large conventional range at the top of low memory */
+			put32(map + i * 48, type);
+			put64(map + i * 48 + 8, at);
+			put64(map + i * 48 + 24, (end - at) >> 12);
+			at = end;
+		}
+		info.mmap_count = 0;
+		info.efi_system_table = 0x1f5eb018;
+		info.efi_mmap = map;
+		info.efi_mmap_size = (uint32_t)(n * 48);
+		info.efi_desc_size = 48;
+		info.efi_desc_version = 1;
+		info.acpi_rsdp = rsdp;
+		info.acpi_rsdp_size = sizeof(rsdp);
+		info.modules[0] = (struct boot_module){ 0x200000, 0x200000 + kernel_size, kernel, cmdline };
+		info.module_count = 1;
+		struct cl_error err;
+		if (make_plan(&err) == 0)
+			planned++; /* make_plan failed the test if the invariant broke */
+		else
+			assert_true(strstr(err.msg, "no room") || strstr(err.msg, "not usable RAM") ||
+				    strstr(err.msg, "overlaps"));
+	}
+	assert_true(planned > 100); /* most maps have room: the check ran on real plans */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -784,6 +843,7 @@ int main(void)
 		T(pvh_gets_no_rng_seed),
 		T(uefi_handoff_secure_boot_kept_ranges_and_the_map_in_place),
 		T(kaslr_copies_go_to_memory_no_randomised_kernel_picks),
+		T(kaslr_invariant_on_random_efi_maps),
 	};
 	return cmocka_run_group_tests_name("boot plan", tests, NULL, NULL);
 }
