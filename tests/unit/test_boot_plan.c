@@ -772,17 +772,17 @@ static void kaslr_invariant_on_random_efi_maps(void **state)
 	for (int i = 0; i < 20; i++)
 		sum = (uint8_t)(sum + rsdp[i]);
 	rsdp[8] = (uint8_t)-sum;
-	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	uint64_t lcg = 0x9e3779b97f4a7c15ull;
 	int planned = 0;
 	for (int round = 0; round < 200; round++) {
-		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-		size_t n = round % 10 == 9 ? 1000 : 3 + (seed >> 33) % 60;
+		lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+		size_t n = round % 10 == 9 ? 1000 : 3 + (lcg >> 33) % 60;
 		uint64_t at = 0x100000, top = 0x1ffe0000, piece = (top - at) / n & ~0xfffull;
 		memset(map, 0, sizeof(map));
 		for (size_t i = 0; i < n; i++) {
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
 			static const uint32_t types[] = { 7, 7, 7, 4, 3, 2, 1, 10, 0 };
-			uint32_t type = types[(seed >> 40) % 9];
+			uint32_t type = types[(lcg >> 40) % 9];
 			uint64_t end = i + 1 == n ? top : at + piece;
 			if (round % 2 && i + 1 == n)
 				type = 7; /* one large conventional range at the top of low memory */
