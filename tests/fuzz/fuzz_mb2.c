@@ -40,8 +40,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   "mbi range [0x%llx, 0x%llx)", (unsigned long long)info.mbi.start,
 			   (unsigned long long)info.mbi.end);
 		FUZZ_CHECK(total <= size, "total_size %u > %zu", total, size);
-		FUZZ_CHECK(info.mmap_count >= 1 && info.mmap_count <= BOOT_INFO_MAX_MMAP, "mmap_count %zu",
-			   info.mmap_count);
+		/* With the boot services kept (tag 18) GRUB passes no memory map. */
+		FUZZ_CHECK((info.mmap_count >= 1 || info.efi_boot_services) && info.mmap_count <= BOOT_INFO_MAX_MMAP,
+			   "mmap_count %zu", info.mmap_count);
+		struct mb2_efi_handles h;
+		struct cl_error err2;
+		FUZZ_CHECK(mb2_efi_handles(buf, MBI_PHYS, size, &h, &err2) == 0 && h.system_table == info.efi_system_table &&
+				   h.image_handle == info.efi_image_handle,
+			   "mb2_efi_handles disagrees with mb2_parse");
 		FUZZ_CHECK(info.module_count <= BOOT_INFO_MAX_MODULES, "module_count %zu", info.module_count);
 		for (size_t i = 0; i < info.mmap_count; i++)
 			FUZZ_CHECK(info.mmap[i].start < info.mmap[i].end, "mmap %zu empty or wrapped", i);
