@@ -87,11 +87,11 @@ EXPLAINED = {
                        "LINUX_EFI_INITRD_MEDIA's LoadFile2 and records it in that table; chainloader "
                        "passes the initrd in boot_params (ramdisk_image/size), as on BIOS"),
         "memtotal_kb": (a_few_pages_more,
-                        "up to 64 kB (measured 36 kB, 9 pages) more MemTotal through chainloader: on "
-                        "GRUB's path the EFI stub allocates for itself before it exits the boot "
-                        "services (its INITRD= table, its own copy of the initrd and command line), "
-                        "and the kernel keeps part of that reserved; chainloader's own allocations "
-                        "(workspace, memory-map buffer) are loader data the kernel frees"),
+                        "up to 64 kB (measured 36 kB, 9 pages) more MemTotal through chainloader: "
+                        "memory the kernel keeps reserved on the EFI stub's path (what the stub "
+                        "allocates before it exits the boot services; not broken down further); "
+                        "chainloader's own allocations (workspace, memory-map buffer) are loader "
+                        "data the kernel frees, but for the map's own pages"),
     },
     "cutmem-150": {
         "memtotal_kb": (one_page_less,
