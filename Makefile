@@ -47,14 +47,25 @@ $(BUILD)/target/%.S.o: %.S
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld
+# Linked with the relocations kept, from which scripts/mkreloc.py writes the
+# self-relocation table into the image; then they go (GRUB refuses a
+# multiboot2 ELF with relocation sections).
+# $(call link_loader,OUT,MORE_LDFLAGS): OUT.linked keeps the relocations,
+# OUT.reloc is the table.
+define link_loader
+	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $(2) -Wl,--emit-relocs $(TARGET_OBJS) -o $(1).linked
+	$(Q)python3 scripts/mkreloc.py $(1).linked $(1).reloc
+	$(Q)objcopy --remove-relocations='*' --update-section .reloc=$(1).reloc $(1).linked $(1)
+endef
+
+$(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld scripts/mkreloc.py
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $(TARGET_OBJS) -o $@.tmp
+	$(call link_loader,$@.tmp,)
 	$(Q)if command -v grub-file >/dev/null; then \
 		grub-file --is-x86-multiboot2 $@.tmp || { echo "grub-file: $@ is not multiboot2"; exit 1; }; fi
 	$(Q)objdump -d $@.tmp > $(BUILD)/chainloader.lst
 	$(Q)mv $@.tmp $@
-	@echo "  built   $@: $$(size -A $@ | awk '$$1 ~ /^\.(text|rodata|data|bss)$$/ {s += $$2} END {print s}') bytes loaded (text+rodata+data+bss)"
+	@echo "  built   $@: $$(size -A $@ | awk '$$1 ~ /^\.(text|rodata|data|reloc|bss)$$/ {s += $$2} END {print s}') bytes loaded (text+rodata+data+reloc+bss)"
 
 -include $(TARGET_OBJS:.o=.d)
 
@@ -64,6 +75,7 @@ include tests/kernels/kernels.mk
 include tests/fuzz/fuzz.mk
 include tests/malformed/malformed.mk
 include tests/static/static.mk
+include tests/reloc/reloc.mk
 
 # The boot tests also boot the probe kernels.
 qemu-test: probe-kernels
@@ -89,7 +101,7 @@ $(BUILD)/bench/insns_plugin.so: scripts/insns_plugin.c
 tpm-replay-test:
 	python3 -B -m unittest discover -s tests/qemu -p 'test_tpm_replay.py' -v
 
-test: static-check unit-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test diff-test
+test: static-check unit-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test diff-test
 	@echo "make test: all test suites passed"
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
@@ -103,4 +115,4 @@ bench: deps bench-deps all $(BUILD)/bench/insns_plugin.so
 	BUILD=$(BUILD) python3 scripts/bench.py
 
 clean:
-	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/chainloader.elf $(BUILD)/chainloader.lst $(BUILD)/gen
+	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen

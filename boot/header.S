@@ -3,6 +3,7 @@
  * BIOS, or efi_start (arch/x86_64/efi_entry.S) on x86_64 UEFI with the boot
  * services still running. GRUB on BIOS accepts and ignores the two EFI tags. */
 #include "multiboot2.h"
+#include "relocate.h"
 
 	.section .multiboot2, "a"
 	.balign MB2_HEADER_ALIGN
@@ -54,6 +55,18 @@ info_request_end:
 	.short 0
 	.long 12
 	.long efi_start
+
+	/* Load anywhere in [1 MiB, 2 GiB), lowest first: under UEFI GRUB must get
+	 * the image's pages from the firmware, and 1 MiB may be taken. The entries
+	 * relocate the image before anything else (include/relocate.h). */
+	.balign 8
+	.short MB2_HEADER_TAG_RELOCATABLE
+	.short 0
+	.long 24
+	.long RELOC_MIN_ADDR
+	.long RELOC_MAX_ADDR
+	.long RELOC_ALIGN
+	.long MB2_LOAD_PREFERENCE_LOW
 
 	.balign 8
 	.short MB2_HEADER_TAG_END

@@ -20,6 +20,7 @@
 #define MB2_HEADER_TAG_MODULE_ALIGN 6
 #define MB2_HEADER_TAG_EFI_BS 7              /* EFI only: do not exit the boot services */
 #define MB2_HEADER_TAG_ENTRY_ADDRESS_EFI64 9 /* EFI amd64 only, with tag 7: the 64-bit entry */
+#define MB2_HEADER_TAG_RELOCATABLE 10        /* load anywhere in [min, max), aligned */
 #define MB2_HEADER_TAG_OPTIONAL 1 /* flags bit: GRUB may ignore the tag */
 
 /* Value in EAX when GRUB enters the image. */
@@ -27,6 +28,7 @@
 
 /* Information structure (passed in EBX). */
 #define MB2_INFO_ALIGN 8
+#define MB2_INFO_RESERVED 4 /* u32 after total_size: the BIOS entry borrows it for one call */
 
 #define MB2_TAG_END 0
 #define MB2_TAG_CMDLINE 1
@@ -66,6 +68,7 @@ struct mb2_info_header {
 	uint32_t reserved;
 };
 _Static_assert(sizeof(struct mb2_info_header) == 8, "mb2 info header");
+_Static_assert(offsetof(struct mb2_info_header, reserved) == MB2_INFO_RESERVED, "mb2 info reserved");
 
 struct mb2_tag {
 	uint32_t type;

@@ -492,7 +492,7 @@ def ratio(x, y):
 def loader_size():
     out = subprocess.run(["size", "-A", str(rt.LOADER)], capture_output=True, text=True).stdout
     sect = {l.split()[0]: int(l.split()[1]) for l in out.splitlines() if l.startswith(".")}
-    file_backed = sum(sect.get(s, 0) for s in (".text", ".rodata", ".data"))
+    file_backed = sum(sect.get(s, 0) for s in (".text", ".rodata", ".data", ".reloc"))
     return dict(file_backed=file_backed, bss=sect.get(".bss", 0), loaded=file_backed + sect.get(".bss", 0))
 
 

@@ -7,6 +7,9 @@
  *   multiboot2 information (below 4 GiB); 64-bit mode on the firmware's GDT,
  *   IDT and identity-mapped page tables; RSP = the firmware's stack, 16-byte
  *   aligned; interrupts as the firmware left them; DF clear.
+ * GRUB may have loaded the image anywhere the relocatable tag allows (it
+ * adjusts this entry address itself): the relocation table is applied first
+ * (include/relocate.h), RIP-relative, with RBX, RDX, RDI and RAX.
  * On the call to efi_main (boot/efi_main.c, System V ABI):
  *   EDI = the magic, ESI = the information address (zero-extended), RSP
  *   16-byte aligned before the call, .bss zeroed. efi_main calls the firmware
@@ -21,6 +24,7 @@
  *   RSP = RSI — then calls fn(arg) (RDI = arg). Never returns: the firmware's
  *   tables and stack lie in boot-services memory, which is free from now on.
  */
+#include "relocate.h"
 #include "x86.h"
 
 	.code64
@@ -30,7 +34,13 @@ efi_start:
 	cld
 	movl	%eax, %r12d
 	movl	%ebx, %r13d
-	rdtsc				/* the loader's own time starts here */
+	leaq	__image_start(%rip), %rbx
+	movl	%ebx, %edx
+	subl	$__image_start, %edx	/* EDX = load address - link address */
+	jz	1f
+	leaq	__reloc_table(%rip), %rdi
+	APPLY_RELOCATIONS %rdi, %rbx, %rax, %eax, %edx
+1:	rdtsc				/* the loader's own time starts here */
 	movl	%eax, entry_tsc(%rip)
 	movl	%edx, entry_tsc + 4(%rip)
 

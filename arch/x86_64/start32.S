@@ -4,6 +4,11 @@
  *   EAX = 0x36d76289 (MB2_BOOTLOADER_MAGIC), EBX = physical address of the
  *   multiboot2 information; CS = flat 32-bit code, DS/ES/FS/GS/SS = flat data;
  *   A20 on, paging off, interrupts off; ESP, GDTR and IDTR undefined.
+ * GRUB may have loaded the image anywhere the relocatable tag allows: with
+ * the magic right, the first instructions find where (a call's return address,
+ * pushed onto the information's reserved word, the only memory known to be
+ * ours before relocation) and apply the relocation table (include/relocate.h).
+ * Without the magic nothing read the tag, so the image is where it was linked.
  * Here: EBP holds the magic, ESI the information address (CPUID clobbers EBX),
  * then EBX the workspace find_workspace chose (include/workspace.h).
  * On the call to loader_main (64-bit, System V ABI):
@@ -16,12 +21,12 @@
  * and halt with interrupts off.
  */
 #include "multiboot2.h"
+#include "relocate.h"
 #include "workspace.h"
 #include "x86.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
-#define EARLY_STACK_SIZE 512 /* until the workspace is found */
 #define COM_LSR 5
 #define COM_LSR_THR_EMPTY 0x20
 #define VGA_ERROR_ATTR 0x4F /* white on red */
@@ -34,6 +39,21 @@ _start:
 	cld
 	movl	%eax, %ebp
 	movl	%ebx, %esi
+	cmpl	$MB2_BOOTLOADER_MAGIC, %eax
+	jne	.Lat_link_address
+	movl	MB2_INFO_RESERVED(%esi), %edi
+	leal	MB2_INFO_RESERVED + 4(%esi), %esp
+	call	1f
+1:	popl	%edx
+	movl	%edi, MB2_INFO_RESERVED(%esi)
+	subl	$1b, %edx		/* EDX = load address - link address */
+	jz	.Lat_link_address
+	movl	$__reloc_table, %edi	/* link addresses: read before they are relocated */
+	addl	%edx, %edi
+	movl	$__image_start, %ebx
+	addl	%edx, %ebx
+	APPLY_RELOCATIONS %edi, %ebx, %eax, %eax, %edx
+.Lat_link_address:
 	rdtsc				/* the loader's own time starts here */
 	movl	%eax, entry_tsc
 	movl	%edx, entry_tsc + 4
@@ -270,8 +290,4 @@ entry_tsc:
 early_vga_cell:
 	.long	0
 
-	.section .bss
-	.balign 16
-early_stack:
-	.skip	EARLY_STACK_SIZE
-early_stack_top:
+/* early_stack_top: the end of linker.ld's reloc area, which the stack reuses. */

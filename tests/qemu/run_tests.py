@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -167,6 +168,18 @@ class Scenario:
     # Keep the loader's final EFI map lines and the kernel's efi: memNN lines
     # in results.json ("loader_efi_map", "kernel_efi_map").
     record_efi_maps: bool = False
+    # Where GRUB puts chainloader.elf: "low" (as built: the lowest free
+    # address from 1 MiB, its relocatable tag's preference) or "high" (a copy
+    # whose tag asks for the highest address below its 2 GiB limit, so that
+    # the image runs relocated, from its own relocation table).
+    loader_placed: str = "low"
+    # Whose kernel, vmlinux or memtest86+: "12" (the machine's release:
+    # fetch-kernel.sh, /boot/memtest86+x64.bin) or "13" (Debian 13's,
+    # fetched by package name by scripts/fetch-debian13.sh).
+    debian: str = "12"
+    # Only in `make test-full` (run_tests.py --full): the rest of a matrix
+    # whose one boot per capability is in `make test`.
+    full: bool = False
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -179,7 +192,7 @@ class Scenario:
         body = (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
                 f"{self.grub_after_loader}"
                 f"  module2 /boot/vmlinuz {self.grub_args}\n")
-        if self.image == "memtest":
+        if self.image.startswith("memtest"):
             return body
         if self.boot == "probe":
             return body + "  module2 /boot/initrd.img\n"
@@ -208,6 +221,43 @@ PROBE_ARGS_AS_PASSED = 'console=ttyS0 cl.probe=1 "cl.quoted=a b"'  # GRUB's re-q
 PROBE_INITRD_SIZE = 1048576 + 3  # not a multiple of 4 or of a page
 PROBE_PASS = 99
 
+
+def debian13_matrix():
+    """Debian 13's images x firmware x GRUB (see SCENARIOS)."""
+    out = []
+    in_make_test = {"debian13-amd64-grub212-bios", "debian13-amd64-grub212-ovmf2025",
+                    "debian13-vmlinux-pvh-grub206-bios"}
+    for fw, grub, ovmf in (("bios", "2.12", "2022"), ("bios", "2.06", "2022"), ("uefi", "2.12", "2025")):
+        where = f"grub{grub.replace('.', '')}-{'bios' if fw == 'bios' else 'ovmf' + ovmf}"
+        for flavour in ("amd64", "cloud-amd64"):
+            fb = {} if flavour == "amd64" else {"expect_fb": None}  # the cloud kernel has no fb drivers
+            out.append(Scenario(f"debian13-{flavour}-{where}", "chainloader", flavour, CMDLINE_MODULE2,
+                                firmware=fw, grub=grub, ovmf=ovmf, debian="13", **fb,
+                                expect_loader=(rb"^chainloader: booting bzImage \[0x1000000, 0x[0-9a-f]+\) "
+                                               rb"by the 64-bit entry at 0x1000200,",)))
+            for entry, opts, line in (("entry64", "", rb"by the 64-bit entry at 0x1000000,"),
+                                      ("pvh", "entry=pvh", rb"by the PVH entry at 0x[0-9a-f]+,")):
+                name = f"debian13-{'vmlinux' if flavour == 'amd64' else 'vmlinux-cloud'}-{entry}-{where}"
+                more = {"expect_fb": "none"} if entry == "pvh" or flavour != "amd64" else {}
+                if entry == "pvh" and fw == "uefi":
+                    more["expect_fb"] = "none"
+                out.append(Scenario(name, "chainloader", flavour, CMDLINE_MODULE2, image="vmlinux",
+                                    loader_opts=opts, firmware=fw, grub=grub, ovmf=ovmf, debian="13",
+                                    expect_loader=(line,), **more))
+    for arch, entry, at in (("x64", "64-bit", "0x100200"), ("ia32", "32-bit", "0x[0-9a-f]+")):
+        out.append(Scenario(f"debian13-memtest86plus-{arch}", "chainloader", "amd64", "",
+                            image="memtest" if arch == "x64" else "memtest-ia32", debian="13",
+                            grub_args="console=ttyS0", timeout=90,
+                            expect_loader=(rb"by the " + entry.encode() + rb" entry at " + at.encode() + b",",),
+                            expect_serial=(rb"Memtest86\+ v7", rb"Memory\s*:\s*51[01]MB")))
+        in_make_test.add(out[-1].name)
+    return [dataclasses.replace(sc, full=sc.name not in in_make_test) for sc in out]
+
+
+DEBIAN13_MATRIX = debian13_matrix()
+
+# The loader's own range in the verbose placement list, at 256 MiB or more.
+LOADER_PLACED_HIGH = rb"^  \[0x[1-7][0-9a-f]{7}, 0x[0-9a-f]+\) chainloader$"
 
 PROBE_SEED = re.compile(rb"^PROBE: INFO rng seed crc32 (0x[0-9a-f]{8})$")
 # boot_params.secure_boot as chainloader must set it: 0 (unset) on BIOS; on
@@ -326,6 +376,27 @@ SCENARIOS = [
             rng=True, grub_video=False, probe_rng="efi")
       for name, g, o in (("probe-bzimage-64-uefi-rng-gop", "2.06", "2022"),
                          ("probe-bzimage-64-uefi-grub212-ovmf2025-rng-gop", "2.12", "2025"))],
+    # Debian 13 (trixie), the current release: its 6.12 kernels (zstd
+    # payloads), their vmlinux and memtest86+ 7.20, fetched by package name
+    # (scripts/fetch-debian13.sh), through GRUB 2.12 (Debian 13's modules) and
+    # 2.06 on SeaBIOS and on OVMF 2025. make test boots each image kind once
+    # (the amd64 bzImage on both firmwares, the vmlinux by PVH, both
+    # memtest86+ builds); make test-full the whole cross product.
+    *DEBIAN13_MATRIX,
+    # Relocation (issue 14): GRUB may load chainloader.elf anywhere in
+    # [1 MiB, 2 GiB) (its relocatable tag, lowest first); a copy preferring the
+    # highest address runs near the top of RAM, relocated by its own table
+    # before anything else, on both firmwares.
+    *[probe(f"probe-bzimage-64{suffix}-loaded-high", "probe.bzImage", "bzimage64", "verbose",
+            firmware=fw, loader_placed="high", expect_loader=(LOADER_PLACED_HIGH,))
+      for suffix, fw in (("", "bios"), ("-uefi", "uefi"))],
+    # 1 MiB taken: GRUB's cutmem on x86_64-efi allocates [1 MiB, 4 MiB) from
+    # the firmware, so GRUB's search for the relocatable image (lowest first)
+    # must pass over it; the kernel's e820 shows the range unusable.
+    probe("probe-bzimage-64-uefi-1mib-taken", "probe.bzImage", "bzimage64", "verbose",
+          firmware="uefi", grub_pre="  cutmem 0x100000 0x400000\n",
+          expect_loader=(rb"^  \[0x([4-9a-f][0-9a-f]{5}|[1-7][0-9a-f]{6,7}), 0x[0-9a-f]+\) chainloader$",
+                         rb"^  e820 \[0x0000000000100000, 0x0000000000400000\) unusable$")),
     # Failures: a specific message, then a clean halt (no reset, no hang in a loop).
     Scenario("probe-nopvh-by-pvh", "chainloader", "amd64", "", image="probe-nopvh.elf",
              loader_opts="entry=pvh", timeout=60,
@@ -479,6 +550,15 @@ def debian13(what):
             FETCHED[key] = f"fetch-debian13.sh {what} failed ({e.returncode})"
     if FETCHED[key]:
         raise Fail(FETCHED[key])
+
+
+def debian13_file(what, *path):
+    """A file fetch-debian13.sh WHAT extracts under build/debian13."""
+    debian13(what)
+    out = DEBIAN13.joinpath(*path)
+    if not out.exists():
+        raise Fail(f"fetch-debian13.sh {what} gave no {out}")
+    return out
 
 
 def grub_dir(sc):
@@ -1108,6 +1188,34 @@ def check(sc, data, initrd, rc, cpu, result):
         raise Fail("QEMU did not power off after CL-DONE")
 
 
+MB2_HEADER_MAGIC = 0xE85250D6
+MB2_HEADER_TAG_RELOCATABLE = 10
+MB2_LOAD_PREFERENCE_HIGH = 2
+
+
+def loader_placed_high():
+    """A copy of chainloader.elf whose relocatable tag prefers high addresses."""
+    data = bytearray(LOADER.read_bytes())
+    for at in range(0, 32768 - 16, 8):  # the multiboot2 header: 8-aligned, first 32 KiB
+        magic, arch, length, check = struct.unpack_from("<IIII", data, at)
+        if magic == MB2_HEADER_MAGIC and (magic + arch + length + check) & 0xFFFFFFFF == 0:
+            break
+    else:
+        raise Fail("no multiboot2 header in chainloader.elf")
+    tag = at + 16
+    while tag < at + length:
+        ttype, _, tsize = struct.unpack_from("<HHI", data, tag)
+        if ttype == MB2_HEADER_TAG_RELOCATABLE:
+            struct.pack_into("<I", data, tag + 20, MB2_LOAD_PREFERENCE_HIGH)
+            out = QDIR / "chainloader-placed-high.elf"
+            out.write_bytes(data)
+            return out
+        if ttype == 0:
+            break
+        tag += (tsize + 7) & ~7
+    raise Fail("chainloader.elf has no relocatable tag (multiboot2 header tag 10)")
+
+
 def make_iso(sc, vmlinuz, initrd):
     entry = QDIR / f"{sc.name}.entry"
     entry.write_text(sc.menuentry())
@@ -1115,7 +1223,7 @@ def make_iso(sc, vmlinuz, initrd):
     files = [f"vmlinuz={vmlinuz}", f"initrd.img={initrd}"]
     files += [f"extra{n}.cpio={extra_initrd(n)}" for n in range(2, 2 + sc.extra_initrds)]
     if sc.boot in ("chainloader", "probe"):
-        files.append(f"chainloader.elf={LOADER}")
+        files.append(f"chainloader.elf={loader_placed_high() if sc.loader_placed == 'high' else LOADER}")
     opts = []
     if sc.grub != "2.06":
         opts += ["-d", grub_dir(sc)]
@@ -1163,14 +1271,26 @@ def run_scenario(sc):
                         + (" probe.mem_slack_mib=8 probe.kaslr=1" if uefi else ""))
                 sc = dataclasses.replace(sc, grub_args=args, expect_cmdline=args.replace(
                     PROBE_ARGS, PROBE_ARGS_AS_PASSED))
+        elif sc.debian == "13":
+            vmlinuz = debian13_file(f"kernel-{sc.flavour}", "kernels", f"vmlinuz-{sc.flavour}")
+            result["kernel"] = package_of(vmlinuz)
         else:
             vmlinuz = kernel(sc.flavour)
             result["kernel"] = Path(f"{vmlinuz}.version").read_text().strip()
         if sc.image == "vmlinux":
-            vmlinuz = vmlinux(sc.flavour)
-        elif sc.image == "memtest":
-            vmlinuz = MEMTEST
-            result["kernel"] = "memtest86+"
+            vmlinuz = (debian13_file(f"vmlinux-{sc.flavour}", "kernels", f"vmlinux-{sc.flavour}")
+                       if sc.debian == "13" else vmlinux(sc.flavour))
+        elif sc.image.startswith("memtest"):
+            # "memtest" (x64) or "memtest-ia32" (Debian 13's 32-bit build)
+            arch = "ia32" if sc.image == "memtest-ia32" else "x64"
+            if sc.debian == "13":
+                vmlinuz = debian13_file("memtest", "memtest", f"memtest86+{arch}.bin")
+                result["kernel"] = package_of(vmlinuz)
+            elif arch == "x64":
+                vmlinuz = MEMTEST
+                result["kernel"] = "memtest86+"
+            else:
+                raise Fail("memtest86+ia32.bin: only Debian 13's memtest86+ is fetched")
         elif sc.image == "garbage":
             vmlinuz = QDIR / "garbage.bin"
             vmlinuz.write_bytes(b"\x7fELG" + os.urandom(65532))  # not ELF, not bzImage
@@ -1229,10 +1349,12 @@ def main():
                     help="run only scenarios whose name contains NAME "
                          "(may be repeated)")
     ap.add_argument("--list", action="store_true", help="list scenarios")
+    ap.add_argument("--full", action="store_true",
+                    help="also the scenarios only make test-full runs")
     args = ap.parse_args()
 
     chosen = [s for s in SCENARIOS
-              if not args.only or any(o in s.name for o in args.only)]
+              if (args.full or not s.full) and (not args.only or any(o in s.name for o in args.only))]
     if args.list:
         for s in chosen:
             print(f"{s.name}\t{s.boot}, {s.flavour} kernel, {s.firmware}, "
