@@ -101,8 +101,15 @@ $(BUILD)/bench/insns_plugin.so: scripts/insns_plugin.c
 tpm-replay-test:
 	python3 -B -m unittest discover -s tests/qemu -p 'test_tpm_replay.py' -v
 
-test: static-check unit-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test diff-test
+test: static-check unit-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test malformed-test-uefi diff-test
 	@echo "make test: all test suites passed"
+
+# make test with every QEMU scenario, the whole Debian 13 matrix included
+# (run_tests.py --full), and every malformed case that reaches the kernel's
+# parser on OVMF, not a sample: about 10 minutes more. CI runs make test.
+.PHONY: test-full
+test-full:
+	$(MAKE) test QEMU_TEST_ARGS="--full $(QEMU_TEST_ARGS)" MALFORMED_UEFI_ARGS=
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
 # each boots in (not part of make test). BENCH_ONLY and BENCH_ROUNDS pick

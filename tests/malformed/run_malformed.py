@@ -9,6 +9,11 @@ interrupts off.
                                                   (build/malformed/host_check:
                                                   the same portable code, seconds)
     tests/malformed/run_malformed.py --list
+    tests/malformed/run_malformed.py --firmware uefi [--sample]
+                                                  on OVMF, the cases that reach the
+                                                  kernel's parser (bz-*, elf-*, random-*);
+                                                  --sample: every eighth of them and
+                                                  the first of each group
 
 Per case: a GRUB ISO (tests/qemu/mkiso.sh) whose entry is
 `multiboot2 /boot/chainloader.elf <opts>` and the case's modules; QEMU
@@ -64,11 +69,22 @@ def menuentry(c):
     return body
 
 
+FIRMWARE = "bios"               # --firmware
+# On OVMF: the cases that get as far as the kernel's parser (the UEFI entry
+# checks the multiboot2 information and the options the same way as BIOS).
+UEFI_GROUPS = ("bz-", "elf-", "random-")
+# Cases whose premise is GRUB's BIOS placement: on OVMF GRUB puts modules
+# below 1 MiB, so an initrd_addr_max under 1 MiB is already met where the
+# initrd lies, it stays in place, and the kernel boots (as it should).
+UEFI_NOT_APPLICABLE = ("bz-initrd-above-initrd-addr-max", "bz-initrd-above-initrd-addr-max-entry32")
+
+
 def boot(c):
     """Boots the case; returns (serial bytes, QEMU exit code or None, CPU
     registers or None, why it stopped)."""
     sc = rt.Scenario(c["name"], "chainloader", "amd64", "", memory_mib=c["memory_mib"],
-                     loader_opts=c["opts"], timeout=TIMEOUT, expect_error=expect_rx(c))
+                     loader_opts=c["opts"], timeout=TIMEOUT, expect_error=expect_rx(c),
+                     firmware=FIRMWARE)
     entry = rt.QDIR / f"{c['name']}.entry"
     entry.write_text(menuentry(c))
     iso = rt.QDIR / f"{c['name']}.iso"
@@ -151,9 +167,20 @@ def main():
     ap.add_argument("--host", action="store_true", help="run the cases through host_check, not QEMU")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("-j", type=int, default=2, help="cases at once (default 2)")
+    ap.add_argument("--firmware", choices=("bios", "uefi"), default="bios")
+    ap.add_argument("--sample", action="store_true", help="with --firmware uefi: one case per group")
     args = ap.parse_args()
 
+    global FIRMWARE
+    FIRMWARE = args.firmware
     cases = [c for c in load_cases() if not args.only or any(o in c["name"] for o in args.only)]
+    if FIRMWARE == "uefi":
+        cases = [c for c in cases if c["name"].startswith(UEFI_GROUPS) and c["name"] not in UEFI_NOT_APPLICABLE]
+        if args.sample:  # every eighth case, and the first of each group
+            firsts = {min(d["name"] for d in cases if d["name"].split("-")[0] == g)
+                      for g in {c["name"].split("-")[0] for c in cases}}
+            cases = [c for i, c in enumerate(cases) if i % 8 == 0 or c["name"] in firsts]
+        rt.QDIR = OUT / "runs-uefi"
     if args.list:
         for c in cases:
             print(f"{c['name']}{' [xfail]' if c['xfail'] else ''}: {c['expect']}")
