@@ -20,10 +20,10 @@ TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-
 # Pure C shared with the host tests (no port I/O, no assembly).
 PORTABLE_SRCS := boot/mb2_parse.c loader/options.c loader/e820_build.c loader/bzimage.c \
 	loader/planner.c loader/zeropage.c loader/elf.c loader/pvh_info.c loader/firmware.c loader/boot_plan.c lib/format.c \
-	loader/tpm_eventlog.c loader/secure_boot.c loader/gop.c
+	loader/tpm_eventlog.c loader/secure_boot.c loader/gop.c loader/real_mode.c
 TARGET_SRCS := $(PORTABLE_SRCS) lib/string.c boot/console.c boot/main.c boot/efi_main.c \
 	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
-	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c arch/x86_64/cpu_random.c arch/x86_64/efi_services.c
+	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c arch/x86_64/bios_lowmem.c arch/x86_64/cpu_random.c arch/x86_64/efi_services.c
 TARGET_ASMS := boot/header.S arch/x86_64/start32.S arch/x86_64/workspace32.S arch/x86_64/trampoline.S \
 	arch/x86_64/efi_entry.S
 # V=1 shows the full commands.

@@ -84,6 +84,11 @@ static void print_kernel(const struct boot_plan *p)
 			       k->xloadflags);
 		if (p->entry32_fallback)
 			console_printf(LOG_VERBOSE, "note: no XLF_KERNEL_64, entry=auto uses the 32-bit entry\n");
+		if (p->entry16_fallback)
+			console_printf(LOG_VERBOSE, "note: protocol older than 2.10 or code32_start 0, entry=auto uses the real-mode entry\n");
+		if (p->handoff == HANDOFF_16)
+			console_printf(LOG_VERBOSE, "real mode: the %u-byte real-mode part at 0x%llx, its heap and stack to +0x%x\n",
+				       k->setup_size, (unsigned long long)p->handoff_data, RM_HEAP_END);
 		return;
 	}
 	const struct elf_kernel *e = &p->elf;
@@ -120,7 +125,7 @@ static void print_plan(const struct boot_plan *p)
 		       (unsigned long long)p->initrd.end,
 		       p->initrd.end == p->initrd.start ? "(none)" : p->initrd_moved ? "(moved)" : "(in place, not copied)");
 	console_printf(LOG_VERBOSE, "%s at 0x%llx: command line at 0x%llx (%llu bytes), ramdisk 0x%llx+0x%llx, e820 %llu entries:\n",
-		       p->handoff == HANDOFF_PVH ? "hvm_start_info" : "boot_params",
+		       p->handoff == HANDOFF_PVH ? "hvm_start_info" : p->handoff == HANDOFF_16 ? "real-mode part" : "boot_params",
 		       (unsigned long long)p->handoff_data, (unsigned long long)p->cmdline_addr,
 		       (unsigned long long)p->cmdline_len, (unsigned long long)p->initrd.start,
 		       (unsigned long long)(p->initrd.end - p->initrd.start), (unsigned long long)p->e820.count);
@@ -146,7 +151,8 @@ static void print_firmware_handoff(const struct boot_plan *p, const char *seed_s
 		console_printf(LOG_VERBOSE, "RNG seed: %u bytes from %s as SETUP_RNG_SEED at 0x%llx\n", RNG_SEED_SIZE,
 			       seed_source, (unsigned long long)p->rng_seed_addr);
 	else if (seed_source)
-		console_printf(LOG_VERBOSE, "RNG seed: note: the PVH start_info has no field for one; the kernel gets none\n");
+		console_printf(LOG_VERBOSE, "RNG seed: note: the %s entry passes none; the kernel gets none\n",
+			       handoff_name(p->handoff));
 }
 
 void loader_start_console(struct workspace_data *ws, struct loader_options *opt)
@@ -195,6 +201,7 @@ void loader_boot(struct workspace_data *ws, struct mem_range workspace, const st
 		memcpy(in.kept, fw->kept, sizeof(in.kept));
 		in.efi_mmap_in_place = fw->efi_mmap_in_place;
 	} else {
+		bios_low_memory_read(&in.bios);
 		seed_source = cpu_random_fill(seed, sizeof(seed));
 		in.rng_seed = seed_source ? seed : NULL;
 		if (!seed_source)

@@ -40,6 +40,8 @@ void fbcon_set_error_colour(bool on);
 
 /* The RSDP in the BIOS areas, or 0. */
 uint64_t acpi_find_rsdp_bios(void);
+/* The BIOS's interrupt vectors and EBDA, for the real-mode entry (bios_lowmem.c). */
+void bios_low_memory_read(struct bios_low_memory *out);
 
 extern uint64_t entry_tsc; /* TSC at _start */
 uint64_t tsc_now(void);

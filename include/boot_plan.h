@@ -10,6 +10,7 @@
 #include "options.h"
 #include "planner.h"
 #include "pvh_info.h"
+#include "realmode.h"
 #include "zeropage.h"
 
 #define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + BOOT_INFO_MAX_MODULES + 8)
@@ -31,6 +32,7 @@ enum handoff_kind {
 	HANDOFF_64,  /* 64-bit mode, RSI = boot_params */
 	HANDOFF_32,  /* 32-bit protected mode, paging off, ESI = boot_params */
 	HANDOFF_PVH, /* 32-bit protected mode, paging off, EBX = hvm_start_info */
+	HANDOFF_16,  /* real mode at (X >> 4) + 0x20 : 0, the real-mode part at X (include/realmode.h) */
 };
 
 struct copy_step {
@@ -50,8 +52,9 @@ struct boot_plan {
 	struct elf_kernel elf;     /* when format == KERNEL_ELF */
 	enum handoff_kind handoff;
 	bool entry32_fallback;     /* entry=auto chose the 32-bit entry: no XLF_KERNEL_64 */
+	bool entry16_fallback;     /* entry=auto chose the real-mode entry: protocol < 2.10 or code32_start 0 */
 	uint64_t entry;            /* the address jumped to */
-	uint64_t handoff_data;     /* boot_params, or hvm_start_info for PVH */
+	uint64_t handoff_data;     /* boot_params, hvm_start_info for PVH, the real-mode part's X for 16 */
 	uint64_t kernel_load;      /* bzImage: where the protected-mode part goes */
 	struct mem_range kernel_range; /* bzImage: [load, load + init_size); ELF: lowest to highest PT_LOAD */
 	size_t fixed_count;        /* destinations the image fixes (ELF segments, non-relocatable bzImage) */
@@ -76,7 +79,7 @@ struct boot_plan {
 	 * decompressing and that is not in the decompressor's avoid list goes here. */
 	size_t efi_fixed_ram_count;
 	struct mem_range efi_fixed_ram[PLAN_MAX_EFI_FIXED_RAM];
-	struct boot_params params; /* copied to handoff_data (64/32) */
+	struct boot_params params; /* copied to handoff_data (64/32); the real-mode part's header (16) */
 	union {                    /* one or the other, by the handoff */
 		struct pvh_handoff pvh;        /* copied to handoff_data (PVH) */
 		struct e820_ext_node e820_ext; /* copied to setup_data (64/32) */
@@ -109,6 +112,7 @@ struct plan_inputs {
 	 * the firmware gave the loader as EfiLoaderData, listed in kept): efi_info
 	 * points at it instead of at a copy. */
 	bool efi_mmap_in_place;
+	struct bios_low_memory bios;      /* for the real-mode entry; present is false on UEFI */
 };
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err);

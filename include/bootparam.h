@@ -176,6 +176,7 @@ struct screen_info {
 	uint8_t _reserved[2];
 } __attribute__((packed));
 _Static_assert(offsetof(struct screen_info, lfb_width) == 0x12, "lfb_width");
+_Static_assert(offsetof(struct screen_info, cl_magic) == 0x20, "cl_magic (protocol < 2.02)");
 _Static_assert(offsetof(struct screen_info, lfb_depth) == 0x16, "lfb_depth");
 _Static_assert(offsetof(struct screen_info, lfb_base) == 0x18, "lfb_base");
 _Static_assert(offsetof(struct screen_info, lfb_size) == 0x1C, "lfb_size");

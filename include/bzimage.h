@@ -25,14 +25,22 @@ struct bzimage {
 	uint32_t initrd_addr_max;  /* highest address the initrd's last byte may have */
 	uint32_t cmdline_size;     /* longest command line, excluding the NUL */
 	bool has_entry64;          /* protocol >= 2.12 and XLF_KERNEL_64 */
-	uint32_t code32_offset;    /* 32-bit entry: code32_start - 1 MiB, from the load address */
+	uint32_t code32_start;     /* as in the header: 0 in iPXE's ipxe.lkrn */
+	uint32_t code32_offset;    /* 32-bit entry: code32_start - 1 MiB, from the load address
+				    * (set by bzimage_check_protected) */
 };
 
 /* Looks like a Linux boot image: boot_flag 0xAA55 at 0x1FE or "HdrS" at 0x202. */
 bool bzimage_probe(const uint8_t *image, uint64_t size);
 
-/* Checks the header and fills `out`; needs protocol >= 2.10 (which entry is
- * usable is for the caller to decide: see has_entry64). */
+/* Checks what every entry needs (protocol 2.00 on, LOADED_HIGH) and fills
+ * `out`; fields a protocol lacks get boot.rst's defaults (initrd_addr_max
+ * 0x37FFFFFF before 2.03, cmdline_size 255 before 2.06), or 0. */
 int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct cl_error *err);
+
+/* What the 64-bit and 32-bit entries need on top: protocol 2.10 (init_size),
+ * code32_start inside the protected-mode part, a power-of-two alignment, a
+ * usable [pref_address, + init_size). The real-mode entry needs none of it. */
+int bzimage_check_protected(struct bzimage *k, struct cl_error *err);
 
 #endif

@@ -13,10 +13,12 @@ enum log_level {
 };
 
 enum entry_mode {
-	ENTRY_AUTO, /* bzImage: 64-bit entry, or 32-bit without XLF_KERNEL_64; ELF: e_entry in 64-bit mode */
+	ENTRY_AUTO, /* bzImage: 64-bit entry, or 32-bit without XLF_KERNEL_64, or on BIOS the
+		     * real-mode entry for protocol < 2.10 or code32_start 0; ELF: e_entry in 64-bit mode */
 	ENTRY_64,   /* the 64-bit entry, or an error */
 	ENTRY_32,   /* bzImage: the 32-bit entry at code32_start, paging off */
 	ENTRY_PVH,  /* ELF: the XEN_ELFNOTE_PHYS32_ENTRY address with an hvm_start_info */
+	ENTRY_16,   /* bzImage, BIOS only: the real-mode entry (include/realmode.h) */
 };
 
 struct loader_options {

@@ -21,6 +21,8 @@ const char *handoff_name(enum handoff_kind kind)
 		return "32-bit";
 	case HANDOFF_PVH:
 		return "PVH";
+	case HANDOFF_16:
+		return "16-bit";
 	default:
 		return "64-bit";
 	}
@@ -89,34 +91,53 @@ static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, 
 		       (unsigned long long)kmod->start, (unsigned long long)kmod->end, b[0], b[1], b[2], b[3]);
 }
 
-static int choose_handoff(enum entry_mode mode, struct boot_plan *plan, struct cl_error *err)
+/* The bzImage entries but the real-mode one need bzimage_check_protected. */
+static int choose_bzimage_handoff(enum entry_mode mode, bool bios, struct boot_plan *plan, struct cl_error *err)
 {
-	if (plan->format == KERNEL_BZIMAGE) {
-		const struct bzimage *k = &plan->bzimage;
-		switch (mode) {
-		case ENTRY_PVH:
-			return cl_fail(err, "entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage");
-		case ENTRY_32:
-			plan->handoff = HANDOFF_32;
-			return 0;
-		case ENTRY_AUTO:
-			plan->handoff = k->has_entry64 ? HANDOFF_64 : HANDOFF_32;
-			plan->entry32_fallback = !k->has_entry64;
-			return 0;
-		case ENTRY_64:
-			if (k->version < BOOT_PROTOCOL_MIN_64)
-				return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.12 (no 64-bit entry; entry=32 may work)",
-					       k->version >> 8, k->version & 0xff);
-			if (!k->has_entry64)
-				return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)",
-					       k->xloadflags);
-			plan->handoff = HANDOFF_64;
+	struct bzimage *k = &plan->bzimage;
+	switch (mode) {
+	case ENTRY_PVH:
+		return cl_fail(err, "entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage");
+	case ENTRY_16:
+		if (!bios)
+			return cl_fail(err, "entry=16 is the real-mode entry: it needs a BIOS, and this machine booted by UEFI");
+		plan->handoff = HANDOFF_16;
+		return 0;
+	case ENTRY_32:
+		plan->handoff = HANDOFF_32;
+		break;
+	case ENTRY_AUTO:
+		/* What the protected-mode entries refuse, the BIOS's real mode may boot (linux16's images). */
+		if (bios && (k->version < BOOT_PROTOCOL_MIN || k->code32_start == 0)) {
+			plan->handoff = HANDOFF_16;
+			plan->entry16_fallback = true;
 			return 0;
 		}
+		plan->handoff = k->has_entry64 ? HANDOFF_64 : HANDOFF_32;
+		plan->entry32_fallback = !k->has_entry64;
+		break;
+	case ENTRY_64:
+		if (k->version < BOOT_PROTOCOL_MIN_64)
+			return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.12 (no 64-bit entry; entry=32 may work)",
+				       k->version >> 8, k->version & 0xff);
+		if (!k->has_entry64)
+			return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)",
+				       k->xloadflags);
+		plan->handoff = HANDOFF_64;
+		break;
 	}
+	return bzimage_check_protected(k, err);
+}
+
+static int choose_handoff(enum entry_mode mode, bool bios, struct boot_plan *plan, struct cl_error *err)
+{
+	if (plan->format == KERNEL_BZIMAGE)
+		return choose_bzimage_handoff(mode, bios, plan, err);
 	switch (mode) {
 	case ENTRY_32:
 		return cl_fail(err, "entry=32 is the bzImage 32-bit entry; for an ELF kernel use entry=64 or entry=pvh");
+	case ENTRY_16:
+		return cl_fail(err, "entry=16 is the bzImage real-mode entry; for an ELF kernel use entry=64 or entry=pvh");
 	case ENTRY_PVH:
 		if (!plan->elf.has_pvh_entry)
 			return cl_fail(err, "entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner \"Xen\")");
@@ -160,6 +181,43 @@ static int claim_fixed(struct boot_plan *plan, struct mem_range r, const char *w
 	return 0;
 }
 
+/* The real-mode entry: the protected-mode part at 1 MiB (LOADED_HIGH), where
+ * the kernel's own setup code expects it; from protocol 2.10 the range up to
+ * where a relocatable kernel decompresses, [pref_address, + init_size), too. */
+static int place_real_mode_kernel(struct boot_plan *plan, struct cl_error *err)
+{
+	const struct bzimage *k = &plan->bzimage;
+	struct mem_range r = { CODE32_START_DEFAULT, CODE32_START_DEFAULT + k->pm_size };
+	if (k->version >= BOOT_PROTOCOL_MIN && k->pref_address + k->init_size > r.end)
+		r.end = k->pref_address + k->init_size;
+	if (claim_fixed(plan, r, "kernel (real-mode entry, at 1 MiB)", err))
+		return -1;
+	plan->kernel_load = r.start;
+	plan->kernel_range = r;
+	return 0;
+}
+
+/* The real-mode part's area below 1 MiB, checked against the memory map and
+ * everything GRUB put in memory (the planner handles only memory above). */
+static int place_real_mode_area(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
+{
+	const struct boot_info *bi = in->info;
+	const struct bzimage *k = &plan->bzimage;
+	if (k->setup_size > RM_SETUP_MAX)
+		return cl_fail(err, "entry=16: the real-mode part is %u bytes (setup_sects %u), more than the 0x%x below its heap",
+			       k->setup_size, k->setup_size / SECTOR_SIZE - 1, RM_SETUP_MAX);
+	if (real_mode_check_vectors(bi, &in->bios, err))
+		return -1;
+	struct mem_range avoid[BOOT_INFO_MAX_MODULES + 3] = { bi->mbi, in->loader, in->workspace };
+	size_t n = 3;
+	for (size_t i = 0; i < bi->module_count; i++)
+		avoid[n++] = (struct mem_range){ bi->modules[i].start, bi->modules[i].end };
+	if (real_mode_base(bi, &in->bios, k->version, avoid, n, &plan->handoff_data, err))
+		return -1;
+	plan->entry = plan->handoff_data + RM_ENTRY_OFFSET;
+	return 0;
+}
+
 /* Chooses the kernel's destinations (copies come last, in add_kernel_copies). */
 static int place_kernel(struct boot_plan *plan, struct cl_error *err)
 {
@@ -176,6 +234,8 @@ static int place_kernel(struct boot_plan *plan, struct cl_error *err)
 		return 0;
 	}
 	const struct bzimage *k = &plan->bzimage;
+	if (plan->handoff == HANDOFF_16)
+		return place_real_mode_kernel(plan, err);
 	if (!k->relocatable) {
 		struct mem_range r = { k->pref_address, k->pref_address + k->init_size };
 		if (claim_fixed(plan, r, "kernel (not relocatable, at pref_address)", err))
@@ -329,8 +389,14 @@ static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_
 	if (plan->cmdline_len > max)
 		return cl_fail(err, "kernel command line is %llu bytes, the kernel's cmdline_size is %u",
 			       (unsigned long long)plan->cmdline_len, max);
-	if (alloc(plan, "command line", plan->cmdline_len + 1, CMDLINE_ALIGN, FOUR_GIB, &plan->cmdline_addr, err))
+	if (plan->handoff == HANDOFF_16) {
+		if (plan->cmdline_len >= RM_CMDLINE_ROOM)
+			return cl_fail(err, "entry=16: the kernel command line is %llu bytes, the real-mode area has room for %u",
+				       (unsigned long long)plan->cmdline_len, RM_CMDLINE_ROOM - 1);
+		plan->cmdline_addr = plan->handoff_data + RM_CMDLINE;
+	} else if (alloc(plan, "command line", plan->cmdline_len + 1, CMDLINE_ALIGN, FOUR_GIB, &plan->cmdline_addr, err)) {
 		return -1;
+	}
 	return add_copy(plan, (struct copy_step){ "command line", plan->cmdline_addr, cmdline,
 						  plan->cmdline_len + 1, 0 },
 			err);
@@ -384,6 +450,14 @@ static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *pl
 		struct pvh_inputs pin = { plan->cmdline_addr, plan->initrd.start, initrd_size, plan->acpi_rsdp, &plan->e820 };
 		pvh_handoff_build(&plan->pvh, plan->handoff_data, &pin);
 		return add_copy(plan, (struct copy_step){ "hvm_start_info", plan->handoff_data, &plan->pvh, size, 0 }, err);
+	}
+	if (plan->handoff == HANDOFF_16) { /* the real-mode part, its heap zeroed, then its header as filled */
+		const struct bzimage *k = &plan->bzimage;
+		real_mode_header(&plan->params, k, plan->handoff_data, plan->initrd.start, initrd_size);
+		return add_copy(plan, (struct copy_step){ "real-mode part", plan->handoff_data, plan->kernel_bytes,
+							  k->setup_size, RM_HEAP_END - k->setup_size }, err) ||
+		       add_copy(plan, (struct copy_step){ "real-mode header", plan->handoff_data, &plan->params,
+							  k->header_end, 0 }, err);
 	}
 	if (place_setup_data(in, plan, err))
 		return -1;
@@ -591,13 +665,14 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 		return cl_fail(err, "plan: %llu kept ranges, at most %u", (unsigned long long)in->kept_count, PLAN_MAX_KEPT);
 	const struct boot_module *kmod = &bi->modules[0];
 
-	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, plan, err))
+	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, in->bios.present, plan, err))
 		return -1;
 	if (build_e820(bi, plan, err))
 		return -1;
 	planner_init(&plan->planner, &plan->e820);
 	/* Destinations the image fixes are claimed before anything is allocated. */
 	if (reserve_inputs(in, &plan->planner, err) || place_kernel(plan, err) ||
+	    (plan->handoff == HANDOFF_16 && place_real_mode_area(in, plan, err)) ||
 	    place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
 	    place_efi_info(in, plan, err) || place_rsdp(in, plan, err) || build_handoff_data(in, plan, err))
@@ -616,7 +691,9 @@ uint64_t boot_plan_bytes_placed(const struct boot_plan *plan)
 		for (size_t i = 0; i < plan->elf.segment_count; i++)
 			kernel += plan->elf.segments[i].filesz;
 	}
-	uint64_t data = plan->handoff == HANDOFF_PVH ? pvh_handoff_size(&plan->e820) : sizeof(struct boot_params);
+	uint64_t data = plan->handoff == HANDOFF_PVH ? pvh_handoff_size(&plan->e820)
+			: plan->handoff == HANDOFF_16 ? plan->bzimage.setup_size
+						      : sizeof(struct boot_params);
 	if (plan->e820_ext_addr)
 		data += sizeof(plan->e820_ext.hdr) + plan->e820_ext.hdr.len;
 	if (plan->rng_seed_addr)

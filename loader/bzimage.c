@@ -7,6 +7,13 @@
 
 #define JUMP_SHORT_OPCODE 0xEBu
 #define HEADER_MIN_END (SH_OFF(init_size) + 4) /* protocol 2.10 reaches init_size */
+#define HEADER_MIN_END_OLD (SH_OFF(ramdisk_size) + 4) /* older: through the 2.00 fields */
+#define SYSSIZE_TRUSTED BOOT_PROTOCOL(2, 4)  /* before, syssize's upper half is unusable */
+#define RELOCATABLE_FIELDS BOOT_PROTOCOL(2, 5)
+#define INITRD_ADDR_MAX_FIELD BOOT_PROTOCOL(2, 3)
+#define INITRD_ADDR_MAX_OLD 0x37FFFFFFu      /* boot.rst: the limit before 2.03 */
+#define CMDLINE_SIZE_FIELD BOOT_PROTOCOL(2, 6)
+#define CMDLINE_SIZE_OLD 255u
 #define HEADER_MAX_END 0x290u                  /* the zero page's room for the header */
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -38,18 +45,20 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 		return cl_fail(err, "bzImage: module of %llu bytes ends inside the setup header",
 			       (unsigned long long)size);
 	out->version = rd16(img + SH_OFF(version));
-	if (out->version < BOOT_PROTOCOL_MIN)
-		return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.10 (no init_size to place it safely)",
+	if (out->version < BOOT_PROTOCOL(2, 0))
+		return cl_fail(err, "bzImage: boot protocol %u.%02u with a \"HdrS\" header (which 2.00 introduced)",
 			       out->version >> 8, out->version & 0xff);
+	bool modern = out->version >= BOOT_PROTOCOL_MIN;
 
 	uint8_t jump_opcode = img[SH_OFF(jump)];
 	uint8_t jump_disp = img[SH_OFF(jump) + 1];
 	if (jump_opcode != JUMP_SHORT_OPCODE)
 		return cl_fail(err, "bzImage: jump 0x%x 0x%x at 0x200 is not a short jump (0xeb)", jump_opcode, jump_disp);
 	out->header_end = SETUP_JUMP_OFFSET + 2 + jump_disp;
-	if (out->header_end < HEADER_MIN_END || out->header_end > HEADER_MAX_END)
+	uint32_t min_end = modern ? HEADER_MIN_END : HEADER_MIN_END_OLD;
+	if (out->header_end < min_end || out->header_end > HEADER_MAX_END)
 		return cl_fail(err, "bzImage: jump 0x%x 0x%x at 0x200 ends the header at 0x%x, outside [0x%x, 0x%x]",
-			       jump_opcode, jump_disp, out->header_end, (unsigned)HEADER_MIN_END, HEADER_MAX_END);
+			       jump_opcode, jump_disp, out->header_end, min_end, HEADER_MAX_END);
 	if (size < out->header_end)
 		return cl_fail(err, "bzImage: setup header ends at 0x%x, module has %llu bytes",
 			       out->header_end, (unsigned long long)size);
@@ -68,9 +77,12 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 	/* The file may be longer (a signature appended by sbsign) but not shorter than
 	 * syssize says, give or take the rounding up to 16 bytes (memtest86+ is 8
 	 * bytes short of its last paragraph). */
-	if (syssize == 0 || declared > ((available + SYSSIZE_UNIT - 1) & ~(uint64_t)(SYSSIZE_UNIT - 1)))
+	if (out->version < SYSSIZE_TRUSTED) {
+		declared = available; /* memdisk (2.03) says 0: the rest of the file */
+	} else if (syssize == 0 || declared > ((available + SYSSIZE_UNIT - 1) & ~(uint64_t)(SYSSIZE_UNIT - 1))) {
 		return cl_fail(err, "bzImage: syssize %u (%llu bytes) does not fit the %llu bytes after the %u-byte setup",
 			       syssize, (unsigned long long)declared, (unsigned long long)available, out->setup_size);
+	}
 	out->pm_offset = out->setup_size;
 	out->pm_size = declared < available ? declared : available;
 
@@ -81,27 +93,39 @@ int bzimage_parse(const uint8_t *img, uint64_t size, struct bzimage *out, struct
 	if (out->version >= BOOT_PROTOCOL_MIN_64)
 		out->xloadflags = rd16(img + SH_OFF(xloadflags));
 	out->has_entry64 = (out->xloadflags & XLF_KERNEL_64) != 0;
-	uint32_t code32 = rd32(img + SH_OFF(code32_start));
-	if (code32 < CODE32_START_DEFAULT || code32 - CODE32_START_DEFAULT >= out->pm_size)
-		return cl_fail(err, "bzImage: code32_start 0x%x is outside the protected-mode part [0x%x, 0x%llx)",
-			       code32, CODE32_START_DEFAULT, (unsigned long long)(CODE32_START_DEFAULT + out->pm_size));
-	out->code32_offset = code32 - CODE32_START_DEFAULT;
-
-	out->relocatable = img[SH_OFF(relocatable_kernel)] != 0;
-	out->alignment = rd32(img + SH_OFF(kernel_alignment));
-	if (out->relocatable && !is_power_of_two(out->alignment))
-		return cl_fail(err, "bzImage: kernel_alignment 0x%x is not a power of two", out->alignment);
-	out->pref_address = rd64(img + SH_OFF(pref_address));
-	out->init_size = rd32(img + SH_OFF(init_size));
-	if (out->init_size < out->pm_size)
-		return cl_fail(err, "bzImage: init_size 0x%llx is smaller than the protected-mode part 0x%llx",
-			       (unsigned long long)out->init_size, (unsigned long long)out->pm_size);
-	if (out->pref_address < 0x100000 || out->pref_address + out->init_size < out->pref_address)
-		return cl_fail(err, "bzImage: pref_address 0x%llx with init_size 0x%llx is not a usable range",
-			       (unsigned long long)out->pref_address, (unsigned long long)out->init_size);
-	out->initrd_addr_max = rd32(img + SH_OFF(initrd_addr_max));
-	out->cmdline_size = rd32(img + SH_OFF(cmdline_size));
+	out->code32_start = rd32(img + SH_OFF(code32_start));
+	if (out->version >= RELOCATABLE_FIELDS) {
+		out->relocatable = img[SH_OFF(relocatable_kernel)] != 0;
+		out->alignment = rd32(img + SH_OFF(kernel_alignment));
+	}
+	if (modern) {
+		out->pref_address = rd64(img + SH_OFF(pref_address));
+		out->init_size = rd32(img + SH_OFF(init_size));
+	}
+	out->initrd_addr_max = out->version >= INITRD_ADDR_MAX_FIELD ? rd32(img + SH_OFF(initrd_addr_max))
+								      : INITRD_ADDR_MAX_OLD;
+	out->cmdline_size = out->version >= CMDLINE_SIZE_FIELD ? rd32(img + SH_OFF(cmdline_size)) : CMDLINE_SIZE_OLD;
 	out->image = img;
 	out->image_size = size;
+	return 0;
+}
+
+int bzimage_check_protected(struct bzimage *k, struct cl_error *err)
+{
+	if (k->version < BOOT_PROTOCOL_MIN)
+		return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.10 (no init_size to place it safely)",
+			       k->version >> 8, k->version & 0xff);
+	if (k->code32_start < CODE32_START_DEFAULT || k->code32_start - CODE32_START_DEFAULT >= k->pm_size)
+		return cl_fail(err, "bzImage: code32_start 0x%x is outside the protected-mode part [0x%x, 0x%llx)",
+			       k->code32_start, CODE32_START_DEFAULT, (unsigned long long)(CODE32_START_DEFAULT + k->pm_size));
+	k->code32_offset = k->code32_start - CODE32_START_DEFAULT;
+	if (k->relocatable && !is_power_of_two(k->alignment))
+		return cl_fail(err, "bzImage: kernel_alignment 0x%x is not a power of two", k->alignment);
+	if (k->init_size < k->pm_size)
+		return cl_fail(err, "bzImage: init_size 0x%llx is smaller than the protected-mode part 0x%llx",
+			       (unsigned long long)k->init_size, (unsigned long long)k->pm_size);
+	if (k->pref_address < 0x100000 || k->pref_address + k->init_size < k->pref_address)
+		return cl_fail(err, "bzImage: pref_address 0x%llx with init_size 0x%llx is not a usable range",
+			       (unsigned long long)k->pref_address, (unsigned long long)k->init_size);
 	return 0;
 }

@@ -42,10 +42,12 @@ int options_parse(const char *cmdline, struct loader_options *out, struct cl_err
 			out->entry = ENTRY_64;
 		else if (word_is(w, n, "entry=32"))
 			out->entry = ENTRY_32;
+		else if (word_is(w, n, "entry=16"))
+			out->entry = ENTRY_16;
 		else if (word_is(w, n, "entry=pvh"))
 			out->entry = ENTRY_PVH;
 		else
-			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet timing entry=auto|64|32|pvh)",
+			return cl_fail(err, "unknown loader option '%.*s' (known: verbose quiet timing entry=auto|64|32|16|pvh)",
 				       (int)n, w);
 	}
 	return 0;
@@ -58,6 +60,8 @@ const char *entry_mode_name(enum entry_mode mode)
 		return "64-bit";
 	case ENTRY_32:
 		return "32-bit";
+	case ENTRY_16:
+		return "16-bit";
 	case ENTRY_PVH:
 		return "PVH";
 	default:

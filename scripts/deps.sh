@@ -29,11 +29,13 @@ FONT_PKGS="console-setup-linux"
 #                                boot scenarios; a fresh, unmanufactured state has
 #                                the sha1, sha256, sha384 and sha512 banks, so
 #                                swtpm_setup, of swtpm-tools, is not needed)
+#   ipxe syslinux-common         ipxe.lkrn and memdisk: Linux-boot-protocol images
+#                                for the real-mode entry (entry=16)
 #   tpm2-tools                   tpm2_eventlog: a second parser of the TPM event
 #                                log (tests/qemu/test_tpm_replay.py cross-checks)
 # dpkg-deb and apt-get download (fetch-kernel.sh) come with dpkg/apt, which
 # every Debian system has; gzip and sha256sum are essential too.
-TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+ zstd swtpm tpm2-tools"
+TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+ zstd swtpm tpm2-tools ipxe syslinux-common"
 
 # Fuzzing and static analysis (tests/fuzz/fuzz.mk, tests/static/static.mk):
 #   clang libclang-rt-14-dev     clang 14 with libFuzzer and the sanitizer

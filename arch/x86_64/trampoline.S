@@ -18,8 +18,12 @@
  *     (EBX = hvm_start_info).
  * Never returns.
  */
+#include "realmode.h"
 #include "trampoline.h"
 #include "x86.h"
+
+#define REAL16_CS 0x08
+#define REAL16_DS 0x10
 
 #define GDT_LIMIT (4 * 8 - 1)
 
@@ -148,6 +152,72 @@ gdt32:	/* the 32-bit boot protocol wants 0x10 to be 32-bit code */
 	.quad	0
 	.quad	0x00CF9A000000FFFF	/* 0x10: 32-bit code, flat */
 	.quad	0x00CF92000000FFFF	/* 0x18: data, flat */
+
+/* The way back to real mode (entry=16), copied by trampoline_launch to
+ * X + RM_STUB below 1 MiB and entered by the 32-bit handoff above:
+ *   in:  32-bit protected mode, paging off, CS = 0x10 flat, ESI = X (the
+ *        real-mode part, 4 KiB-aligned below 0xA0000), interrupts off.
+ *   out: real mode, CS:IP = (X >> 4) + 0x20 : 0, DS = ES = FS = GS = SS =
+ *        X >> 4, SP = RM_HEAP_END, IDTR = the real-mode IVT (0, limit 0x3FF),
+ *        the display in 80x25 text mode (int 10h AX=3, as GRUB's linux16
+ *        does), interrupts off, A20 left on (boot.rst, "Running the kernel").
+ * Offsets below are from X: a 16-bit code segment based at X, then real-mode
+ * CS = X >> 4, address the same bytes. */
+#define STUB(label) ((label) - real16_stub + RM_STUB)
+	.code32
+	.global real16_stub, real16_stub_end
+real16_stub:
+	leal	STUB(gdt16)(%esi), %eax
+	movl	%eax, STUB(gdt16_ptr) + 2(%esi)
+	movl	%esi, %eax		/* the 16-bit code segment's base = X */
+	movw	%ax, STUB(gdt16) + 8 + 2(%esi)
+	shrl	$16, %eax
+	movb	%al, STUB(gdt16) + 8 + 4(%esi)
+	lgdt	STUB(gdt16_ptr)(%esi)
+	pushl	$REAL16_CS
+	pushl	$STUB(1f)
+	lret
+	.code16
+1:	movw	$REAL16_DS, %ax		/* 64 KiB limits, as real mode wants them */
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	lidt	%cs:STUB(ivt_ptr)
+	movl	%cr0, %eax
+	andb	$~CR0_PE, %al
+	movl	%eax, %cr0
+	shrl	$4, %esi		/* the segment of X */
+	pushw	%si
+	pushw	$STUB(2f)
+	lret
+2:	movw	%si, %ds
+	movw	%si, %es
+	movw	%si, %fs
+	movw	%si, %gs
+	movw	%si, %ss
+	movw	$RM_HEAP_END, %sp
+	movw	$0x0003, %ax		/* 80x25 text: GRUB may have left a graphics mode */
+	int	$0x10
+	cli
+	addw	$RM_ENTRY_OFFSET >> 4, %si
+	pushw	%si
+	pushw	$0
+	lret
+	.balign 8
+gdt16:
+	.quad	0
+	.quad	0x00009A000000FFFF	/* REAL16_CS: 16-bit code, base X (patched), limit 0xFFFF */
+	.quad	0x000092000000FFFF	/* REAL16_DS: 16-bit data, base 0, limit 0xFFFF */
+gdt16_ptr:
+	.short	3 * 8 - 1
+	.long	0			/* gdt16's address, patched */
+ivt_ptr:
+	.short	0x3FF
+	.long	0
+real16_stub_end:
+	.code64
 trampoline_end:
 
 /* trampoline_jump(RDI = block code, RSI = params, RDX = stack top): switches to

@@ -4,10 +4,11 @@
 #include "arch.h"
 #include "trampoline.h"
 
-extern const char trampoline_start[], trampoline_end[];
+extern const char trampoline_start[], trampoline_end[], real16_stub[], real16_stub_end[];
 __attribute__((noreturn)) void trampoline_jump(uint64_t code, struct tramp_params *params, uint64_t stack_top);
 
-_Static_assert(PLAN_MAX_COPIES <= TRAMPOLINE_MAX_COPIES, "the copy list must fit the trampoline");
+/* One more for the real-mode entry's stub. */
+_Static_assert(PLAN_MAX_COPIES + 1 <= TRAMPOLINE_MAX_COPIES, "the copy list must fit the trampoline");
 
 void trampoline_launch(const struct boot_plan *plan)
 {
@@ -30,6 +31,11 @@ void trampoline_launch(const struct boot_plan *plan)
 	for (size_t i = 0; i < plan->copy_count; i++) {
 		const struct copy_step *c = &plan->copies[i];
 		p->copies[i] = (struct tramp_copy){ c->dst, (uint64_t)(uintptr_t)c->src, c->len, c->zero_len };
+	}
+	if (plan->handoff == HANDOFF_16) { /* last: the stub, from the block, into the real-mode area */
+		p->entry = plan->handoff_data + RM_STUB;
+		p->copies[p->count++] = (struct tramp_copy){ p->entry, block + (uint64_t)(real16_stub - trampoline_start),
+							     (uint64_t)(real16_stub_end - real16_stub), 0 };
 	}
 	trampoline_jump(block, p, block + TRAMPOLINE_STACK_TOP);
 }

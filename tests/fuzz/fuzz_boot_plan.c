@@ -2,7 +2,9 @@
  * calls) from a fuzzed struct boot_info.
  *
  * Input layout (little-endian; tests/fuzz/gen_seeds.py writes the seeds):
- *   u8  entry mode (ENTRY_AUTO, 64, 32, PVH; modulo 4)
+ *   u8  entry mode (ENTRY_AUTO, 64, 32, PVH, 16: the low bits modulo 5);
+ *       bit 7: a BIOS is there (SeaBIOS's vectors and EBDA: the real-mode
+ *       entry may be chosen), unless bit 2 or 7 of the flags make it UEFI
  *   u8  flags: bit 0 a VGA screen_info is passed; bit 1 memory map addresses
  *       and lengths are raw u64 (else u32 page numbers); bit 2 an EFI system
  *       table and memory map (UEFI); bit 3 GRUB's copy of the ACPI RSDP;
@@ -192,7 +194,7 @@ static struct plan_inputs plan_in; /* what boot_plan_make was given */
 static void check_firmware_handoff(struct span kernel)
 {
 	struct span seed = { plan.rng_seed_addr, plan.rng_seed_addr + sizeof(plan.rng_seed) };
-	bool want_seed = extra.rng_seed && plan.handoff != HANDOFF_PVH;
+	bool want_seed = extra.rng_seed && plan.handoff != HANDOFF_PVH && plan.handoff != HANDOFF_16;
 	FUZZ_CHECK(want_seed == (plan.rng_seed_addr != 0), "RNG seed node 0x%llx (%s entry, seed %s)",
 		   (unsigned long long)plan.rng_seed_addr, handoff_name(plan.handoff), extra.rng_seed ? "given" : "none");
 	if (want_seed) {
@@ -230,9 +232,65 @@ static void check_firmware_handoff(struct span kernel)
 	if (extra.efi_mmap_in_place && plan.efi.efi_loader_signature)
 		FUZZ_CHECK((plan.efi.efi_memmap | (uint64_t)plan.efi.efi_memmap_hi << 32) == (uintptr_t)info.efi_mmap,
 			   "efi_info does not point at the map used in place");
-	if (plan.handoff != HANDOFF_PVH)
+	if (plan.handoff != HANDOFF_PVH && plan.handoff != HANDOFF_16)
 		FUZZ_CHECK(plan.params.secure_boot == extra.secure_boot, "secure_boot %u, given %u",
 			   plan.params.secure_boot, extra.secure_boot);
+}
+
+static bool in_low_ram(struct span s)
+{
+	for (size_t i = 0; i < info.mmap_count; i++)
+		if (info.mmap[i].type != 1 && s.start < info.mmap[i].end && info.mmap[i].start < s.end)
+			return false;
+	for (size_t i = 0; i < info.mmap_count; i++)
+		if (info.mmap[i].type == 1 && info.mmap[i].start <= s.start && s.end <= info.mmap[i].end)
+			return true;
+	return false;
+}
+
+/* The real-mode entry: the area below the EBDA in free RAM, clear of every
+ * input; the part, its header and the command line inside it; the header's
+ * fields as boot.rst asks; the protected-mode part at 1 MiB. */
+static void check_real_mode(const char *cmdline)
+{
+	const struct bzimage *k = &plan.bzimage;
+	uint64_t x = plan.handoff_data;
+	struct span area = { x, x + RM_AREA_SIZE };
+	FUZZ_CHECK(extra.bios.present && x % RM_BASE_ALIGN == 0 && x >= RM_LOWEST_BASE && x <= RM_HIGHEST_BASE &&
+			   area.end <= 0x9FC00 && in_low_ram(area),
+		   "real-mode area [0x%llx, 0x%llx)", (unsigned long long)area.start, (unsigned long long)area.end);
+	FUZZ_CHECK(k->version >= 0x0202 || x == RM_OLD_BASE, "protocol %x: X 0x%llx", k->version, (unsigned long long)x);
+	FUZZ_CHECK(!span_overlap(area, (struct span){ info.mbi.start, info.mbi.end }) &&
+			   !span_overlap(area, (struct span){ plan_in.loader.start, plan_in.loader.end }) &&
+			   !span_overlap(area, (struct span){ plan_in.workspace.start, plan_in.workspace.end }),
+		   "real-mode area over the information or the loader");
+	for (size_t m = 0; m < info.module_count; m++)
+		FUZZ_CHECK(!span_overlap(area, (struct span){ info.modules[m].start, info.modules[m].end }),
+			   "real-mode area over module %zu", m);
+	FUZZ_CHECK(plan.entry == x + RM_ENTRY_OFFSET && k->setup_size <= RM_SETUP_MAX, "real-mode entry");
+	FUZZ_CHECK(plan.kernel_load == 0x100000 && plan.kernel_range.start == 0x100000 &&
+			   plan.kernel_range.end >= 0x100000 + k->pm_size, "real-mode kernel range");
+	FUZZ_CHECK(plan.cmdline_addr == x + RM_CMDLINE && plan.cmdline_len < RM_CMDLINE_ROOM &&
+			   plan.cmdline_len <= k->cmdline_size && plan.cmdline_len == strlen(cmdline), "real-mode command line");
+	for (size_t i = 0; i < plan.copy_count; i++) {
+		const struct copy_step *c = &plan.copies[i];
+		struct span d = { c->dst, c->dst + c->len + c->zero_len };
+		if (d.end <= ONE_MIB)
+			FUZZ_CHECK(d.start >= area.start && d.end <= x + RM_STUB, "copy %zu (%s) below 1 MiB outside the area",
+				   i, c->what);
+	}
+	const struct setup_header *h = &plan.params.hdr;
+	FUZZ_CHECK(h->type_of_loader == 0xFF && h->ramdisk_image == plan.initrd.start &&
+			   h->ramdisk_size == plan.initrd.end - plan.initrd.start &&
+			   !memcmp((const uint8_t *)&plan.params + 0x24, k->image + 0x24, 0x1F1 + 16 - 0x24),
+		   "real-mode header");
+	if (k->version >= 0x0202)
+		FUZZ_CHECK(h->cmd_line_ptr == x + RM_CMDLINE && !memcmp(&plan.params, k->image, 0x24), "cmd_line_ptr");
+	else
+		FUZZ_CHECK(plan.params.screen_info.cl_magic == RM_CL_MAGIC && plan.params.screen_info.cl_offset == RM_CMDLINE,
+			   "cl_magic");
+	if (k->version >= 0x0201)
+		FUZZ_CHECK((h->loadflags & CAN_USE_HEAP) && h->heap_end_ptr == RM_HEAP_END - 0x200, "heap");
 }
 
 static void check_plan(const char *cmdline)
@@ -267,7 +325,8 @@ static void check_plan(const char *cmdline)
 		src[i] = source_of(c);
 		dst[i] = (struct span){ c->dst, c->dst + c->len + c->zero_len };
 		FUZZ_CHECK(dst[i].end >= dst[i].start, "copy %zu (%s) wraps", i, c->what);
-		check_in_ram(dst[i], c->what);
+		if (!(plan.handoff == HANDOFF_16 && dst[i].end <= ONE_MIB)) /* check_real_mode: below 1 MiB */
+			check_in_ram(dst[i], c->what);
 		FUZZ_CHECK(!span_overlap(dst[i], tramp) && !span_overlap(src[i], tramp),
 			   "copy %zu (%s) touches the trampoline", i, c->what);
 		for (size_t f = 0; f < plan.fixed_count && i < kfirst; f++)
@@ -281,8 +340,15 @@ static void check_plan(const char *cmdline)
 		for (size_t j = 0; j < n; j++) {
 			if (i == j)
 				continue;
-			FUZZ_CHECK(!span_overlap(dst[i], dst[j]), "copies %zu (%s) and %zu (%s) write the same bytes", i,
-				   plan.copies[i].what, j, plan.copies[j].what);
+			/* The real-mode header is written over the part's own, after it. */
+			bool header = !strcmp(plan.copies[i].what, "real-mode part") &&
+				      !strcmp(plan.copies[j].what, "real-mode header") && j > i &&
+				      dst[j].start >= dst[i].start && dst[j].end <= dst[i].end;
+			bool header_rev = !strcmp(plan.copies[j].what, "real-mode part") &&
+					  !strcmp(plan.copies[i].what, "real-mode header") && i > j;
+			FUZZ_CHECK(header || header_rev || !span_overlap(dst[i], dst[j]),
+				   "copies %zu (%s) and %zu (%s) write the same bytes", i, plan.copies[i].what, j,
+				   plan.copies[j].what);
 			/* A later copy may read only what the staging copy of the kernel module wrote. */
 			bool staged = !strcmp(plan.copies[i].what, "kernel module (staged)") &&
 				      is_kernel_copy(&plan.copies[j]) && src[j].start >= plan.copies[i].dst &&
@@ -313,17 +379,24 @@ static void check_plan(const char *cmdline)
 	/* The kernel. */
 	if (plan.format == KERNEL_BZIMAGE) {
 		const struct bzimage *k = &plan.bzimage;
-		FUZZ_CHECK(kernel.start == plan.kernel_load && kernel.end == plan.kernel_load + k->init_size, "kernel_range");
+		if (plan.handoff == HANDOFF_16)
+			check_real_mode(cmdline);
+		else
+			FUZZ_CHECK(kernel.start == plan.kernel_load && kernel.end == plan.kernel_load + k->init_size,
+				   "kernel_range");
 		check_in_ram(kernel, "kernel [load, load + init_size)");
 		FUZZ_CHECK(!span_overlap(tramp, kernel), "trampoline in [load, load + init_size)");
-		if (k->relocatable)
+		if (plan.handoff == HANDOFF_16)
+			; /* at 1 MiB: check_real_mode */
+		else if (k->relocatable)
 			FUZZ_CHECK(plan.kernel_load % k->alignment == 0 && plan.kernel_load >= k->pref_address,
 				   "relocatable kernel at 0x%llx (alignment 0x%x, pref_address 0x%llx)",
 				   (unsigned long long)plan.kernel_load, k->alignment, (unsigned long long)k->pref_address);
 		else
 			FUZZ_CHECK(plan.kernel_load == k->pref_address, "fixed kernel at 0x%llx", (unsigned long long)plan.kernel_load);
-		FUZZ_CHECK(plan.entry == plan.kernel_load + (plan.handoff == HANDOFF_64 ? 0x200 : k->code32_offset),
-			   "entry 0x%llx", (unsigned long long)plan.entry);
+		if (plan.handoff != HANDOFF_16)
+			FUZZ_CHECK(plan.entry == plan.kernel_load + (plan.handoff == HANDOFF_64 ? 0x200 : k->code32_offset),
+				   "entry 0x%llx", (unsigned long long)plan.entry);
 		const struct copy_step *c = &plan.copies[kfirst];
 		FUZZ_CHECK(c->dst == plan.kernel_load && c->len == k->pm_size, "kernel copy");
 		uint64_t kmod = plan.kernel_bounced ? (uintptr_t)plan.kernel_bytes : info.modules[0].start;
@@ -345,7 +418,9 @@ static void check_plan(const char *cmdline)
 			   (unsigned long long)plan.entry, (unsigned long long)plan.initrd.end);
 
 	/* Handoff data and command line. */
-	uint64_t hsize = plan.handoff == HANDOFF_PVH ? pvh_handoff_size(&plan.e820) : sizeof(struct boot_params);
+	uint64_t hsize = plan.handoff == HANDOFF_PVH ? pvh_handoff_size(&plan.e820)
+			 : plan.handoff == HANDOFF_16 ? plan.bzimage.header_end
+						      : sizeof(struct boot_params);
 	FUZZ_CHECK(plan.handoff_data + hsize <= FOUR_GIB && plan.cmdline_addr + plan.cmdline_len + 1 <= FOUR_GIB,
 		   "handoff data 0x%llx or command line 0x%llx above 4 GiB", (unsigned long long)plan.handoff_data,
 		   (unsigned long long)plan.cmdline_addr);
@@ -407,7 +482,7 @@ static void check_plan(const char *cmdline)
 			   "hvm_start_info");
 		if (isize)
 			FUZZ_CHECK(plan.pvh.module.paddr == plan.initrd.start && plan.pvh.module.size == isize, "PVH module");
-	} else {
+	} else if (plan.handoff != HANDOFF_16) {
 		const struct boot_params *bp = &plan.params;
 		FUZZ_CHECK((bp->hdr.cmd_line_ptr | (uint64_t)bp->ext_cmd_line_ptr << 32) == plan.cmdline_addr &&
 				   (bp->hdr.ramdisk_image | (uint64_t)bp->ext_ramdisk_image << 32) == plan.initrd.start &&
@@ -497,7 +572,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct reader r = { data, size };
-	enum entry_mode entry = (enum entry_mode)(take(&r, 1) % 4);
+	uint8_t entry_byte = (uint8_t)take(&r, 1);
+	enum entry_mode entry = (enum entry_mode)((entry_byte & 0x7F) % 5);
 	uint8_t flags = (uint8_t)take(&r, 1);
 	size_t nmap = take(&r, 2) % (BOOT_INFO_MAX_MMAP + 1);
 	size_t nmod = take(&r, 1) % (BOOT_INFO_MAX_MODULES + 1);
@@ -594,7 +670,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		extra.efi_mmap_in_place = true;
 		extra.kept_count = 1;
 		extra.kept[0] = (struct kept_range){ { kept, kept + 0x2000 }, "firmware allocation" };
+		/* The firmware's own allocation: never EfiConventionalMemory in its final map. */
+		for (size_t off = 0; info.efi_mmap && off + 40 <= info.efi_mmap_size; off += info.efi_desc_size) {
+			uint32_t type;
+			uint64_t start, pages;
+			memcpy(&type, info.efi_mmap + off, 4);
+			memcpy(&start, info.efi_mmap + off + 8, 8);
+			memcpy(&pages, info.efi_mmap + off + 24, 8);
+			if (type == 7 && start < kept + 0x2000 && kept < start + (pages << 12))
+				extra.kept_count = 0; /* mark: skipped below */
+		}
 	}
+	bool impossible = (flags & 128) && extra.kept_count == 0;
+	if ((entry_byte & 0x80) && !(flags & (4 | 128)))
+		extra.bios = (struct bios_low_memory){ true, 0xF000E3FEu, 0xF000F859u, 0x9FC00 };
 	struct plan_inputs in = extra;
 	in.info = &info;
 	in.entry = entry;
@@ -605,7 +694,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cl_error err;
 	memset(&err, 0, sizeof(err));
 	plan_in = in;
-	if (boot_plan_make(&in, &plan, &err) == 0)
+	if (impossible)
+		; /* nothing GRUB and a firmware could produce */
+	else if (boot_plan_make(&in, &plan, &err) == 0)
 		check_plan(cmdline);
 	else if (fuzz_tracing() && fprintf(stderr, "boot_plan_make: %s\n", err.msg) < 0)
 		abort();

@@ -1,6 +1,6 @@
-/* libFuzzer harness: the bzImage header checks (loader/bzimage.c) and, for an
- * accepted header, the zero page built from it (loader/zeropage.c). The input
- * is the kernel module. */
+/* libFuzzer harness: the bzImage header checks (loader/bzimage.c: those of
+ * every entry, then the protected-mode entries') and, for an accepted header,
+ * the zero page built from it (loader/zeropage.c). The input is the kernel module. */
 #include <string.h>
 
 #include "bootparam.h"
@@ -24,16 +24,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cl_error err;
 	bool probed = bzimage_probe(img, size);
 	int rc = bzimage_parse(img, size, &k, &err);
-	if (rc == 0) {
+	if (rc == 0) { /* what every entry may rely on (the real-mode one needs no more) */
 		FUZZ_CHECK(probed, "parsed, yet bzimage_probe says no");
 		FUZZ_CHECK(k.image == img && k.image_size == size, "image");
-		FUZZ_CHECK(k.version >= BOOT_PROTOCOL_MIN, "protocol 0x%x", k.version);
-		FUZZ_CHECK(k.header_end >= SH_OFF(init_size) + 4 && k.header_end <= 0x290 && k.header_end <= size,
+		FUZZ_CHECK(k.version >= 0x0200, "protocol 0x%x", k.version);
+		FUZZ_CHECK(k.header_end >= SH_OFF(ramdisk_size) + 4 && k.header_end <= 0x290 && k.header_end <= size &&
+				   (k.version < BOOT_PROTOCOL_MIN || k.header_end >= SH_OFF(init_size) + 4),
 			   "header_end 0x%x", k.header_end);
 		FUZZ_CHECK(k.setup_size % SECTOR_SIZE == 0 && k.setup_size < size, "setup_size 0x%x", k.setup_size);
 		FUZZ_CHECK(k.pm_offset == k.setup_size && k.pm_size > 0 && k.pm_offset + k.pm_size <= size,
 			   "protected-mode part [0x%llx, +0x%llx) of %zu", (unsigned long long)k.pm_offset,
 			   (unsigned long long)k.pm_size, size);
+		FUZZ_CHECK(k.loadflags & LOADED_HIGH, "loadflags");
+		FUZZ_CHECK(k.cmdline_size == (k.version >= 0x0206 ? k.cmdline_size : 255u), "cmdline_size");
+		rc = bzimage_check_protected(&k, &err);
+	}
+	if (rc == 0) { /* the 64-bit and 32-bit entries' */
+		FUZZ_CHECK(k.version >= BOOT_PROTOCOL_MIN, "protocol 0x%x", k.version);
 		FUZZ_CHECK(k.code32_offset < k.pm_size, "code32_offset 0x%x", k.code32_offset);
 		FUZZ_CHECK(!k.relocatable || (k.alignment && !(k.alignment & (k.alignment - 1))),
 			   "alignment 0x%x", k.alignment);

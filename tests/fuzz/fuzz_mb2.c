@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		struct loader_options opt;
 		if (options_parse(info.loader_cmdline, &opt, &err) == 0)
-			FUZZ_CHECK(opt.log <= LOG_VERBOSE && opt.entry <= ENTRY_PVH, "options out of range");
+			FUZZ_CHECK(opt.log <= LOG_VERBOSE && opt.entry <= ENTRY_16, "options out of range");
 		else
 			FUZZ_CHECK(strncmp(err.msg, "unknown loader option '", 23) == 0, "options error '%s'", err.msg);
 	} else {

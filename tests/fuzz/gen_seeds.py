@@ -165,7 +165,8 @@ def plan_input(entry, modules, cmdline=b"console=ttyS0", mmap=im.QEMU_512M_MAP, 
     return b + cmdline + efi + rsdp + b"".join(d for _, d in modules)
 
 
-AUTO, E64, E32, PVH = 0, 1, 2, 3
+AUTO, E64, E32, PVH, E16 = 0, 1, 2, 3, 4
+BIOS = 0x80  # the entry byte's bit 7: a BIOS is there (fuzz_boot_plan.c)
 
 
 def boot_plan_seeds(out):
@@ -206,6 +207,10 @@ def boot_plan_seeds(out):
                                            efi=efi_map(ovmf, 40), desc_size=40, firmware_rsdp=True))
     w("bios-rsdp-copy-entry32", plan_input(E32, [(0x133000, bz), (0x135000, initrd[:100])], mmap=qemu,
                                            rsdp=rsdp_v1()))
+    # The real-mode entry on BIOS (bit 7 of the entry byte: a BIOS is there):
+    # by entry=16, and by entry=auto for an iPXE-like image (code32_start 0).
+    w("bios-entry16", plan_input(BIOS | E16, [(0x133000, bz), (0x135000, initrd)], mmap=qemu))
+    w("bios-auto-code32-0", plan_input(BIOS | AUTO, [(0x133000, small_bzimage(code32_start=0))], mmap=qemu))
 
 
 # TPM event logs (fuzz_tpm_log.c: flags, last entry offset, log length, log,

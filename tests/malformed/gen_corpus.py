@@ -31,7 +31,7 @@ import images as im  # noqa: E402
 
 MIB = im.MIB
 E = "chainloader: error: "
-KNOWN = "(known: verbose quiet timing entry=auto|64|32|pvh)"
+KNOWN = "(known: verbose quiet timing entry=auto|64|32|16|pvh)"
 ADDR = "0x[0-9a-f]+"  # a module address GRUB chose
 
 CASES = []
@@ -89,10 +89,11 @@ def bzimage_cases():
     case("bz-bad-hdrs-magic", patch(BZ, im.HEADER, "I", 0x58726448),
          "bzImage: header 0x58726448 at 0x202 is not \"HdrS\" (boot protocol < 2.00)",
          what="\"HdrX\" instead of \"HdrS\" (was \"neither a bzImage nor an ELF\" until 82318dd)")
-    case("bz-protocol-2.09", im.bzimage(version=0x0209),
-         "bzImage: boot protocol 2.09 is older than 2.10 (no init_size to place it safely)")
-    case("bz-protocol-2.00", im.bzimage(version=0x0200),
-         "bzImage: boot protocol 2.00 is older than 2.10 (no init_size to place it safely)")
+    # By the 32-bit entry: on BIOS, entry=auto takes such images by the real-mode entry.
+    case("bz-protocol-2.09", im.bzimage(version=0x0209), opts="entry=32",
+         expect="bzImage: boot protocol 2.09 is older than 2.10 (no init_size to place it safely)")
+    case("bz-protocol-2.00", im.bzimage(version=0x0200), opts="entry=32",
+         expect="bzImage: boot protocol 2.00 is older than 2.10 (no init_size to place it safely)")
     case("bz-jump-not-short", patch(BZ, im.JUMP, "B", 0xE9),
          "bzImage: jump 0xe9 0x6a at 0x200 is not a short jump (0xeb)",
          what="0xe9 where the short jump 0xeb belongs (the message claimed a bad header end until 82318dd)")
@@ -155,6 +156,20 @@ LOAD = 16 * MIB
 ELF_NOTE = im.pvh_note(LOAD + 0x10)
 ELF = im.elf(loads=((LOAD, 0x1000, 0x2000),), notes=ELF_NOTE)  # phdr 0 note, 1 load; 8192 bytes
 PH1 = im.phdr_offset(1)
+
+
+def real_mode_cases():
+    """The real-mode entry (entry=16; entry=auto on BIOS for protocol < 2.10 or
+    code32_start 0). BIOS only: not in the OVMF run (run_malformed.py)."""
+    case("rm-setup-too-large", im.bzimage(version=0x0207, setup_sects=70),
+         "entry=16: the real-mode part is 36352 bytes (setup_sects 70), more than the 0x8000 below its heap",
+         what="71 sectors of setup, by entry=auto: more than fits below the real-mode heap")
+    old_args = "console=ttyS0 " + "x" * 290
+    case("rm-cmdline-beyond-255-old-protocol", im.bzimage(version=0x0205), args=old_args,
+         expect=f"kernel command line is {len(old_args)} bytes, the kernel's cmdline_size is 255",
+         what="protocol 2.05 has no cmdline_size field: 255 characters at most")
+    case("rm-entry16-on-elf", ELF, opts="entry=16",
+         expect="entry=16 is the bzImage real-mode entry; for an ELF kernel use entry=64 or entry=pvh")
 
 
 def elf_cases():
@@ -232,7 +247,7 @@ def other_cases():
          what="a zero-byte initrd after a good kernel")
     case("no-module", None, "no kernel: GRUB passed no module (add a module2 line with the kernel)")
     case("unknown-option", BZ, opts="verbose frobnicate", expect=f"unknown loader option 'frobnicate' {KNOWN}")
-    case("unknown-entry-mode", BZ, opts="entry=16", expect=f"unknown loader option 'entry=16' {KNOWN}")
+    case("unknown-entry-mode", BZ, opts="entry=8", expect=f"unknown loader option 'entry=8' {KNOWN}")
     case("option-wrong-case", BZ, opts="VERBOSE", expect=f"unknown loader option 'VERBOSE' {KNOWN}")
 
 
@@ -240,6 +255,7 @@ def all_cases():
     if not CASES:
         bzimage_cases()
         elf_cases()
+        real_mode_cases()
         other_cases()
         names = [c["name"] for c in CASES]
         assert len(names) == len(set(names)), "duplicate case names"

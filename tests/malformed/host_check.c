@@ -121,8 +121,10 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < info.module_count; i++)
 		info.modules[i].data = data[i];
+	/* SeaBIOS's vectors (F segment) and EBDA, as boot/main.c reads them on BIOS. */
 	struct plan_inputs in = { .info = &info, .entry = opt.entry, .loader = { LOADER_START, LOADER_END },
-				  .workspace = { LOADER_END, WORKSPACE_END } };
+				  .workspace = { LOADER_END, WORKSPACE_END },
+				  .bios = { true, 0xF000E3FEu, 0xF000F859u, 0x9FC00 } };
 	if (boot_plan_make(&in, &plan, &err)) {
 		printf("chainloader: error: %s\n", err.msg);
 		return 0;

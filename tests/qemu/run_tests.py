@@ -40,6 +40,10 @@ LOADER = BUILD / "chainloader.elf"
 SCRIPTS = ROOT / "tests" / "qemu"
 
 MEMTEST = Path("/boot/memtest86+x64.bin")  # Debian package memtest86+
+# Linux-boot-protocol images GRUB boots only with linux16 (real mode):
+IPXE_LKRN = Path("/usr/lib/ipxe/ipxe.lkrn")     # Debian package ipxe: protocol 2.07, code32_start 0
+MEMDISK = Path("/usr/lib/syslinux/memdisk")     # Debian package syslinux-common: protocol 2.03
+FLOPPY_SIGNATURE = b"CL-SECTOR-TWO-42"          # tests/qemu/floppy/boot.S compares sector 2 with it
 OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
 OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
 # Debian 13's GRUB 2.12 module directories and OVMF 2025, as
@@ -180,6 +184,12 @@ class Scenario:
     # Only in `make test-full` (run_tests.py --full): the rest of a matrix
     # whose one boot per capability is in `make test`.
     full: bool = False
+    # For images that write to the VGA text screen, not the serial port
+    # (iPXE): regexes (str) that lines of the 80x25 text screen at 0xB8000,
+    # read through the QEMU monitor about once a second, must match; the boot
+    # ends once all have. The last screen goes to build/qemu/<name>.screen.txt.
+    expect_vga: tuple = ()
+    floppy: bool = False       # a test floppy image as the initrd (memdisk), see make_floppy
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -192,9 +202,9 @@ class Scenario:
         body = (f"  multiboot2 /boot/chainloader.elf {self.loader_opts}\n"
                 f"{self.grub_after_loader}"
                 f"  module2 /boot/vmlinuz {self.grub_args}\n")
-        if self.image.startswith("memtest"):
+        if self.image.startswith("memtest") or self.image == "ipxe":
             return body
-        if self.boot == "probe":
+        if self.boot == "probe" or self.floppy:
             return body + "  module2 /boot/initrd.img\n"
         body += f"  module2 {'--nounzip ' if self.initrd_nounzip else ''}/boot/initrd.img\n"
         for n in range(2, 2 + self.extra_initrds):
@@ -292,6 +302,32 @@ SCENARIOS = [
     Scenario("chainloader-amd64-entry32", "chainloader", "amd64",
              CMDLINE_MODULE2, loader_opts="entry=32",
              expect_loader=(rb"by the 32-bit entry at 0x1000000,",)),
+    # The real-mode entry (entry=16, GRUB's linux16's job; SeaBIOS only). The
+    # Debian kernel's own setup code then runs in real mode and asks the BIOS
+    # for its e820 map (the usual checks hold; text mode, no framebuffer).
+    Scenario("chainloader-amd64-entry16", "chainloader", "amd64", CMDLINE_MODULE2,
+             loader_opts="entry=16 verbose", expect_fb="none",
+             expect_loader=(rb"^chainloader: booting bzImage \[0x100000, 0x[0-9a-f]+\) by the 16-bit entry "
+                            rb"at 0x[0-9a-f]+200,",
+                            rb"^real mode: the \d+-byte real-mode part at 0x[0-9a-f]+000, its heap and stack to "
+                            rb"\+0x9000$")),
+    # iPXE's ipxe.lkrn (protocol 2.07, code32_start 0: entry=auto picks the
+    # real-mode entry) writes to the VGA text screen: its banner, then its
+    # DHCP on an e1000 NIC with QEMU's own (slirp) DHCP server.
+    # The NIC has no option ROM (romfile=), whose own iPXE would print the same banner.
+    Scenario("chainloader-ipxe-lkrn", "chainloader", "amd64", "", image="ipxe", grub_args="",
+             qemu_extra=("-netdev", "user,id=net0", "-device", "e1000,netdev=net0,romfile="),
+             loader_opts="verbose", timeout=90,
+             expect_loader=(rb"by the 16-bit entry at 0x[0-9a-f]+200,",
+                            rb"^note: protocol older than 2\.10 or code32_start 0, entry=auto uses the real-mode entry$"),
+             expect_vga=(r"^iPXE \S+ -- Open Source Network Boot Firmware", r"Configuring \(net0 [0-9a-f:]+\)")),
+    # syslinux's memdisk (protocol 2.03) with a 1.44 MB floppy image as its
+    # initrd: the floppy's own boot sector (tests/qemu/floppy/boot.S) runs from
+    # memdisk's emulated drive and reads its second sector through int 13h.
+    Scenario("chainloader-memdisk-floppy", "chainloader", "amd64", "", image="memdisk", floppy=True,
+             grub_args="", timeout=90,
+             expect_loader=(rb"by the 16-bit entry at 0x[0-9a-f]+200,",),
+             expect_serial=(rb"CL-FLOPPY-BOOT", rb"CL-FLOPPY-SECTOR2: ok")),
     Scenario("chainloader-vmlinux-entry64", "chainloader", "amd64",
              CMDLINE_MODULE2, image="vmlinux",
              expect_loader=(rb"^chainloader: booting ELF \[0x1000000, "
@@ -408,7 +444,17 @@ SCENARIOS = [
     Scenario("chainloader-unknown-option", "chainloader", "amd64", "",
              loader_opts="verbose frobnicate", timeout=60,
              expect_error=re.escape(b"chainloader: error: unknown loader option 'frobnicate' "
-                                    b"(known: verbose quiet timing entry=auto|64|32|pvh)")),
+                                    b"(known: verbose quiet timing entry=auto|64|32|16|pvh)")),
+    Scenario("chainloader-entry16-uefi", "chainloader", "amd64", "", firmware="uefi",
+             loader_opts="entry=16", timeout=90,
+             expect_error=re.escape(b"chainloader: error: entry=16 is the real-mode entry: it needs a BIOS, "
+                                    b"and this machine booted by UEFI")),
+    # No low memory left (GRUB's cutmem): the real-mode part has nowhere to go.
+    Scenario("chainloader-entry16-no-low-memory", "chainloader", "amd64", "", loader_opts="entry=16",
+             grub_pre="  cutmem 0x10000 0x9fc00\n", timeout=60,
+             expect_error=re.escape(b"chainloader: error: entry=16: no room for the real-mode part: 0xa000 bytes "
+                                    b"of free RAM within [0x10000, 0x9fc00), clear of the multiboot2 "
+                                    b"information and the modules")),
     Scenario("chainloader-pvh-on-bzimage", "chainloader", "amd64", "",
              loader_opts="entry=pvh", timeout=60,
              expect_error=re.escape(b"chainloader: error: entry=pvh needs an ELF kernel "
@@ -553,6 +599,40 @@ def debian13(what):
             FETCHED[key] = f"fetch-debian13.sh {what} failed ({e.returncode})"
     if FETCHED[key]:
         raise Fail(FETCHED[key])
+
+
+def package_of_system(path):
+    """'PACKAGE VERSION' of the installed Debian package that owns PATH."""
+    real = os.path.realpath(path)
+    try:
+        pkg = subprocess.run(["dpkg-query", "-S", real], capture_output=True, text=True,
+                             check=True).stdout.split(":")[0]
+        ver = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        raise Fail(f"{path}: not from an installed package (scripts/deps.sh)")
+    return f"{pkg} {ver}"
+
+
+def make_floppy():
+    """A 1.44 MB floppy image for memdisk: the boot sector of
+    tests/qemu/floppy/boot.S, then FLOPPY_SIGNATURE as sector 2, then zeros."""
+    out = QDIR / "test-floppy.img"
+    obj = QDIR / "floppy-boot.o"
+    boot = QDIR / "floppy-boot.bin"
+    try:
+        run(["gcc", "-m32", "-c", SCRIPTS / "floppy" / "boot.S", "-o", obj])
+        run(["ld", "-m", "elf_i386", "-Ttext=0x7c00", "--oformat=binary", "-e", "_start", obj, "-o", boot])
+    except subprocess.CalledProcessError:
+        raise Fail("building the floppy's boot sector failed")
+    sector0 = boot.read_bytes()
+    if len(sector0) != 512 or sector0[510:] != b"\x55\xaa":
+        raise Fail(f"{boot}: not a 512-byte boot sector")
+    image = bytearray(1474560)
+    image[:512] = sector0
+    image[512:512 + len(FLOPPY_SIGNATURE)] = FLOPPY_SIGNATURE
+    out.write_bytes(image)
+    return out
 
 
 def debian13_file(what, *path):
@@ -768,7 +848,20 @@ def boot_with(sc, iso, marks, tpm_socket):
                 if t_done is None and re.search(rb"(?m)^\r*(CL-DONE\r?$|PROBE: RESULT )", data):
                     t_done = now
                 if sc.expect_serial and all(re.search(rx, data) for rx in sc.expect_serial):
-                    return data, now, t_kernel, None, None
+                    if not sc.expect_vga:
+                        return data, now, t_kernel, None, None
+                if sc.expect_vga and now >= marks.get("vga_read", 0) + 1.0 and b"chainloader: booting" in data:
+                    marks["vga_read"] = now
+                    try:
+                        screen = screendump.vga_text(monitor_socket(sc), QDIR / f"{sc.name}.vga.bin")
+                    except (OSError, screendump.ScreendumpError):
+                        screen = None
+                    if screen is not None:
+                        (QDIR / f"{sc.name}.screen.txt").write_text("\n".join(screen) + "\n")
+                        if all(any(re.search(rx, l) for l in screen) for rx in sc.expect_vga) and (
+                                not sc.expect_serial or all(re.search(rx, data) for rx in sc.expect_serial)):
+                            marks.pop("vga_read")
+                            return data, now, t_kernel, None, None
                 if rc is not None:
                     return data, t_done, t_kernel, rc, None
                 if sc.expect_error and b"chainloader: error:" in data and b"\n" in data.split(b"chainloader: error:")[-1]:
@@ -872,6 +965,19 @@ def check_serial(sc, data, result):
         result["memory_mib"] = seen = int(m.group(1))
         if not sc.memory_mib - 2 <= seen <= sc.memory_mib:
             raise Fail(f"the kernel saw {seen} MB of a {sc.memory_mib} MiB VM")
+
+
+def check_vga(sc, data, result):
+    """An image that writes to the text screen (iPXE): the last screen read."""
+    shot = QDIR / f"{sc.name}.screen.txt"
+    screen = shot.read_text().splitlines() if shot.exists() else []
+    result["screen"] = [l for l in screen if l]
+    for rx in sc.expect_vga:
+        if not any(re.search(rx, l) for l in screen):
+            raise Fail(f"no line of the text screen ({shot}) matches {rx!r}")
+    for rx in sc.expect_serial:
+        if not re.search(rx, data):
+            raise Fail(f"serial output never matched {rx!r}")
 
 
 # The kernel's EFI map with efi=debug (efi_print_memmap; Linux's own type
@@ -1147,6 +1253,8 @@ def check(sc, data, initrd, rc, cpu, result):
             hit = next((l for l in clean if re.search(rx, l)), None)
             if hit is not None:
                 raise Fail(f"the loader line {hit!r} matches {rx!r}, which must not appear")
+    if sc.expect_vga:
+        return check_vga(sc, data, result)
     if sc.expect_serial:
         return check_serial(sc, data, result)
     if sc.boot == "probe":
@@ -1295,11 +1403,19 @@ def run_scenario(sc):
                 result["kernel"] = "memtest86+"
             else:
                 raise Fail("memtest86+ia32.bin: only Debian 13's memtest86+ is fetched")
+        elif sc.image == "ipxe":
+            vmlinuz = IPXE_LKRN.resolve()  # a symlink to /boot/ipxe.lkrn: the ISO needs the file
+            result["kernel"] = package_of_system(IPXE_LKRN)
+        elif sc.image == "memdisk":
+            vmlinuz = MEMDISK
+            result["kernel"] = package_of_system(MEMDISK)
         elif sc.image == "garbage":
             vmlinuz = QDIR / "garbage.bin"
             vmlinuz.write_bytes(b"\x7fELG" + os.urandom(65532))  # not ELF, not bzImage
             result["kernel"] = "random bytes"
-        if not sc.image.startswith("probe"):
+        if sc.floppy:
+            initrd = make_floppy()
+        elif not sc.image.startswith("probe"):
             initrd = initramfs(sc.payload_kib, sc.initrd_gz)
 
         if sc.initrd_nounzip:  # the loader must report the file's own size

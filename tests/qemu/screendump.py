@@ -77,6 +77,27 @@ def screendump(monitor_socket_path, out_png, timeout=10.0):
     return out
 
 
+VGA_TEXT = 0xB8000
+VGA_TEXT_COLS, VGA_TEXT_ROWS = 80, 25
+
+
+def vga_text(monitor_socket_path, out_bin, timeout=10.0):
+    """The 80x25 VGA text screen as 25 lines of text (the character bytes of
+    the buffer at 0xB8000, which QEMU's pmemsave reads as the CPU would)."""
+    out = os.path.abspath(str(out_bin))
+    if os.path.exists(out):
+        os.unlink(out)
+    size = VGA_TEXT_COLS * VGA_TEXT_ROWS * 2
+    # The path in quotes: unquoted, its leading "/" would read as a division of the size.
+    reply = _monitor_command(monitor_socket_path, f"pmemsave 0x{VGA_TEXT:x} {size} \"{out}\"", timeout)
+    if reply:
+        raise ScreendumpError(f"pmemsave: {reply}")
+    data = open(out, "rb").read()
+    chars = bytes(b if 32 <= b < 127 else 32 for b in data[0::2])
+    return [chars[i:i + VGA_TEXT_COLS].decode("ascii").rstrip()
+            for i in range(0, len(chars), VGA_TEXT_COLS)]
+
+
 def _paeth(a, b, c):
     p = a + b - c
     pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)

@@ -300,6 +300,120 @@ static void entry_modes_for_a_bzimage(void **state)
 	assert_string_equal(err.msg, "bzImage: boot protocol 2.11 is older than 2.12 (no 64-bit entry; entry=32 may work)");
 }
 
+/* A BIOS as SeaBIOS leaves it: vectors in the F segment, the EBDA at 0x9FC00. */
+static const struct bios_low_memory seabios = { true, 0xF000E3FEu, 0xF000F859u, 0x9FC00 };
+
+static void real_mode_entry_loads_the_setup_below_640k(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	extra.bios = seabios;
+	entry_mode = ENTRY_16;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_16);
+	/* The highest 4 KiB-aligned X <= 0x90000 with [X, X + 0xA000) in the 640 KiB entry. */
+	assert_int_equal(plan.handoff_data, 0x90000);
+	assert_int_equal(plan.entry, 0x90200); /* CS:IP = 0x9020:0 */
+	assert_int_equal(plan.kernel_load, 0x100000);
+	assert_int_equal(plan.kernel_range.start, 0x100000);
+	assert_int_equal(plan.kernel_range.end, 16 * MIB + 4 * MIB); /* to pref_address + init_size */
+	const struct copy_step *rm = find_copy("real-mode part");
+	assert_non_null(rm);
+	assert_int_equal(rm->dst, 0x90000);
+	assert_ptr_equal(rm->src, kernel);
+	assert_int_equal(rm->len, plan.bzimage.setup_size);
+	assert_int_equal(rm->len + rm->zero_len, RM_HEAP_END);
+	const struct copy_step *hdr = find_copy("real-mode header");
+	assert_non_null(hdr);
+	assert_true(hdr > rm); /* after the part it patches */
+	assert_int_equal(hdr->dst, 0x90000);
+	assert_int_equal(hdr->len, plan.bzimage.header_end);
+	/* The header as boot.rst's "Loading the rest of the kernel" asks. */
+	const struct setup_header *h = &plan.params.hdr;
+	assert_int_equal(h->type_of_loader, 0xFF);
+	assert_true(h->loadflags & CAN_USE_HEAP);
+	assert_int_equal(h->heap_end_ptr, 0x9000 - 0x200);
+	assert_int_equal(h->cmd_line_ptr, 0x99000);
+	assert_int_equal(h->ramdisk_image, plan.initrd.start);
+	assert_int_equal(h->ramdisk_size, sizeof(initrd_bytes));
+	assert_memory_equal((const uint8_t *)&plan.params + 0x202, kernel + 0x202, 4); /* "HdrS" kept */
+	const struct copy_step *cl = find_copy("command line");
+	assert_int_equal(cl->dst, 0x99000);
+	assert_string_equal(cl->src, cmdline);
+	/* No zero page, no setup_data: the kernel's setup code asks the BIOS. */
+	assert_null(find_copy("boot_params"));
+	assert_int_equal(plan.setup_data, 0);
+}
+
+static void real_mode_entry_is_what_auto_picks_for_linux16_images_on_bios(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	put32(kernel + 0x214, 0); /* code32_start 0, as in iPXE's ipxe.lkrn */
+	assert_int_equal(make_plan(&err), -1); /* UEFI, or no BIOS: the protected-mode check */
+	assert_string_equal(err.msg, "bzImage: code32_start 0x0 is outside the protected-mode part [0x100000, 0x110000)");
+	extra.bios = seabios;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_16);
+	assert_true(plan.entry16_fallback);
+	put32(kernel + 0x214, 0x100000);
+	put16(kernel + 0x206, 0x0207); /* protocol 2.07, as ipxe.lkrn */
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_16);
+	assert_int_equal(plan.kernel_range.end, 0x100000 + plan.bzimage.pm_size); /* no init_size before 2.10 */
+	put16(kernel + 0x206, 0x020F);
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.handoff, HANDOFF_64); /* a modern kernel: as before */
+}
+
+static void real_mode_entry_errors(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	entry_mode = ENTRY_16;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=16 is the real-mode entry: it needs a BIOS, and this machine booted by UEFI");
+	extra.bios = seabios;
+	extra.bios.int13 = 0x00001234u; /* 0000:1234: not the BIOS's */
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=16: int 13h points to 0000:1234, neither the BIOS area [0x9fc00, 0x100000) nor memory the map reserves: no BIOS to run the real-mode code");
+	/* A hook in low memory the map reserves (GRUB's, with cutmem) is fine. */
+	info.mmap[4] = (struct mmap_entry){ 0x1000, 0x2000, 2 };
+	info.mmap_count = 5;
+	assert_int_equal(make_plan(&err), 0);
+	info.mmap_count = 4;
+	extra.bios.int15 = 0xA0000000u; /* A000:0000 is 0xA0000: the BIOS area starts at the EBDA */
+	extra.bios.int13 = seabios.int13;
+	assert_int_equal(make_plan(&err), 0);
+	extra.bios = seabios;
+	info.mmap[0].end = 0x19000; /* 100 KiB of low memory: no room */
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=16: no room for the real-mode part: 0xa000 bytes of free RAM within [0x10000, 0x9fc00), clear of the multiboot2 information and the modules");
+	info.mmap[0].end = 0x9fc00;
+	kernel[0x1F1] = 70; /* 71 sectors of setup, the rest protected-mode part */
+	put32(kernel + 0x1F4, (uint32_t)(kernel_size - 71 * 512) / 16);
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=16: the real-mode part is 36352 bytes (setup_sects 70), more than the 0x8000 below its heap");
+	kernel[0x1F1] = 4;
+	put32(kernel + 0x1F4, 0x10000 / 16);
+	put16(kernel + 0x206, 0x0201); /* before cmd_line_ptr: X must be 0x90000 */
+	info.mmap[0].end = 0x98000;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "entry=16: boot protocol 2.01 needs its real-mode part at 0x90000 (command line by cl_magic), but [0x90000, 0x9a000) is not free RAM below 0x9fc00");
+	info.mmap[0].end = 0x9fc00;
+	assert_int_equal(make_plan(&err), 0);
+	assert_int_equal(plan.params.screen_info.cl_magic, 0xA33F);
+	assert_int_equal(plan.params.screen_info.cl_offset, 0x9000);
+	assert_int_equal(plan.params.hdr.cmd_line_ptr, 0); /* not in 2.01 */
+	/* The command line: 255 characters before 2.06. */
+	put16(kernel + 0x206, 0x0205);
+	static char long_line[300];
+	memset(long_line, 'x', sizeof(long_line) - 1);
+	info.modules[0].string = long_line;
+	assert_int_equal(make_plan(&err), -1);
+	assert_string_equal(err.msg, "kernel command line is 299 bytes, the kernel's cmdline_size is 255");
+}
+
 static void kernel_too_big_for_ram_is_an_error(void **state)
 {
 	(void)state;
@@ -827,7 +941,10 @@ int main(void)
 		T(fixed_kernel_over_the_initrd_moves_the_initrd_first),
 		T(fixed_kernel_over_the_loader_is_copied_by_the_trampoline),
 		T(entry_modes_for_a_bzimage),
-		T(kernel_too_big_for_ram_is_an_error),
+		T(real_mode_entry_loads_the_setup_below_640k),
+	T(real_mode_entry_is_what_auto_picks_for_linux16_images_on_bios),
+	T(real_mode_entry_errors),
+	T(kernel_too_big_for_ram_is_an_error),
 		T(e820_beyond_128_entries_goes_to_setup_data),
 		T(initrds_next_to_each_other_join_in_place),
 		T(initrds_out_of_order_are_copied_back_to_back),

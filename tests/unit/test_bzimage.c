@@ -125,10 +125,39 @@ static void each_corruption_has_its_own_message(void **state)
 		struct cl_error err = { "" };
 		bad_cases[i].corrupt(img, &size);
 		print_message("case %s\n", bad_cases[i].name);
-		assert_int_equal(bzimage_parse(img, size, &k, &err), -1);
+		/* The protected-mode entries' checks come after the common ones. */
+		int rc = bzimage_parse(img, size, &k, &err);
+		if (rc == 0)
+			rc = bzimage_check_protected(&k, &err);
+		assert_int_equal(rc, -1);
 		assert_string_equal(err.msg, bad_cases[i].message);
 		free(img);
 	}
+}
+
+/* Older protocols parse for the real-mode entry, with boot.rst's defaults for
+ * the fields they lack; only the protected-mode entries refuse them. */
+static void old_protocols_parse_with_defaults(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *img = make_bzimage(0x1000, &size);
+	struct cl_error err;
+	put16(img + 0x206, 0x0203);  /* memdisk's protocol */
+	put32(img + 0x1F4, 0);       /* syssize: untrusted before 2.04 */
+	img[0x201] = 0x30;           /* a shorter header, ending at 0x234 */
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_int_equal(k.pm_size, size - k.setup_size);
+	assert_int_equal(k.initrd_addr_max, 0x7fffffff); /* 2.03 has the field */
+	assert_int_equal(k.cmdline_size, 255);
+	assert_int_equal(k.init_size, 0);
+	assert_false(k.relocatable);
+	assert_int_equal(bzimage_check_protected(&k, &err), -1);
+	assert_string_equal(err.msg, "bzImage: boot protocol 2.03 is older than 2.10 (no init_size to place it safely)");
+	put16(img + 0x206, 0x0202);
+	assert_int_equal(bzimage_parse(img, size, &k, &err), 0);
+	assert_int_equal(k.initrd_addr_max, 0x37FFFFFF);
+	free(img);
 }
 
 static void truncation_at_every_length_fails_cleanly(void **state)
@@ -179,6 +208,7 @@ int main(void)
 		cmocka_unit_test(syssize_may_round_up_the_last_paragraph),
 		cmocka_unit_test(entry64_needs_protocol_2_12_and_xlf_kernel_64),
 		cmocka_unit_test(each_corruption_has_its_own_message),
+		cmocka_unit_test(old_protocols_parse_with_defaults),
 		cmocka_unit_test(truncation_at_every_length_fails_cleanly),
 		cmocka_unit_test(parses_the_real_debian_kernel),
 	};

@@ -1,0 +1,116 @@
+/* The real-mode boot protocol's low-memory decisions (include/realmode.h):
+ * where the real-mode part goes, whether the BIOS is still there to serve it,
+ * and the header fields the loader fills in. */
+#include "realmode.h"
+
+#include <string.h>
+
+#include "multiboot2.h"
+
+#define LOW_MEMORY_END 0x100000u
+#define CMDLINE_PTR_FIELD BOOT_PROTOCOL(2, 2)
+#define HEAP_FIELD BOOT_PROTOCOL(2, 1)
+#define HEAP_END_PTR (RM_HEAP_END - 0x200) /* boot.rst: the heap's end, minus 0x200 */
+
+uint64_t real_mode_limit(const struct bios_low_memory *bios)
+{
+	return bios->ebda && bios->ebda < RM_BIOS_AREA ? bios->ebda : RM_BIOS_AREA;
+}
+
+static uint64_t vector_linear(uint32_t v)
+{
+	return ((uint64_t)(v >> 16) << 4) + (v & 0xFFFF);
+}
+
+/* In RAM the memory map gives as available, and nothing else claims. */
+static bool in_free_ram(const struct boot_info *bi, uint64_t at)
+{
+	bool free = false;
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mmap_entry *m = &bi->mmap[i];
+		if (m->start <= at && at < m->end) {
+			if (m->type != MB2_MEMORY_AVAILABLE)
+				return false;
+			free = true;
+		}
+	}
+	return free;
+}
+
+int real_mode_check_vectors(const struct boot_info *bi, const struct bios_low_memory *bios, struct cl_error *err)
+{
+	const uint32_t vec[2] = { bios->int13, bios->int15 };
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t at = vector_linear(vec[i]);
+		/* The BIOS area, the EBDA, or a handler GRUB reserved (its cutmem and
+		 * drivemap hooks live in low memory the map marks reserved). */
+		if (at >= LOW_MEMORY_END || (at < real_mode_limit(bios) && in_free_ram(bi, at)))
+			return cl_fail(err, "entry=16: int %xh points to %04x:%04x, neither the BIOS area [0x%llx, 0x100000) nor memory the map reserves: no BIOS to run the real-mode code",
+				       i ? 0x15 : 0x13, vec[i] >> 16, vec[i] & 0xFFFF,
+				       (unsigned long long)real_mode_limit(bios));
+	}
+	return 0;
+}
+
+static bool area_fits(const struct boot_info *bi, struct mem_range r, const struct mem_range *avoid, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r.start < avoid[i].end && avoid[i].start < r.end)
+			return false;
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mmap_entry *m = &bi->mmap[i];
+		if (m->type != MB2_MEMORY_AVAILABLE && r.start < m->end && m->start < r.end)
+			return false; /* anything else overlapping wins */
+	}
+	for (size_t i = 0; i < bi->mmap_count; i++) {
+		const struct mmap_entry *m = &bi->mmap[i];
+		if (m->type == MB2_MEMORY_AVAILABLE && m->start <= r.start && r.end <= m->end)
+			return true;
+	}
+	return false;
+}
+
+int real_mode_base(const struct boot_info *bi, const struct bios_low_memory *bios, uint16_t version,
+		   const struct mem_range *avoid, size_t avoid_count, uint64_t *base, struct cl_error *err)
+{
+	uint64_t limit = real_mode_limit(bios);
+	bool old = version < CMDLINE_PTR_FIELD;
+	_Static_assert(RM_OLD_BASE == RM_HIGHEST_BASE, "the search starts where old protocols must be");
+	for (uint64_t x = RM_HIGHEST_BASE; x >= RM_LOWEST_BASE; x -= RM_BASE_ALIGN) {
+		struct mem_range r = { x, x + RM_AREA_SIZE };
+		if (r.end <= limit && area_fits(bi, r, avoid, avoid_count)) {
+			*base = x;
+			return 0;
+		}
+		if (old)
+			break;
+	}
+	if (old)
+		return cl_fail(err, "entry=16: boot protocol %u.%02u needs its real-mode part at 0x%x (command line by cl_magic), but [0x%x, 0x%x) is not free RAM below 0x%llx",
+			       version >> 8, version & 0xff, RM_OLD_BASE, RM_OLD_BASE, RM_OLD_BASE + RM_AREA_SIZE,
+			       (unsigned long long)limit);
+	return cl_fail(err, "entry=16: no room for the real-mode part: 0x%x bytes of free RAM within [0x%x, 0x%llx), clear of the multiboot2 information and the modules",
+		       RM_AREA_SIZE, RM_LOWEST_BASE, (unsigned long long)limit);
+}
+
+void real_mode_header(struct boot_params *head, const struct bzimage *k, uint64_t base, uint64_t initrd,
+		      uint64_t initrd_size)
+{
+	memset(head, 0, sizeof(*head));
+	memcpy(head, k->image, k->header_end);
+	struct setup_header *h = &head->hdr;
+	h->type_of_loader = LOADER_TYPE_UNDEFINED;
+	if (k->version >= HEAP_FIELD) {
+		h->loadflags |= CAN_USE_HEAP;
+		h->heap_end_ptr = HEAP_END_PTR;
+	}
+	if (k->version >= CMDLINE_PTR_FIELD) {
+		h->cmd_line_ptr = (uint32_t)(base + RM_CMDLINE);
+	} else {
+		head->screen_info.cl_magic = RM_CL_MAGIC;
+		head->screen_info.cl_offset = RM_CMDLINE;
+		h->setup_move_size = RM_CMDLINE + RM_CMDLINE_ROOM;
+	}
+	h->ramdisk_image = (uint32_t)initrd;
+	h->ramdisk_size = (uint32_t)initrd_size;
+}
