@@ -1,4 +1,6 @@
 /* Parse, then check, then commit: this file decides; arch code only executes.
+ * It knows neither image formats nor entries: those are the parts of
+ * include/plan_parts.h (loader/format_*.c, loader/handoff_*.c).
  * Copies run in plan order: first into free memory (staging, handoff data),
  * last into the kernel's destinations, so that no source is overwritten
  * before it has been read. */
@@ -7,25 +9,29 @@
 #include <string.h>
 
 #include "firmware.h"
+#include "plan_parts.h"
 #include "trampoline.h"
 #include "zeropage.h"
-
-#define FOUR_GIB 0x100000000ull
 #define EFI_MMAP_ALIGN 4096u /* whole pages: the kernel reserves it by pages */
 #define RSDP_COPY_ALIGN 4096u
 
+const struct handoff *handoff_of(enum handoff_kind kind)
+{
+	static const struct handoff *const by_kind[] = {
+		[HANDOFF_64] = &handoff_64, [HANDOFF_32] = &handoff_32,
+		[HANDOFF_PVH] = &handoff_pvh, [HANDOFF_16] = &handoff_16,
+	};
+	return by_kind[kind];
+}
+
 const char *handoff_name(enum handoff_kind kind)
 {
-	switch (kind) {
-	case HANDOFF_32:
-		return "32-bit";
-	case HANDOFF_PVH:
-		return "PVH";
-	case HANDOFF_16:
-		return "16-bit";
-	default:
-		return "64-bit";
-	}
+	return handoff_of(kind)->name;
+}
+
+static const struct image_format *format_of(const struct boot_plan *plan)
+{
+	return plan->format == KERNEL_ELF ? &elf_format : &bzimage_format;
 }
 
 static bool overlaps(struct mem_range a, struct mem_range b)
@@ -41,7 +47,7 @@ static bool overlaps_fixed(const struct boot_plan *plan, struct mem_range r)
 	return false;
 }
 
-static int add_copy(struct boot_plan *plan, struct copy_step step, struct cl_error *err)
+int plan_add_copy(struct boot_plan *plan, struct copy_step step, struct cl_error *err)
 {
 	if (plan->copy_count == PLAN_MAX_COPIES)
 		return cl_fail(err, "plan: more than %u copies (adding %s)", PLAN_MAX_COPIES, step.what);
@@ -49,8 +55,8 @@ static int add_copy(struct boot_plan *plan, struct copy_step step, struct cl_err
 	return 0;
 }
 
-static int alloc(struct boot_plan *plan, const char *what, uint64_t size, uint64_t align,
-		 uint64_t max_end, uint64_t *addr, struct cl_error *err)
+int plan_alloc(struct boot_plan *plan, const char *what, uint64_t size, uint64_t align, uint64_t max_end,
+	       uint64_t *addr, struct cl_error *err)
 {
 	struct alloc_request req = { .what = what, .size = size, .align = align, .min = PLANNER_LOW_LIMIT,
 				     .max_end = max_end, .policy = ALLOC_HIGHEST };
@@ -77,11 +83,11 @@ static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, 
 	uint64_t size = kmod->end - kmod->start;
 	if (bzimage_probe(kmod->data, size)) {
 		plan->format = KERNEL_BZIMAGE;
-		return bzimage_parse(kmod->data, size, &plan->bzimage, err);
+		return bzimage_format.parse(kmod, plan, err);
 	}
 	if (elf_probe(kmod->data, size)) {
 		plan->format = KERNEL_ELF;
-		return elf_parse(kmod->data, size, &plan->elf, err);
+		return elf_format.parse(kmod, plan, err);
 	}
 	const uint8_t *b = kmod->data;
 	if (size < 4)
@@ -89,64 +95,6 @@ static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, 
 			       (unsigned long long)kmod->start, (unsigned long long)kmod->end, (unsigned long long)size);
 	return cl_fail(err, "kernel module [0x%llx, 0x%llx) is neither a bzImage (0xaa55, \"HdrS\") nor an ELF (first bytes %02x %02x %02x %02x)",
 		       (unsigned long long)kmod->start, (unsigned long long)kmod->end, b[0], b[1], b[2], b[3]);
-}
-
-/* The bzImage entries but the real-mode one need bzimage_check_protected. */
-static int choose_bzimage_handoff(enum entry_mode mode, bool bios, struct boot_plan *plan, struct cl_error *err)
-{
-	struct bzimage *k = &plan->bzimage;
-	switch (mode) {
-	case ENTRY_PVH:
-		return cl_fail(err, "entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage");
-	case ENTRY_16:
-		if (!bios)
-			return cl_fail(err, "entry=16 is the real-mode entry: it needs a BIOS, and this machine booted by UEFI");
-		plan->handoff = HANDOFF_16;
-		return 0;
-	case ENTRY_32:
-		plan->handoff = HANDOFF_32;
-		break;
-	case ENTRY_AUTO:
-		/* What the protected-mode entries refuse, the BIOS's real mode may boot (linux16's images). */
-		if (bios && (k->version < BOOT_PROTOCOL_MIN || k->code32_start == 0)) {
-			plan->handoff = HANDOFF_16;
-			plan->entry16_fallback = true;
-			return 0;
-		}
-		plan->handoff = k->has_entry64 ? HANDOFF_64 : HANDOFF_32;
-		plan->entry32_fallback = !k->has_entry64;
-		break;
-	case ENTRY_64:
-		if (k->version < BOOT_PROTOCOL_MIN_64)
-			return cl_fail(err, "bzImage: boot protocol %u.%02u is older than 2.12 (no 64-bit entry; entry=32 may work)",
-				       k->version >> 8, k->version & 0xff);
-		if (!k->has_entry64)
-			return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)",
-				       k->xloadflags);
-		plan->handoff = HANDOFF_64;
-		break;
-	}
-	return bzimage_check_protected(k, err);
-}
-
-static int choose_handoff(enum entry_mode mode, bool bios, struct boot_plan *plan, struct cl_error *err)
-{
-	if (plan->format == KERNEL_BZIMAGE)
-		return choose_bzimage_handoff(mode, bios, plan, err);
-	switch (mode) {
-	case ENTRY_32:
-		return cl_fail(err, "entry=32 is the bzImage 32-bit entry; for an ELF kernel use entry=64 or entry=pvh");
-	case ENTRY_16:
-		return cl_fail(err, "entry=16 is the bzImage real-mode entry; for an ELF kernel use entry=64 or entry=pvh");
-	case ENTRY_PVH:
-		if (!plan->elf.has_pvh_entry)
-			return cl_fail(err, "entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner \"Xen\")");
-		plan->handoff = HANDOFF_PVH;
-		return 0;
-	default:
-		plan->handoff = HANDOFF_64;
-		return 0;
-	}
 }
 
 static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, struct cl_error *err)
@@ -170,116 +118,15 @@ static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, stru
 	return 0;
 }
 
-static int claim_fixed(struct boot_plan *plan, struct mem_range r, const char *what, struct cl_error *err)
+int plan_claim_fixed(struct boot_plan *plan, struct mem_range r, const char *what, struct cl_error *err)
 {
-	if (plan->handoff != HANDOFF_64 && r.end > FOUR_GIB)
+	if (handoff_of(plan->handoff)->paging_off && r.end > FOUR_GIB)
 		return cl_fail(err, "%s [0x%llx, 0x%llx) is above 4 GiB, out of reach of the %s entry", what,
 			       (unsigned long long)r.start, (unsigned long long)r.end, handoff_name(plan->handoff));
 	if (planner_claim(&plan->planner, r, what, err))
 		return -1;
 	plan->fixed[plan->fixed_count++] = r;
 	return 0;
-}
-
-/* The real-mode entry: the protected-mode part at 1 MiB (LOADED_HIGH), where
- * the kernel's own setup code expects it; from protocol 2.10 the range up to
- * where a relocatable kernel decompresses, [pref_address, + init_size), too. */
-static int place_real_mode_kernel(struct boot_plan *plan, struct cl_error *err)
-{
-	const struct bzimage *k = &plan->bzimage;
-	struct mem_range r = { CODE32_START_DEFAULT, CODE32_START_DEFAULT + k->pm_size };
-	if (k->version >= BOOT_PROTOCOL_MIN && k->pref_address + k->init_size > r.end)
-		r.end = k->pref_address + k->init_size;
-	if (claim_fixed(plan, r, "kernel (real-mode entry, at 1 MiB)", err))
-		return -1;
-	plan->kernel_load = r.start;
-	plan->kernel_range = r;
-	return 0;
-}
-
-/* The real-mode part's area below 1 MiB, checked against the memory map and
- * everything GRUB put in memory (the planner handles only memory above). */
-static int place_real_mode_area(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
-{
-	const struct boot_info *bi = in->info;
-	const struct bzimage *k = &plan->bzimage;
-	if (k->setup_size > RM_SETUP_MAX)
-		return cl_fail(err, "entry=16: the real-mode part is %u bytes (setup_sects %u), more than the 0x%x below its heap",
-			       k->setup_size, k->setup_size / SECTOR_SIZE - 1, RM_SETUP_MAX);
-	if (real_mode_check_vectors(bi, &in->bios, err))
-		return -1;
-	struct mem_range avoid[BOOT_INFO_MAX_MODULES + 3] = { bi->mbi, in->loader, in->workspace };
-	size_t n = 3;
-	for (size_t i = 0; i < bi->module_count; i++)
-		avoid[n++] = (struct mem_range){ bi->modules[i].start, bi->modules[i].end };
-	if (real_mode_base(bi, &in->bios, k->version, avoid, n, &plan->handoff_data, err))
-		return -1;
-	plan->entry = plan->handoff_data + RM_ENTRY_OFFSET;
-	return 0;
-}
-
-/* Chooses the kernel's destinations (copies come last, in add_kernel_copies). */
-static int place_kernel(struct boot_plan *plan, struct cl_error *err)
-{
-	if (plan->format == KERNEL_ELF) {
-		const struct elf_kernel *e = &plan->elf;
-		for (size_t i = 0; i < e->segment_count; i++) {
-			const struct elf_segment *s = &e->segments[i];
-			if (claim_fixed(plan, (struct mem_range){ s->paddr, s->paddr + s->memsz }, "ELF PT_LOAD", err))
-				return -1;
-		}
-		const struct elf_segment *last = &e->segments[e->segment_count - 1];
-		plan->kernel_range = (struct mem_range){ e->segments[0].paddr, last->paddr + last->memsz };
-		plan->entry = plan->handoff == HANDOFF_PVH ? e->pvh_entry : e->entry;
-		return 0;
-	}
-	const struct bzimage *k = &plan->bzimage;
-	if (plan->handoff == HANDOFF_16)
-		return place_real_mode_kernel(plan, err);
-	if (!k->relocatable) {
-		struct mem_range r = { k->pref_address, k->pref_address + k->init_size };
-		if (claim_fixed(plan, r, "kernel (not relocatable, at pref_address)", err))
-			return -1;
-		plan->kernel_load = r.start;
-	} else {
-		/* A relocatable kernel below pref_address (LOAD_PHYSICAL_ADDR) decompresses at
-		 * pref_address anyway, so never place it lower: pref_address when free, else
-		 * the lowest aligned fit above it, below 4 GiB first. */
-		uint64_t max_end = FOUR_GIB;
-		if (plan->handoff == HANDOFF_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
-			max_end = UINT64_MAX;
-		struct alloc_request req = { .what = "kernel", .size = k->init_size, .align = k->alignment,
-					     .min = k->pref_address, .max_end = FOUR_GIB, .policy = ALLOC_LOWEST };
-		int rc = planner_alloc(&plan->planner, &req, &plan->kernel_load, err);
-		if (rc && max_end > FOUR_GIB) {
-			req.max_end = max_end;
-			rc = planner_alloc(&plan->planner, &req, &plan->kernel_load, err);
-		}
-		if (rc)
-			return -1;
-	}
-	plan->kernel_range = (struct mem_range){ plan->kernel_load, plan->kernel_load + k->init_size };
-	plan->entry = plan->kernel_load + (plan->handoff == HANDOFF_64 ? KERNEL_ENTRY64_OFFSET : k->code32_offset);
-	return 0;
-}
-
-/* ELF segments copied straight from the module, highest destination first, are
- * safe when no segment's destination covers the file bytes of a segment copied
- * after it (a segment over its own bytes is a memmove). */
-static bool elf_copies_in_place(const struct boot_plan *plan, const struct boot_module *kmod)
-{
-	const struct elf_kernel *e = &plan->elf;
-	for (size_t k = e->segment_count; k-- > 0;) {
-		const struct elf_segment *s = &e->segments[k];
-		struct mem_range dst = { s->paddr, s->paddr + s->memsz };
-		for (size_t j = 0; j < k; j++) {
-			const struct elf_segment *t = &e->segments[j];
-			struct mem_range src = { kmod->start + t->offset, kmod->start + t->offset + t->filesz };
-			if (overlaps(dst, src))
-				return false;
-		}
-	}
-	return true;
 }
 
 /* A kernel module lying in its own destinations is copied out of the way first,
@@ -289,27 +136,22 @@ static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan 
 {
 	plan->kernel_bytes = kmod->data;
 	if (!overlaps_fixed(plan, (struct mem_range){ kmod->start, kmod->end }) ||
-	    plan->format == KERNEL_BZIMAGE || elf_copies_in_place(plan, kmod))
+	    format_of(plan)->copies_in_place(plan, kmod))
 		return 0;
 	uint64_t size = kmod->end - kmod->start, addr;
-	if (alloc(plan, "kernel module (staged)", size, BOUNCE_ALIGN, UINT64_MAX, &addr, err))
+	if (plan_alloc(plan, "kernel module (staged)", size, BOUNCE_ALIGN, UINT64_MAX, &addr, err))
 		return -1;
 	plan->kernel_bytes = (const uint8_t *)(uintptr_t)addr;
 	plan->kernel_bounced = true;
-	return add_copy(plan, (struct copy_step){ "kernel module (staged)", addr, kmod->data, size, 0 }, err);
+	return plan_add_copy(plan, (struct copy_step){ "kernel module (staged)", addr, kmod->data, size, 0 }, err);
 }
 
 /* One past the highest address the initrd's last byte may have. */
 static uint64_t initrd_limit(const struct boot_plan *plan)
 {
-	uint64_t limit = UINT64_MAX; /* 64-bit Linux reads ext_ramdisk_image */
-	if (plan->format == KERNEL_BZIMAGE) {
-		const struct bzimage *k = &plan->bzimage;
-		if (plan->handoff != HANDOFF_64 || !(k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
-			limit = (uint64_t)k->initrd_addr_max + 1;
-	}
-	if (plan->handoff != HANDOFF_64 && limit > FOUR_GIB)
-		limit = FOUR_GIB; /* paging off: 32-bit addresses only */
+	uint64_t limit = format_of(plan)->initrd_limit(plan);
+	if (handoff_of(plan->handoff)->paging_off && limit > FOUR_GIB)
+		limit = FOUR_GIB; /* 32-bit addresses only */
 	return limit;
 }
 
@@ -358,7 +200,7 @@ static int place_initrds(struct boot_plan *plan, const struct boot_module *m, si
 			if (gap.start == gap.end)
 				continue;
 			if (planner_reserve(&plan->planner, gap, "initrd padding", err) ||
-			    add_copy(plan, (struct copy_step){ "initrd padding", gap.start, NULL, 0, gap.end - gap.start }, err))
+			    plan_add_copy(plan, (struct copy_step){ "initrd padding", gap.start, NULL, 0, gap.end - gap.start }, err))
 				return -1;
 		}
 		return 0;
@@ -367,7 +209,7 @@ static int place_initrds(struct boot_plan *plan, const struct boot_module *m, si
 	for (size_t i = 0; i < n; i++)
 		total = align_up(total, INITRD_JOIN_ALIGN) + (m[i].end - m[i].start);
 	uint64_t addr;
-	if (alloc(plan, "initrd", total, INITRD_ALIGN, initrd_limit(plan), &addr, err))
+	if (plan_alloc(plan, "initrd", total, INITRD_ALIGN, initrd_limit(plan), &addr, err))
 		return -1;
 	plan->initrd = (struct mem_range){ addr, addr + total };
 	plan->initrd_moved = true;
@@ -375,132 +217,30 @@ static int place_initrds(struct boot_plan *plan, const struct boot_module *m, si
 	for (size_t i = 0; i < n; i++) {
 		uint64_t size = m[i].end - m[i].start;
 		uint64_t pad = i + 1 < n ? align_up(size, INITRD_JOIN_ALIGN) - size : 0;
-		if (add_copy(plan, (struct copy_step){ "initrd", at, m[i].data, size, pad }, err))
+		if (plan_add_copy(plan, (struct copy_step){ "initrd", at, m[i].data, size, pad }, err))
 			return -1;
 		at += size + pad;
 	}
 	return 0;
 }
 
+int plan_alloc_cmdline(struct boot_plan *plan, struct cl_error *err)
+{
+	return plan_alloc(plan, "command line", plan->cmdline_len + 1, CMDLINE_ALIGN, FOUR_GIB, &plan->cmdline_addr, err);
+}
+
 static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_error *err)
 {
-	uint32_t max = plan->format == KERNEL_BZIMAGE ? plan->bzimage.cmdline_size : SYNTH_CMDLINE_SIZE;
+	uint32_t max = format_of(plan)->cmdline_max(plan);
 	plan->cmdline_len = strlen(cmdline);
 	if (plan->cmdline_len > max)
 		return cl_fail(err, "kernel command line is %llu bytes, the kernel's cmdline_size is %u",
 			       (unsigned long long)plan->cmdline_len, max);
-	if (plan->handoff == HANDOFF_16) {
-		if (plan->cmdline_len >= RM_CMDLINE_ROOM)
-			return cl_fail(err, "entry=16: the kernel command line is %llu bytes, the real-mode area has room for %u",
-				       (unsigned long long)plan->cmdline_len, RM_CMDLINE_ROOM - 1);
-		plan->cmdline_addr = plan->handoff_data + RM_CMDLINE;
-	} else if (alloc(plan, "command line", plan->cmdline_len + 1, CMDLINE_ALIGN, FOUR_GIB, &plan->cmdline_addr, err)) {
+	if (handoff_of(plan->handoff)->place_cmdline(plan, err))
 		return -1;
-	}
-	return add_copy(plan, (struct copy_step){ "command line", plan->cmdline_addr, cmdline,
-						  plan->cmdline_len + 1, 0 },
-			err);
-}
-
-/* setup_data nodes outside [load, load + init_size) (the allocations avoid it),
- * chained SETUP_E820_EXT -> SETUP_RNG_SEED. The seed node is not a copy step:
- * boot_plan_commit_seed writes it, so that no second copy of the seed is left
- * behind in the loader's memory. */
-static int place_setup_data(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
-{
-	if (in->rng_seed) {
-		if (alloc(plan, "setup_data (SETUP_RNG_SEED)", sizeof(plan->rng_seed), SETUP_DATA_ALIGN, FOUR_GIB,
-			  &plan->rng_seed_addr, err))
-			return -1;
-		plan->rng_seed.hdr = (struct setup_data){ 0, SETUP_RNG_SEED, RNG_SEED_SIZE };
-		memcpy(plan->rng_seed.seed, in->rng_seed, RNG_SEED_SIZE);
-	}
-	uint64_t ext_size = e820_ext_build(&plan->e820_ext, &plan->e820);
-	if (ext_size) {
-		plan->e820_ext.hdr.next = plan->rng_seed_addr;
-		if (alloc(plan, "setup_data (SETUP_E820_EXT)", ext_size, SETUP_DATA_ALIGN, FOUR_GIB, &plan->e820_ext_addr, err) ||
-		    add_copy(plan, (struct copy_step){ "setup_data (SETUP_E820_EXT)", plan->e820_ext_addr, &plan->e820_ext,
-						       ext_size, 0 },
-			     err))
-			return -1;
-	}
-	plan->setup_data = plan->e820_ext_addr ? plan->e820_ext_addr : plan->rng_seed_addr;
-	return 0;
-}
-
-void boot_plan_commit_seed(struct boot_plan *plan)
-{
-	if (!plan->rng_seed_addr)
-		return;
-	volatile uint8_t *dst = (volatile uint8_t *)(uintptr_t)plan->rng_seed_addr;
-	volatile uint8_t *src = (volatile uint8_t *)&plan->rng_seed;
-	for (size_t i = 0; i < sizeof(plan->rng_seed); i++) /* volatile: neither store may be dropped */
-		dst[i] = src[i];
-	for (size_t i = 0; i < RNG_SEED_SIZE; i++)
-		src[offsetof(struct rng_seed_node, seed) + i] = 0;
-}
-
-static int build_handoff_data(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
-{
-	uint64_t initrd_size = plan->initrd.end - plan->initrd.start;
-	if (plan->handoff == HANDOFF_PVH) {
-		uint64_t size = pvh_handoff_size(&plan->e820);
-		if (alloc(plan, "hvm_start_info", size, PVH_INFO_ALIGN, FOUR_GIB, &plan->handoff_data, err))
-			return -1;
-		struct pvh_inputs pin = { plan->cmdline_addr, plan->initrd.start, initrd_size, plan->acpi_rsdp, &plan->e820 };
-		pvh_handoff_build(&plan->pvh, plan->handoff_data, &pin);
-		return add_copy(plan, (struct copy_step){ "hvm_start_info", plan->handoff_data, &plan->pvh, size, 0 }, err);
-	}
-	if (plan->handoff == HANDOFF_16) { /* the real-mode part, its heap zeroed, then its header as filled */
-		const struct bzimage *k = &plan->bzimage;
-		real_mode_header(&plan->params, k, plan->handoff_data, plan->initrd.start, initrd_size);
-		return add_copy(plan, (struct copy_step){ "real-mode part", plan->handoff_data, plan->kernel_bytes,
-							  k->setup_size, RM_HEAP_END - k->setup_size }, err) ||
-		       add_copy(plan, (struct copy_step){ "real-mode header", plan->handoff_data, &plan->params,
-							  k->header_end, 0 }, err);
-	}
-	if (place_setup_data(in, plan, err))
-		return -1;
-	if (alloc(plan, "boot_params", sizeof(struct boot_params), BOOT_PARAMS_ALIGN, FOUR_GIB,
-		  &plan->handoff_data, err))
-		return -1;
-	struct zeropage_inputs zp = {
-		.bzimage = plan->format == KERNEL_BZIMAGE ? &plan->bzimage : NULL,
-		.code32_start = plan->handoff == HANDOFF_32 ? plan->entry : 0,
-		.cmdline_addr = plan->cmdline_addr,
-		.initrd_addr = plan->initrd.start,
-		.initrd_size = initrd_size,
-		.e820 = &plan->e820,
-		.setup_data = plan->setup_data,
-		.screen = in->screen,
-		.acpi_rsdp = plan->acpi_rsdp,
-		.efi = plan->efi.efi_loader_signature ? &plan->efi : NULL,
-		.secure_boot = in->secure_boot,
-	};
-	if (zeropage_build(&plan->params, &zp, err))
-		return -1;
-	return add_copy(plan, (struct copy_step){ "boot_params", plan->handoff_data, &plan->params,
-						  sizeof(plan->params), 0 },
-			err);
-}
-
-static int add_kernel_copies(struct boot_plan *plan, struct cl_error *err)
-{
-	if (plan->format == KERNEL_BZIMAGE) {
-		const struct bzimage *k = &plan->bzimage;
-		return add_copy(plan, (struct copy_step){ "kernel", plan->kernel_load,
-							  plan->kernel_bytes + k->pm_offset, k->pm_size, 0 },
-				err);
-	}
-	/* Highest destination first: the order elf_copies_in_place relies on. */
-	for (size_t i = plan->elf.segment_count; i-- > 0;) {
-		const struct elf_segment *s = &plan->elf.segments[i];
-		if (add_copy(plan, (struct copy_step){ "ELF PT_LOAD", s->paddr, plan->kernel_bytes + s->offset,
-						       s->filesz, s->memsz - s->filesz },
-			     err))
-			return -1;
-	}
-	return 0;
+	return plan_add_copy(plan, (struct copy_step){ "command line", plan->cmdline_addr, cmdline,
+						       plan->cmdline_len + 1, 0 },
+			     err);
 }
 
 /* GRUB's memory map, reconciled with the EFI memory map when there is one
@@ -618,7 +358,7 @@ static int place_efi_info(const struct plan_inputs *in, struct boot_plan *plan, 
 	uint64_t addr = (uintptr_t)bi->efi_mmap;
 	if (!in->efi_mmap_in_place &&
 	    (alloc_kaslr_safe(bi, plan, "EFI memory map", bi->efi_mmap_size, EFI_MMAP_ALIGN, &addr, err) ||
-	     add_copy(plan, (struct copy_step){ "EFI memory map", addr, bi->efi_mmap, bi->efi_mmap_size, 0 }, err)))
+	     plan_add_copy(plan, (struct copy_step){ "EFI memory map", addr, bi->efi_mmap, bi->efi_mmap_size, 0 }, err)))
 		return -1;
 	plan->efi = (struct efi_info){
 		.efi_loader_signature = EFI64_LOADER_SIGNATURE,
@@ -643,7 +383,7 @@ static int place_rsdp(const struct plan_inputs *in, struct boot_plan *plan, stru
 	/* A page of its own: the page is what e820 marks reserved, nothing else may share it. */
 	uint64_t addr, size = align_up(bi->acpi_rsdp_size, RSDP_COPY_ALIGN);
 	if (alloc_kaslr_safe(bi, plan, "ACPI RSDP (copy)", size, RSDP_COPY_ALIGN, &addr, err) ||
-	    add_copy(plan, (struct copy_step){ "ACPI RSDP (copy)", addr, bi->acpi_rsdp, bi->acpi_rsdp_size,
+	    plan_add_copy(plan, (struct copy_step){ "ACPI RSDP (copy)", addr, bi->acpi_rsdp, bi->acpi_rsdp_size,
 					       size - bi->acpi_rsdp_size },
 		     err))
 		return -1;
@@ -665,40 +405,27 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 		return cl_fail(err, "plan: %llu kept ranges, at most %u", (unsigned long long)in->kept_count, PLAN_MAX_KEPT);
 	const struct boot_module *kmod = &bi->modules[0];
 
-	if (parse_kernel(kmod, plan, err) || choose_handoff(in->entry, in->bios.present, plan, err))
+	if (parse_kernel(kmod, plan, err) || format_of(plan)->choose_entry(in->entry, in->bios.present, plan, err))
 		return -1;
+	const struct handoff *ho = handoff_of(plan->handoff);
 	if (build_e820(bi, plan, err))
 		return -1;
 	planner_init(&plan->planner, &plan->e820);
 	/* Destinations the image fixes are claimed before anything is allocated. */
-	if (reserve_inputs(in, &plan->planner, err) || place_kernel(plan, err) ||
-	    (plan->handoff == HANDOFF_16 && place_real_mode_area(in, plan, err)) ||
-	    place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
+	if (reserve_inputs(in, &plan->planner, err) || format_of(plan)->place(plan, err) ||
+	    (ho->place && ho->place(in, plan, err)) || place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
-	    place_efi_info(in, plan, err) || place_rsdp(in, plan, err) || build_handoff_data(in, plan, err))
+	    place_efi_info(in, plan, err) || place_rsdp(in, plan, err) || ho->build(in, plan, err))
 		return -1;
-	if (alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
+	if (plan_alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
 		return -1;
-	return add_kernel_copies(plan, err);
+	return format_of(plan)->add_copies(plan, err);
 }
 
 uint64_t boot_plan_bytes_placed(const struct boot_plan *plan)
 {
-	uint64_t kernel = 0;
-	if (plan->format == KERNEL_BZIMAGE) {
-		kernel = plan->bzimage.pm_size;
-	} else {
-		for (size_t i = 0; i < plan->elf.segment_count; i++)
-			kernel += plan->elf.segments[i].filesz;
-	}
-	uint64_t data = plan->handoff == HANDOFF_PVH ? pvh_handoff_size(&plan->e820)
-			: plan->handoff == HANDOFF_16 ? plan->bzimage.setup_size
-						      : sizeof(struct boot_params);
-	if (plan->e820_ext_addr)
-		data += sizeof(plan->e820_ext.hdr) + plan->e820_ext.hdr.len;
-	if (plan->rng_seed_addr)
-		data += sizeof(plan->rng_seed);
-	return kernel + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 + data;
+	return format_of(plan)->bytes(plan) + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 +
+	       handoff_of(plan->handoff)->data_size(plan);
 }
 
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan)

@@ -66,11 +66,19 @@ $(PROBE_OUT)/probe-pm.elf: $(PROBE_OBJS_BZ) $(PROBE_DIR)/bzimage.ld
 		readelf -rW $@.tmp; echo "$@: the protected-mode part needs relocations"; exit 1; fi
 	mv $@.tmp $@
 
-$(PROBE_OUT)/probe.bzImage: $(PROBE_OUT)/probe-pm.elf $(PROBE_DIR)/mkbzimage.py $(PROBE_DIR)/bzimage_layout.h
+# The real-mode probe (entry=16): 16-bit code at 0x26C of the setup, as an
+# offset from the real-mode base (realmode.S).
+$(PROBE_OUT)/realmode.bin: $(PROBE_DIR)/realmode.S
+	@mkdir -p $(PROBE_OBJ)
+	$(PROBE_CC) -m32 -c $< -o $(PROBE_OBJ)/realmode.o
+	ld -m elf_i386 -Ttext=0x26C --oformat=binary -e realmode_start $(PROBE_OBJ)/realmode.o -o $@
+
+$(PROBE_OUT)/probe.bzImage: $(PROBE_OUT)/probe-pm.elf $(PROBE_OUT)/realmode.bin $(PROBE_DIR)/mkbzimage.py \
+		$(PROBE_DIR)/bzimage_layout.h
 	objcopy -O binary --only-section=.text --only-section=.rodata --only-section=.data \
 		--only-section=.dynamic --only-section=.rela.dyn $< $(PROBE_OUT)/probe-pm.bin
 	python3 $(PROBE_DIR)/mkbzimage.py $(PROBE_DIR)/bzimage_layout.h $(PROBE_OUT)/probe-pm.bin \
-		0x$$(nm $< | awk '$$3 == "__image_end" { print $$1 }') $@
+		0x$$(nm $< | awk '$$3 == "__image_end" { print $$1 }') $(PROBE_OUT)/realmode.bin $@
 
 PROBE_SELFTEST_ARGS ?=
 probe-selftest: probe-kernels

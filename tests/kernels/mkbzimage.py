@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 """Wrap the probe's protected-mode part into a bzImage.
 
-    mkbzimage.py LAYOUT_H PM_BIN MEM_SIZE OUT
+    mkbzimage.py LAYOUT_H PM_BIN MEM_SIZE REALMODE_BIN OUT
 
 LAYOUT_H  bzimage_layout.h: the setup header values (#define BZ_*)
 PM_BIN    the flat protected-mode part (objcopy -O binary of the PIE link)
 MEM_SIZE  its size in memory, bss and stack included (symbol __image_end)
+REALMODE_BIN  the real-mode probe (realmode.S, linked at 0x26C), put where the
+          jump at 0x200 lands
 OUT       the bzImage to write
 
 Layout (Documentation/arch/x86/boot.rst): a 512-byte boot sector, then
 setup_sects sectors of setup whose first bytes continue the setup header
 (0x1F1..0x26C), then the protected-mode part, which the loader puts at an
-aligned address of its choosing. There is no real-mode code: the sectors
-hold hlt loops, and nothing boots this image in real mode.
+aligned address of its choosing. The rest of the setup sectors is the
+real-mode probe (entry=16), then hlt loops.
 """
 import re
 import struct
@@ -38,9 +40,10 @@ def put(buf, off, fmt, value):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) != 6:
         sys.exit(__doc__)
-    layout_h, pm_path, mem_size, out = sys.argv[1], sys.argv[2], int(sys.argv[3], 0), sys.argv[4]
+    layout_h, pm_path, mem_size, rm_path, out = (sys.argv[1], sys.argv[2], int(sys.argv[3], 0), sys.argv[4],
+                                                 sys.argv[5])
     L = read_layout(layout_h)
     pm = open(pm_path, "rb").read()
     pm += b"\0" * (-len(pm) % 16)        # syssize counts 16-byte units
@@ -71,7 +74,10 @@ def main():
     put(setup, 0x238, "I", L["BZ_CMDLINE_SIZE"])
     put(setup, 0x258, "Q", L["BZ_PREF_ADDRESS"])
     put(setup, 0x260, "I", L["BZ_INIT_SIZE"])
-    setup[HDR_END:HDR_END + len(HLT_LOOP)] = HLT_LOOP  # where the jump lands
+    realmode = open(rm_path, "rb").read()
+    if HDR_END + len(realmode) > len(setup):
+        sys.exit(f"{out}: the real-mode probe ({len(realmode)} bytes) does not fit the setup sectors")
+    setup[HDR_END:HDR_END + len(realmode)] = realmode  # where the jump lands
 
     with open(out, "wb") as f:
         f.write(bytes(setup) + pm)

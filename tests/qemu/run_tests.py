@@ -392,6 +392,10 @@ SCENARIOS = [
     probe("probe-bzimage-32", "probe.bzImage", "bzimage32", "entry=32"),
     probe("probe-elf-64", "probe.elf", "elf64"),
     probe("probe-elf-pvh", "probe.elf", "pvh", "entry=pvh"),
+    # The real-mode entry, from the inside (tests/kernels/realmode.S): the
+    # segments, the stack at the heap's end, interrupts off, the real-mode IVT,
+    # A20, the header fields, and the command line read through cmd_line_ptr.
+    probe("probe-bzimage-16", "probe.bzImage", "real16", "entry=16"),
     probe("probe-bzimage-64-6g", "probe.bzImage", "bzimage64", memory_mib=6144),
     probe("probe-elf-pvh-6g", "probe.elf", "pvh", "entry=pvh", memory_mib=6144),
     # On OVMF the probes also check efi_info, the RSDP and the EFI framebuffer.
