@@ -10,7 +10,7 @@
  *
  * Prints on COM1, as the protected-mode probe does (tests/qemu/run_tests.py
  * check_probe): "PROBE: ENTRY real16", one "PROBE: rm.NAME: ok|FAIL ..." line
- * per check, "PROBE: CMDLINE <the command line at cmd_line_ptr>", then
+ * per check, "PROBE: CMDLINE: <the command line at cmd_line_ptr>", then
  * "PROBE: RESULT PASS real16" (QEMU exits 99 through isa-debug-exit) or
  * "PROBE: RESULT FAIL real16" (97). */
 #define COM1 0x3F8
@@ -208,7 +208,7 @@ msg_a20:	.asciz	"a20 on: "
 msg_initrd:	.asciz	"initrd (ramdisk_image above 1 MiB, ramdisk_size): "
 msg_cmdline_ptr: .asciz	"cmd_line_ptr below 0xa0000: "
 msg_some_check: .asciz	"the check after the last ok above: "
-msg_cmdline:	.asciz	"PROBE: CMDLINE "
+msg_cmdline:	.asciz	"PROBE: CMDLINE: "
 msg_newline:	.asciz	"\r\n"
 msg_ok:		.asciz	"ok\r\n"
 msg_bad:	.asciz	"FAIL\r\n"
