@@ -12,6 +12,7 @@
 #include "plan_parts.h"
 #include "trampoline.h"
 #include "zeropage.h"
+
 #define EFI_MMAP_ALIGN 4096u /* whole pages: the kernel reserves it by pages */
 #define RSDP_COPY_ALIGN 4096u
 
@@ -63,7 +64,7 @@ int plan_alloc(struct boot_plan *plan, const char *what, uint64_t size, uint64_t
 	return planner_alloc(&plan->planner, &req, addr, err);
 }
 
-/* As alloc, for what the kernel reads after decompressing: when it gets an
+/* As plan_alloc, for what the kernel reads after decompressing: when it gets an
  * EFI map, only in loader or boot-services RAM (boot_plan_check_kaslr). */
 static int alloc_kaslr_safe(const struct boot_info *bi, struct boot_plan *plan, const char *what, uint64_t size,
 			    uint64_t align, uint64_t *addr, struct cl_error *err)
