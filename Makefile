@@ -73,6 +73,21 @@ $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld scripts/mkreloc.py
 
 -include $(TARGET_OBJS:.o=.d)
 
+# chainloader-check(1): the loader's portable code on the host, over a kernel
+# file and a memory map (tools/chainloader-check.c). Checked with ASan and
+# UBSan in the tests (malformed-host-check, tools-test).
+CHAINLOADER_CHECK := $(BUILD)/chainloader-check
+HOST_TOOL_CFLAGS ?= -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Iinclude -DCHAINLOADER_VERSION='"$(VERSION)"'
+$(CHAINLOADER_CHECK): tools/chainloader-check.c $(PORTABLE_SRCS) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(HOST_TOOL_CFLAGS) tools/chainloader-check.c $(PORTABLE_SRCS) -o $@
+
+.PHONY: tools-test
+tools-test: $(CHAINLOADER_CHECK) probe-kernels $(BUILD)/kernels/vmlinuz-amd64
+	BUILD=$(BUILD) python3 -B -m unittest discover -s tools -p 'test_*.py' -v
+
 include tests/unit/unit.mk
 include tests/qemu/qemu.mk
 include tests/kernels/kernels.mk
@@ -105,7 +120,7 @@ $(BUILD)/bench/insns_plugin.so: scripts/insns_plugin.c
 tpm-replay-test:
 	python3 -B -m unittest discover -s tests/qemu -p 'test_tpm_replay.py' -v
 
-test: static-check unit-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test malformed-test-uefi diff-test
+test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test malformed-test-uefi diff-test
 	@echo "make test: all test suites passed"
 
 # make test with every QEMU scenario, the whole Debian 13 matrix included
@@ -126,4 +141,4 @@ bench: deps bench-deps all $(BUILD)/bench/insns_plugin.so
 	BUILD=$(BUILD) python3 scripts/bench.py
 
 clean:
-	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen
+	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader-check $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen

@@ -8,20 +8,14 @@
 #   make malformed-test-uefi    the cases that reach the kernel's parser, on
 #                               OVMF: a sample of them (MALFORMED_UEFI_ARGS=
 #                               --sample, the default; make test-full: all)
-#   make malformed-host-check   every case through the same portable code on
+#   make malformed-host-check   every case through chainloader-check (the same portable code) on
 #                               the host (seconds, no QEMU)
 #   make malformed-corpus       only write the cases to build/malformed/corpus/
 
 MALFORMED_ARGS ?=
 MALFORMED_UEFI_ARGS ?= --sample
-MALFORMED_HOST_CHECK := $(BUILD)/malformed/host_check
 
 .PHONY: malformed-test malformed-test-uefi malformed-host-check malformed-corpus
-
-$(MALFORMED_HOST_CHECK): tests/malformed/host_check.c $(PORTABLE_SRCS) $(wildcard include/*.h)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $< $(PORTABLE_SRCS) -o $@
 
 malformed-test: deps $(BUILD)/chainloader.elf
 	BUILD=$(BUILD) python3 tests/malformed/run_malformed.py $(MALFORMED_ARGS)
@@ -29,7 +23,7 @@ malformed-test: deps $(BUILD)/chainloader.elf
 malformed-test-uefi: deps $(BUILD)/chainloader.elf
 	BUILD=$(BUILD) python3 tests/malformed/run_malformed.py --firmware uefi $(MALFORMED_UEFI_ARGS) $(MALFORMED_ARGS)
 
-malformed-host-check: $(MALFORMED_HOST_CHECK)
+malformed-host-check: $(CHAINLOADER_CHECK)
 	BUILD=$(BUILD) python3 tests/malformed/run_malformed.py --host $(MALFORMED_ARGS)
 
 malformed-corpus:

@@ -6,7 +6,7 @@ interrupts off.
     tests/malformed/run_malformed.py              every case, in QEMU
     tests/malformed/run_malformed.py --only X     the cases whose name contains X
     tests/malformed/run_malformed.py --host       every case on the host instead
-                                                  (build/malformed/host_check:
+                                                  (build/chainloader-check:
                                                   the same portable code, seconds)
     tests/malformed/run_malformed.py --list
     tests/malformed/run_malformed.py --firmware uefi [--sample]
@@ -48,7 +48,7 @@ BUILD = ROOT / os.environ.get("BUILD", "build")
 OUT = BUILD / "malformed"
 rt.QDIR = OUT / "runs"          # the helpers' logs and monitor sockets go here
 LOADER = Path(os.environ.get("LOADER", BUILD / "chainloader.elf"))
-HOST_CHECK = OUT / "host_check"
+HOST_CHECK = BUILD / "chainloader-check"
 TIMEOUT = 30.0                  # seconds for GRUB plus the loader; a boot takes a few
 
 
@@ -140,14 +140,16 @@ def run_qemu(c):
 
 
 def run_host(c):
-    args = [str(HOST_CHECK), str(c["memory_mib"]), c["opts"]]
-    for m in c["modules"]:
-        args += [m["file"], m["args"]]
+    """chainloader-check on the same modules and a QEMU-like map of the same
+    size: the one error line, and exit status 1."""
+    args = [str(HOST_CHECK), "--memory", str(c["memory_mib"]), "--options", c["opts"]]
+    if c["modules"]:
+        args += ["--cmdline", c["modules"][0]["args"]] + [m["file"] for m in c["modules"]]
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")  # it exits without freeing the modules
-    out = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env).stdout
-    lines = [l for l in out.splitlines() if l.strip()]
-    if len(lines) != 1 or not re.fullmatch(expect_rx(c), lines[0]):
-        raise rt.Fail(f"host_check printed {lines!r}")
+    r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    lines = [l for l in r.stdout.splitlines() if l.strip()]
+    if len(lines) != 1 or not re.fullmatch(expect_rx(c), lines[0]) or r.returncode != 1:
+        raise rt.Fail(f"chainloader-check exited {r.returncode}, printed {lines!r}")
 
 
 def run_case(c, host):
@@ -190,7 +192,7 @@ def main():
         return 2
     need = HOST_CHECK if args.host else LOADER
     if not need.exists():
-        print(f"{need} missing (make {'malformed-host-check' if args.host else 'all'})", file=sys.stderr)
+        print(f"{need} missing (make {'build/chainloader-check' if args.host else 'all'})", file=sys.stderr)
         return 2
     rt.QDIR.mkdir(parents=True, exist_ok=True)
 

@@ -2,7 +2,7 @@
 # run_static.sh: cppcheck and clang-tidy over the project's C, each file with
 # the flags its real build uses (passed in by tests/static/static.mk):
 #   TIDY_TARGET_FLAGS  boot/ loader/ lib/ arch/x86_64/   (the loader)
-#   TIDY_UNIT_FLAGS    tests/unit/, tests/kernels/test_probe_host.c (host tests)
+#   TIDY_UNIT_FLAGS    tests/unit/, tests/kernels/test_probe_host.c (host tests), tools/chainloader-check.c
 #   TIDY_PROBE_FLAGS   tests/kernels/ (the probe kernels)
 # and TIDY_UNIT_CHECKS / TIDY_PROBE_CHECKS: checks those groups turn off.
 # Checks: .clang-tidy at the top; cppcheck's options below and its
@@ -27,7 +27,7 @@ result() { # name, status, log
 }
 
 target=$(ls boot/*.c loader/*.c lib/*.c arch/x86_64/*.c)
-unit="$(ls tests/unit/*.c) tests/kernels/test_probe_host.c"
+unit="$(ls tests/unit/*.c) tests/kernels/test_probe_host.c tools/chainloader-check.c"
 probe=""
 for f in tests/kernels/*.c; do
     [ "$f" = tests/kernels/test_probe_host.c ] || probe="$probe $f"
