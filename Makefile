@@ -125,7 +125,7 @@ test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-t
 
 # make test with every QEMU scenario, the whole Debian 13 matrix included
 # (run_tests.py --full), and every malformed case that reaches the kernel's
-# parser on OVMF, not a sample: about 10 minutes more. CI runs make test.
+# parser on OVMF, not a sample: about 7 minutes more. CI runs make test.
 .PHONY: test-full
 test-full:
 	$(MAKE) test QEMU_TEST_ARGS="--full $(QEMU_TEST_ARGS)" MALFORMED_UEFI_ARGS=

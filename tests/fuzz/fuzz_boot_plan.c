@@ -35,7 +35,8 @@
  * copy destination overlaps another, a source a later copy still reads, or
  * (before the kernel copies) a kernel destination; every destination, the
  * kernel's [load, load + init_size) and the trampoline are usable RAM at or
- * above 1 MiB; handoff data, command line and trampoline lie below 4 GiB, and
+ * above 1 MiB (but for the real-mode entry's: check_real_mode, its area below
+ * the EBDA in free RAM clear of every input, and its header); handoff data, command line and trampoline lie below 4 GiB, and
  * for the 32-bit and PVH entries kernel, entry and initrd too; the initrd
  * respects initrd_addr_max unless the 64-bit entry may load it above 4 GiB;
  * an initrd left in place is overwritten by nothing; the trampoline is clear
