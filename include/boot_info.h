@@ -17,6 +17,11 @@ struct mem_range {
 	uint64_t end;
 };
 
+static inline bool mem_range_overlaps(struct mem_range a, struct mem_range b)
+{
+	return a.start < b.end && b.start < a.end;
+}
+
 struct mmap_entry {
 	uint64_t start;
 	uint64_t end;  /* exclusive */

@@ -35,15 +35,10 @@ static const struct image_format *format_of(const struct boot_plan *plan)
 	return plan->format == KERNEL_ELF ? &elf_format : &bzimage_format;
 }
 
-static bool overlaps(struct mem_range a, struct mem_range b)
-{
-	return a.start < b.end && b.start < a.end;
-}
-
 static bool overlaps_fixed(const struct boot_plan *plan, struct mem_range r)
 {
 	for (size_t i = 0; i < plan->fixed_count; i++)
-		if (overlaps(plan->fixed[i], r))
+		if (mem_range_overlaps(plan->fixed[i], r))
 			return true;
 	return false;
 }
@@ -175,7 +170,7 @@ static bool initrds_usable_in_place(const struct boot_plan *plan, const struct b
 		/* The gap is zeroed: nothing else may live there. */
 		for (size_t j = 0; j < plan->planner.live_count; j++) {
 			const struct live_range *l = &plan->planner.live[j];
-			if (l->range.start < gap.end && gap.start < l->range.end)
+			if (mem_range_overlaps(l->range, gap))
 				return false;
 		}
 		if (!planner_in_ram(&plan->planner, gap))
@@ -282,7 +277,7 @@ static void cut_out(struct boot_plan *plan, struct mem_range cut)
 {
 	for (size_t i = 0; i < plan->efi_fixed_ram_count; i++) {
 		struct mem_range *r = &plan->efi_fixed_ram[i];
-		if (!overlaps(*r, cut))
+		if (!mem_range_overlaps(*r, cut))
 			continue;
 		struct mem_range below = { r->start, cut.start }, above = { cut.end, r->end };
 		if (below.start < below.end && above.start < above.end &&
@@ -340,7 +335,7 @@ int boot_plan_check_kaslr(const struct plan_inputs *in, const struct boot_plan *
 		struct efi_memory_descriptor d = efi_desc_at(bi, off);
 		struct mem_range r = efi_desc_range(&d);
 		for (size_t k = 0; d.type == EFI_TYPE_CONVENTIONAL && k < n; k++)
-			if (overlaps(read_late[k].range, r))
+			if (mem_range_overlaps(read_late[k].range, r))
 				return cl_fail(err, "KASLR: %s [0x%llx, 0x%llx) lies in EfiConventionalMemory [0x%llx, 0x%llx) of the EFI map the kernel gets",
 					       read_late[k].what, (unsigned long long)read_late[k].range.start,
 					       (unsigned long long)read_late[k].range.end, (unsigned long long)r.start,

@@ -4,11 +4,6 @@
 
 #include "zeropage.h"
 
-static bool overlaps(struct mem_range a, struct mem_range b)
-{
-	return a.start < b.end && b.start < a.end;
-}
-
 static int elf_parse_module(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {
 	return elf_parse(kmod->data, kmod->end - kmod->start, &plan->elf, err);
@@ -59,7 +54,7 @@ static bool elf_copies_in_place(const struct boot_plan *plan, const struct boot_
 		for (size_t j = 0; j < k; j++) {
 			const struct elf_segment *t = &e->segments[j];
 			struct mem_range src = { kmod->start + t->offset, kmod->start + t->offset + t->filesz };
-			if (overlaps(dst, src))
+			if (mem_range_overlaps(dst, src))
 				return false;
 		}
 	}

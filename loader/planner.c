@@ -2,11 +2,6 @@
 
 #include <string.h>
 
-static bool overlaps(struct mem_range a, struct mem_range b)
-{
-	return a.start < b.end && b.start < a.end;
-}
-
 void planner_init(struct planner *p, const struct e820_table *e820)
 {
 	memset(p, 0, sizeof(*p));
@@ -51,7 +46,7 @@ bool planner_in_ram(const struct planner *p, struct mem_range r)
 const struct live_range *planner_conflict(const struct planner *p, struct mem_range r)
 {
 	for (size_t i = 0; i < p->live_count; i++)
-		if (overlaps(p->live[i].range, r))
+		if (mem_range_overlaps(p->live[i].range, r))
 			return &p->live[i];
 	return NULL;
 }
@@ -66,7 +61,7 @@ int planner_claim(struct planner *p, struct mem_range r, const char *what, struc
 			       (unsigned long long)r.start, (unsigned long long)r.end);
 	for (size_t i = 0; i < p->live_count; i++) {
 		const struct live_range *c = &p->live[i];
-		if (!c->movable && overlaps(c->range, r))
+		if (!c->movable && mem_range_overlaps(c->range, r))
 			return cl_fail(err, "%s needs [0x%llx, 0x%llx), which overlaps %s [0x%llx, 0x%llx)", what,
 				       (unsigned long long)r.start, (unsigned long long)r.end, c->what,
 				       (unsigned long long)c->range.start, (unsigned long long)c->range.end);

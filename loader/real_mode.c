@@ -22,19 +22,19 @@ static uint64_t vector_linear(uint32_t v)
 	return ((uint64_t)(v >> 16) << 4) + (v & 0xFFFF);
 }
 
-/* In RAM the memory map gives as available, and nothing else claims. */
-static bool in_free_ram(const struct boot_info *bi, uint64_t at)
+/* Inside one available entry of the memory map, and in no entry of another
+ * type (where entries overlap, anything else wins). */
+static bool in_free_ram(const struct boot_info *bi, struct mem_range r)
 {
-	bool free = false;
+	bool inside = false;
 	for (size_t i = 0; i < bi->mmap_count; i++) {
 		const struct mmap_entry *m = &bi->mmap[i];
-		if (m->start <= at && at < m->end) {
-			if (m->type != MB2_MEMORY_AVAILABLE)
-				return false;
-			free = true;
-		}
+		struct mem_range e = { m->start, m->end };
+		if (m->type != MB2_MEMORY_AVAILABLE && mem_range_overlaps(r, e))
+			return false;
+		inside |= m->type == MB2_MEMORY_AVAILABLE && m->start <= r.start && r.end <= m->end;
 	}
-	return free;
+	return inside;
 }
 
 int real_mode_check_vectors(const struct boot_info *bi, const struct bios_low_memory *bios, struct cl_error *err)
@@ -44,7 +44,8 @@ int real_mode_check_vectors(const struct boot_info *bi, const struct bios_low_me
 		uint64_t at = vector_linear(vec[i]);
 		/* The BIOS area, the EBDA, or a handler GRUB reserved (its cutmem and
 		 * drivemap hooks live in low memory the map marks reserved). */
-		if (at >= LOW_MEMORY_END || (at < real_mode_limit(bios) && in_free_ram(bi, at)))
+		if (at >= LOW_MEMORY_END ||
+		    (at < real_mode_limit(bios) && in_free_ram(bi, (struct mem_range){ at, at + 1 })))
 			return cl_fail(err, "entry=16: int %xh points to %04x:%04x, neither the BIOS area [0x%llx, 0x100000) nor memory the map reserves: no BIOS to run the real-mode code",
 				       i ? 0x15 : 0x13, vec[i] >> 16, vec[i] & 0xFFFF,
 				       (unsigned long long)real_mode_limit(bios));
@@ -55,19 +56,9 @@ int real_mode_check_vectors(const struct boot_info *bi, const struct bios_low_me
 static bool area_fits(const struct boot_info *bi, struct mem_range r, const struct mem_range *avoid, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (r.start < avoid[i].end && avoid[i].start < r.end)
+		if (mem_range_overlaps(r, avoid[i]))
 			return false;
-	for (size_t i = 0; i < bi->mmap_count; i++) {
-		const struct mmap_entry *m = &bi->mmap[i];
-		if (m->type != MB2_MEMORY_AVAILABLE && r.start < m->end && m->start < r.end)
-			return false; /* anything else overlapping wins */
-	}
-	for (size_t i = 0; i < bi->mmap_count; i++) {
-		const struct mmap_entry *m = &bi->mmap[i];
-		if (m->type == MB2_MEMORY_AVAILABLE && m->start <= r.start && r.end <= m->end)
-			return true;
-	}
-	return false;
+	return in_free_ram(bi, r);
 }
 
 int real_mode_base(const struct boot_info *bi, const struct bios_low_memory *bios, uint16_t version,
