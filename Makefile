@@ -84,6 +84,49 @@ $(CHAINLOADER_CHECK): tools/chainloader-check.c $(PORTABLE_SRCS) $(wildcard incl
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(HOST_TOOL_CFLAGS) tools/chainloader-check.c $(PORTABLE_SRCS) -o $@
 
+# The same tool for the Debian package: no sanitizers, Debian's hardening
+# flags (debian/rules exports them; -O2 -g without).
+RELEASE_CHECK := $(BUILD)/release/chainloader-check
+CFLAGS ?= -O2 -g
+.PHONY: release-tools
+release-tools: $(RELEASE_CHECK)
+$(RELEASE_CHECK): tools/chainloader-check.c $(PORTABLE_SRCS) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) -std=gnu11 -Wall -Wextra -Werror $(CPPFLAGS) $(CFLAGS) -Iinclude \
+		-DCHAINLOADER_VERSION='"$(VERSION)"' $(LDFLAGS) tools/chainloader-check.c $(PORTABLE_SRCS) -o $@
+
+# What the package installs (debian/rules: make install DESTDIR=...). The
+# loader goes in stripped: GRUB reads its program headers only, and the
+# loaded bytes are those of build/chainloader.elf (make deb-test checks).
+# debian/chainloader.postinst copies it to /boot, where GRUB can read it.
+.PHONY: install
+install: $(BUILD)/chainloader.elf $(RELEASE_CHECK)
+	install -d $(DESTDIR)/usr/lib/chainloader $(DESTDIR)/usr/bin $(DESTDIR)/usr/share/man/man1 \
+		$(DESTDIR)/etc/grub.d $(DESTDIR)/etc/default
+	objcopy --strip-all $(BUILD)/chainloader.elf $(DESTDIR)/usr/lib/chainloader/chainloader.elf
+	chmod 0644 $(DESTDIR)/usr/lib/chainloader/chainloader.elf
+	install -m 0755 $(RELEASE_CHECK) $(DESTDIR)/usr/bin/chainloader-check
+	install -m 0644 tools/chainloader-check.1 $(DESTDIR)/usr/share/man/man1/chainloader-check.1
+	install -m 0755 tools/grub.d/15_chainloader $(DESTDIR)/etc/grub.d/15_chainloader
+	install -m 0644 tools/default/chainloader $(DESTDIR)/etc/default/chainloader
+
+# build/chainloader_<version>_amd64.deb, by dpkg-buildpackage from debian/,
+# in a copy of the tree under build/deb (dpkg-buildpackage writes next to
+# the source directory, and cleans it first).
+DEB := $(BUILD)/chainloader_$(VERSION)_amd64.deb
+DEB_SRC := $(BUILD)/deb/chainloader-$(VERSION)
+.PHONY: deb
+deb: $(DEB)
+$(DEB): $(filter-out $(BUILD)/%,$(shell find . -path ./$(BUILD) -prune -o -path ./.git -prune -o -type f -print))
+	rm -rf $(BUILD)/deb
+	mkdir -p $(DEB_SRC)
+	tar -c --exclude=./$(BUILD) --exclude=./.git . | tar -x -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc > ../dpkg-buildpackage.log 2>&1 || \
+		{ tail -40 ../dpkg-buildpackage.log; exit 1; }
+	cp $(BUILD)/deb/*.deb $(BUILD)/deb/*.changes $(BUILD)/deb/*.buildinfo $(BUILD)/
+	@echo "  built   $@"
+
 .PHONY: tools-test
 tools-test: $(CHAINLOADER_CHECK) probe-kernels $(BUILD)/kernels/vmlinuz-amd64
 	BUILD=$(BUILD) python3 -B -m unittest discover -s tools -p 'test_*.py' -v
@@ -95,6 +138,7 @@ include tests/fuzz/fuzz.mk
 include tests/malformed/malformed.mk
 include tests/static/static.mk
 include tests/reloc/reloc.mk
+include tests/system/system.mk
 
 # The boot tests also boot the probe kernels.
 qemu-test: probe-kernels
@@ -120,7 +164,8 @@ $(BUILD)/bench/insns_plugin.so: scripts/insns_plugin.c
 tpm-replay-test:
 	python3 -B -m unittest discover -s tests/qemu -p 'test_tpm_replay.py' -v
 
-test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test malformed-test-uefi diff-test
+test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test malformed-test-uefi diff-test \
+	deb-test system-test
 	@echo "make test: all test suites passed"
 
 # make test with every QEMU scenario, the whole Debian 13 matrix included
@@ -128,7 +173,7 @@ test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-t
 # parser on OVMF, not a sample: about 7 minutes more. CI runs make test.
 .PHONY: test-full
 test-full:
-	$(MAKE) test QEMU_TEST_ARGS="--full $(QEMU_TEST_ARGS)" MALFORMED_UEFI_ARGS=
+	$(MAKE) test QEMU_TEST_ARGS="--full $(QEMU_TEST_ARGS)" MALFORMED_UEFI_ARGS= SYSTEM_TEST_ARGS=--full
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
 # each boots in (not part of make test). BENCH_ONLY and BENCH_ROUNDS pick
@@ -141,4 +186,5 @@ bench: deps bench-deps all $(BUILD)/bench/insns_plugin.so
 	BUILD=$(BUILD) python3 scripts/bench.py
 
 clean:
-	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader-check $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen
+	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader-check $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen \
+		$(BUILD)/release $(BUILD)/deb $(BUILD)/chainloader_*

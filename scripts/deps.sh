@@ -37,18 +37,26 @@ FONT_PKGS="console-setup-linux"
 # every Debian system has; gzip and sha256sum are essential too.
 TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+ zstd swtpm tpm2-tools ipxe syslinux-common"
 
+# The Debian package and the installed-system test (debian/, tests/system/):
+#   debhelper dpkg-dev fakeroot  make deb (dpkg-buildpackage, dh 13)
+#   lintian                      make deb-test: lintian's errors fail it
+#   mmdebstrap                   a real Debian 12 system for the installed-system boot
+#   e2fsprogs                    mkfs.ext4 -d: its disk image, made without mounting
+PKG_PKGS="debhelper dpkg-dev fakeroot lintian mmdebstrap e2fsprogs"
+
 # Fuzzing and static analysis (tests/fuzz/fuzz.mk, tests/static/static.mk):
 #   clang libclang-rt-14-dev     clang 14 with libFuzzer and the sanitizer
 #                                runtimes (a Recommends, which --no-install-recommends skips)
-#   clang-tidy cppcheck          make static-check
-CHECK_PKGS="clang libclang-rt-14-dev clang-tidy cppcheck"
+#   clang-tidy cppcheck          make static-check (C); and for the shell
+#                                scripts and the grub.d generator, the shellcheck package
+CHECK_PKGS="clang libclang-rt-14-dev clang-tidy cppcheck shellcheck"
 
 # make bench only (scripts/bench.py), never make test or CI:
 #   gnuplot-nox                  draws build/bench/timings.png (pngcairo, no X11)
 BENCH_PKGS="gnuplot-nox"
 
 case "${1:-}" in
-    "")    wanted="$BUILD_PKGS $FONT_PKGS $TEST_PKGS $CHECK_PKGS" ;;
+    "")    wanted="$BUILD_PKGS $FONT_PKGS $TEST_PKGS $PKG_PKGS $CHECK_PKGS" ;;
     bench) wanted="$BENCH_PKGS" ;;
     *)     echo "usage: $0 [bench]" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ set -eu
 [ $# -eq 2 ] || { echo "usage: $0 BZIMAGE OUT" >&2; exit 2; }
 in=$1
 out=$2
+# shellcheck disable=SC3013 # dash, bash and busybox sh all have -nt
 [ -s "$out" ] && [ "$out" -nt "$in" ] && exit 0
 # setup_sects at 0x1F1 (0 means 4), payload_offset/length at 0x248/0x24C,
 # the offset counted from the start of the protected-mode part.

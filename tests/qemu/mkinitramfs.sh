@@ -36,7 +36,7 @@ sum=$(sha256sum "$stage/payload.bin" | cut -d' ' -f1)
 
 # Files owned by root in the archive whoever builds it; gzip -1 because the
 # payload is random and does not compress anyway.
-case "$out" in *.gz) compress="gzip -1 -n" ;; *) compress=cat ;; esac
+case "$out" in *.gz) compress="gzip -1 -n" ;; *) compress="cat" ;; esac
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
     cpio --quiet -o -H newc -R 0:0) | $compress > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkiso.sh [-n] [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE...
+# mkiso.sh [-n] [-N] [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE...
 #
 # Builds a GRUB rescue ISO bootable from BIOS (SeaBIOS) and UEFI (OVMF).
 # Its grub.cfg talks on the serial port, boots the single menu entry at
@@ -22,15 +22,21 @@
 # -p PREAMBLE_FILE: grub.cfg lines placed before the menu entry, after the
 #    serial and video set-up (e.g. "insmod tpm", so GRUB measures what it
 #    loads).
+# -N: a network-boot directory OUT instead of an ISO, for QEMU's TFTP server
+#    (-netdev user,tftp=OUT,bootfile=...): grub-mknetdir's GRUB for BIOS PXE
+#    (boot/grub/i386-pc/core.0) and UEFI (boot/grub/x86_64-efi/core.efi),
+#    which reads boot/grub/grub.cfg and the files from the server.
 set -eu
 
-usage() { echo "usage: $0 [-n] [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE..." >&2; exit 2; }
+usage() { echo "usage: $0 [-n] [-N] [-d GRUB_DIR] [-p PREAMBLE_FILE] OUT.iso MENUENTRY_FILE [NAME=]FILE..." >&2; exit 2; }
 grub_dir=""
 preamble=""
 video=yes
-while getopts nd:p: opt; do
+netdir=no
+while getopts nNd:p: opt; do
     case "$opt" in
         n) video=no ;;
+        N) netdir=yes ;;
         d) grub_dir=$OPTARG ;;
         p) preamble=$OPTARG ;;
         *) usage ;;
@@ -51,6 +57,7 @@ shift 2
 
 mkdir -p "$(dirname "$out")"
 cfg="$out.grub.cfg"
+[ "$netdir" = no ] || [ -z "$grub_dir" ] || { echo "$0: -N builds from the machine's GRUB only" >&2; exit 2; }
 {
     # GRUB talks on COM1 too, so its own errors land in the serial log.
     echo 'serial --unit=0 --speed=115200'
@@ -68,6 +75,22 @@ cfg="$out.grub.cfg"
     cat "$entry"
     echo '}'
 } > "$cfg"
+
+if [ "$netdir" = yes ]; then
+    rm -rf "$out"
+    grub-mknetdir --locales= --fonts= --themes= --net-directory="$out" --subdir=boot/grub >"$out.log" 2>&1 ||
+        { cat "$out.log" >&2; echo "$0: grub-mknetdir failed" >&2; exit 1; }
+    cp "$cfg" "$out/boot/grub/grub.cfg"
+    for f in "$@"; do
+        case "$f" in
+            *=*) name=${f%%=*}; f=${f#*=} ;;
+            *)   name=$(basename "$f") ;;
+        esac
+        [ -f "$f" ] || { echo "$0: no such file: $f" >&2; exit 1; }
+        cp "$f" "$out/boot/$name"
+    done
+    exit 0
+fi
 
 # grub-mkrescue hands extra arguments to xorriso with -graft-points, so
 # "/iso/path=host/path" places a file without copying it to a staging

@@ -190,6 +190,11 @@ class Scenario:
     # ends once all have. The last screen goes to build/qemu/<name>.screen.txt.
     expect_vga: tuple = ()
     floppy: bool = False       # a test floppy image as the initrd (memdisk), see make_floppy
+    # Network boot: GRUB's network image (grub-mknetdir: BIOS PXE, x86_64-efi)
+    # from QEMU's own TFTP server (slirp), on a virtio NIC whose option ROM
+    # (ipxe-qemu) is the PXE client on SeaBIOS; GRUB then fetches grub.cfg,
+    # the loader, the kernel and the initrd over TFTP. No ISO.
+    netboot: bool = False
 
     def menuentry(self):
         """Body of the GRUB menu entry."""
@@ -291,6 +296,17 @@ SCENARIOS = [
     Scenario("chainloader-amd64", "chainloader", "amd64", CMDLINE_MODULE2,
              expect_loader=(rb"^chainloader: booting bzImage \[0x1000000, "
                             rb"0x[0-9a-f]+\) by the 64-bit entry at 0x1000200",)),
+    # Network boot as labs run it: GRUB from grub-mknetdir over PXE (SeaBIOS)
+    # or UEFI's network boot (OVMF), everything over QEMU's TFTP.
+    Scenario("chainloader-netboot-seabios", "chainloader", "amd64", CMDLINE_MODULE2, netboot=True,
+             initrd_nounzip=True, timeout=240),
+    Scenario("chainloader-netboot-ovmf", "chainloader", "amd64", CMDLINE_MODULE2, netboot=True,
+             firmware="uefi", initrd_nounzip=True, timeout=240),
+    # GRUB's own linux over the network, for the timings (make test-full).
+    Scenario("grub-linux-netboot-seabios", "grub-linux", "amd64", CMDLINE_GRUB_LINUX, netboot=True,
+             timeout=240, full=True),
+    Scenario("grub-linux-netboot-ovmf", "grub-linux", "amd64", CMDLINE_GRUB_LINUX, netboot=True,
+             firmware="uefi", timeout=240, full=True),
     # The cloud flavour has no vesafb/efifb: nothing in /proc/fb to check.
     Scenario("chainloader-cloud-amd64", "chainloader", "cloud-amd64",
              CMDLINE_MODULE2, expect_fb=None),
@@ -734,8 +750,13 @@ def qemu_command(sc, iso, serial_log, tpm_socket=None):
     """ISO is the GRUB rescue image, or for "qemu-direct" a (kernel, initrd) pair
     that QEMU's own loader boots (-kernel/-initrd/-append). TPM_SOCKET: the
     control socket of the swtpm that boot() started for a tpm scenario."""
+    nic = ["-nic", "none"]   # no network: skips the NIC option ROM
     if sc.boot == "qemu-direct":
         media = ["-kernel", str(iso[0]), "-initrd", str(iso[1]), "-append", sc.grub_args]
+    elif sc.netboot:  # ISO is then the TFTP directory (mkiso.sh -N)
+        core = "boot/grub/x86_64-efi/core.efi" if sc.firmware == "uefi" else "boot/grub/i386-pc/core.0"
+        media = ["-boot", "n"]
+        nic = ["-netdev", f"user,id=net0,tftp={iso},bootfile={core}", "-device", "virtio-net-pci,netdev=net0"]
     else:
         media = ["-cdrom", str(iso), "-boot", "d"]
     cmd = ["qemu-system-x86_64",
@@ -743,8 +764,7 @@ def qemu_command(sc, iso, serial_log, tpm_socket=None):
            "-display", "none",
            "-serial", f"file:{serial_log}",
            "-no-reboot",        # with panic=-1, a kernel panic ends QEMU
-           "-monitor", f"unix:{monitor_socket(sc)},server,nowait",
-           "-nic", "none",      # no network: skips the NIC option ROM
+           "-monitor", f"unix:{monitor_socket(sc)},server,nowait"] + nic + [
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if sc.firmware == "uefi":
         # OVMF writes to its variable store: give each run a fresh copy.
@@ -1335,7 +1355,7 @@ def loader_placed_high():
 def make_iso(sc, vmlinuz, initrd):
     entry = QDIR / f"{sc.name}.entry"
     entry.write_text(sc.menuentry())
-    iso = QDIR / f"{sc.name}.iso"
+    iso = QDIR / f"{sc.name}.{'tftp' if sc.netboot else 'iso'}"
     files = [f"vmlinuz={vmlinuz}", f"initrd.img={initrd}"]
     files += [f"extra{n}.cpio={extra_initrd(n)}" for n in range(2, 2 + sc.extra_initrds)]
     if sc.boot in ("chainloader", "probe"):
@@ -1345,6 +1365,8 @@ def make_iso(sc, vmlinuz, initrd):
         opts += ["-d", grub_dir(sc)]
     if not sc.grub_video:
         opts.append("-n")
+    if sc.netboot:
+        opts.append("-N")
     if sc.grub_preamble:
         preamble = QDIR / f"{sc.name}.preamble"
         preamble.write_text(sc.grub_preamble)

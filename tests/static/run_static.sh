@@ -1,5 +1,6 @@
 #!/bin/sh
-# run_static.sh: cppcheck and clang-tidy over the project's C, each file with
+# run_static.sh: shellcheck over the shell scripts; cppcheck and clang-tidy
+# over the project's C, each file with
 # the flags its real build uses (passed in by tests/static/static.mk):
 #   TIDY_TARGET_FLAGS  boot/ loader/ lib/ arch/x86_64/   (the loader)
 #   TIDY_UNIT_FLAGS    tests/unit/, tests/kernels/test_probe_host.c (host tests), tools/chainloader-check.c
@@ -74,6 +75,15 @@ tidy_group clang-tidy-loader "" "${TIDY_TARGET_FLAGS:?}" $target
 tidy_group clang-tidy-unit "${TIDY_UNIT_CHECKS:-}" "${TIDY_UNIT_FLAGS:?}" $unit
 # shellcheck disable=SC2086
 tidy_group clang-tidy-probe "${TIDY_PROBE_CHECKS:-}" "${TIDY_PROBE_FLAGS:?}" $probe
+
+# Every shell script of the project, with shellcheck (the grub.d generator and
+# the maintainer scripts included), warnings and errors.
+shell_scripts=$(for f in .ci/run scripts/*.sh tests/*/*.sh tests/qemu/initramfs/init tests/system/grub-probe \
+                    tests/system/grub-mkrelpath tools/grub.d/* debian/*.postinst debian/*.postrm; do
+                    [ -f "$f" ] && echo "$f"; done)
+# shellcheck disable=SC2086 # a list of files
+shellcheck -S warning $shell_scripts >"$out/shellcheck.log" 2>&1
+result shellcheck $? "$out/shellcheck.log"
 
 echo "static-check: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,4 +1,5 @@
-# Static analysis: cppcheck and clang-tidy (Debian's) over boot/, loader/,
+# Static analysis: shellcheck over the shell scripts, and cppcheck and
+# clang-tidy (Debian's) over boot/, loader/,
 # lib/, arch/x86_64/, tests/unit/ and tests/kernels/. Included by the
 # top-level Makefile after tests/unit/unit.mk and tests/kernels/kernels.mk,
 # whose flags it reuses, so each file is analysed as it is built.

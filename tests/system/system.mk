@@ -1,0 +1,28 @@
+# The Debian package and a real installed system; included by the top-level
+# Makefile, which builds $(DEB) (make deb).
+#
+#   make deb-test      lintian (errors and warnings fail) and the package's
+#                      contents (tests/system/test_deb.py)
+#   make system-test   the package installed into a Debian 12 system that
+#                      mmdebstrap builds (cached under build/system), its
+#                      menu made by update-grub, booted to systemd's
+#                      multi-user target on SeaBIOS and OVMF
+#                      (tests/system/run_system.py); needs root
+#   SYSTEM_TEST_ARGS=--full   also GRUB's own linux entry on both firmwares
+#   make system-bench  the boot times of both, SYSTEM_BENCH_ROUNDS each
+
+SYSTEM_TEST_ARGS ?=
+
+.PHONY: deb-test system-test
+deb-test: deps $(DEB) $(BUILD)/chainloader.elf $(CHAINLOADER_CHECK) $(BUILD)/kernels/vmlinuz-amd64
+	BUILD=$(BUILD) python3 -B -m unittest discover -s tests/system -p 'test_deb.py' -v
+
+system-test: deps $(DEB)
+	BUILD=$(BUILD) python3 -B tests/system/run_system.py $(SYSTEM_TEST_ARGS)
+
+# The installed system's boot times, chainloader against GRUB's own linux on
+# both firmwares, SYSTEM_BENCH_ROUNDS boots each in turn (not in make test).
+SYSTEM_BENCH_ROUNDS ?= 3
+.PHONY: system-bench
+system-bench: deps $(DEB)
+	BUILD=$(BUILD) python3 -B tests/system/run_system.py --full --rounds $(SYSTEM_BENCH_ROUNDS)
