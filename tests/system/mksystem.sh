@@ -1,8 +1,9 @@
 #!/bin/sh
-# mksystem.sh OUT.tar
+# mksystem.sh SUITE OUT.tar
 #
-# Builds the Debian 12 system (with its updates and security updates, as an
-# installed one has them) that the installed-system test boots
+# Builds the Debian system of SUITE (bookworm: Debian 12, trixie: Debian 13;
+# with its updates and security updates, as an installed one has them) that
+# the installed-system test boots
 # (tests/system/run_system.py): mmdebstrap's minbase with systemd as init,
 # Debian's kernel with initramfs-tools' initrd, and GRUB's grub-mkconfig
 # with its BIOS and EFI modules (grub-pc-bin, grub-efi-amd64-bin), as a
@@ -20,8 +21,9 @@
 # The root file system's UUID is the test's to choose (mkfs.ext4 -U): fstab
 # names it as CL_ROOT_UUID, which run_system.py replaces.
 set -eu
-[ $# -eq 1 ] || { echo "usage: $0 OUT.tar" >&2; exit 2; }
-out=$1
+[ $# -eq 2 ] || { echo "usage: $0 SUITE OUT.tar" >&2; exit 2; }
+suite=$1
+out=$2
 mkdir -p "$(dirname "$out")"
 
 mmdebstrap --variant=minbase --mode=root --format=tar \
@@ -73,8 +75,8 @@ ExecStart=/usr/local/sbin/cl-system-marker
 WantedBy=multi-user.target
 UNIT
 ln -s /etc/systemd/system/cl-system-marker.service "$1/etc/systemd/system/multi-user.target.wants/cl-system-marker.service"' \
-    bookworm "$out.tmp" \
-    "deb http://deb.debian.org/debian bookworm main" \
-    "deb http://deb.debian.org/debian bookworm-updates main" \
-    "deb http://deb.debian.org/debian-security bookworm-security main"
+    "$suite" "$out.tmp" \
+    "deb http://deb.debian.org/debian $suite main" \
+    "deb http://deb.debian.org/debian $suite-updates main" \
+    "deb http://deb.debian.org/debian-security $suite-security main"
 mv "$out.tmp" "$out"

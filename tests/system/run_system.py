@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""The installed-system test: chainloader's Debian package in a real Debian 12.
+"""The installed-system test: chainloader's Debian package in real Debian systems.
 
-1. A Debian 12 system from mmdebstrap (tests/system/mksystem.sh), cached
-   under build/system by the script's hash, is unpacked afresh.
+On Debian 12 (bookworm, the last release: GRUB 2.06, kernel 6.1) and Debian
+13 (trixie, the current one: GRUB 2.12, kernel 6.12), each in turn:
+
+1. The system from mmdebstrap (tests/system/mksystem.sh), cached under
+   build/system by the script's hash and the suite, is unpacked afresh.
 2. build/chainloader_<version>_amd64.deb is installed into it with dpkg,
    and GRUB's own update-grub makes its grub.cfg: 00_header, 10_linux, the
    package's 15_chainloader and the rest, as on an installed system. Only
@@ -10,25 +13,31 @@
    (tests/system/grub-probe), answering for the disk made next.
 3. The menu follows a kernel install and removal (GRUB's own kernel hooks,
    /etc/kernel/post{inst,rm}.d/zz-update-grub); a kernel the loader refuses
-   gets no entry and a warning naming it and the loader's reason.
+   gets no entry and a warning naming it and the loader's reason; a loader
+   option one firmware refuses limits the entry to the other.
 4. The tree becomes a virtio disk (mkfs.ext4 -d: no mount, no loop device),
-   and a GRUB rescue ISO (SeaBIOS and OVMF) that sources that disk's
-   grub.cfg boots its default entry, the chainloader one
-   (CHAINLOADER_DEFAULT=true), to systemd's multi-user target. A unit of the
-   image (cl-system-marker.service) reports the boot on ttyS0 and powers off:
-   the state, /proc/cmdline byte for byte, root by UUID, the initrd's size
-   from the zero page against /boot/initrd.img-*, initramfs-tools' /run/initramfs.
+   and a GRUB rescue ISO made from the system's own GRUB modules, which
+   sources that disk's grub.cfg, boots its default entry, the chainloader
+   one (CHAINLOADER_DEFAULT=true), to systemd's multi-user target. A unit of
+   the image (cl-system-marker.service) reports the boot on ttyS0 and powers
+   off: the state, /proc/cmdline byte for byte, root by UUID, the initrd's
+   size from the zero page against /boot/initrd.img-*, initramfs-tools'
+   /run/initramfs. make test boots Debian 12 on SeaBIOS and OVMF and Debian
+   13 on OVMF 2025.
 5. dpkg -r takes the entries out of the menu, reinstalling brings them back,
    dpkg -P removes every file the package added.
 
-    tests/system/run_system.py          the package steps and the chainloader boots
-    tests/system/run_system.py --full   also GRUB's own entry (linux) on both firmwares
+    tests/system/run_system.py               the above
+    tests/system/run_system.py --full        every release on both firmwares,
+                                             chainloader's entry and GRUB's own (linux)
+    tests/system/run_system.py --release 13  one release
 
 Prints PASS/FAIL lines; exits 1 on any failure. Timings go to
 build/system/results.json.
 """
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -43,19 +52,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / os.environ.get("BUILD", "build")
 SYS = BUILD / "system"
-TREE = SYS / "root"
+TREE = None  # the system tree under test: build/system/root-<release>, set by test_release()
 HERE = ROOT / "tests" / "system"
 VERSION = (ROOT / "VERSION").read_text().strip()
 DEB = BUILD / f"chainloader_{VERSION}_amd64.deb"
-OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
-OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+
+
+
+@dataclasses.dataclass
+class Release:
+    number: str            # "12"
+    suite: str             # mmdebstrap's suite
+    ovmf: tuple            # (code, vars template) its UEFI boots run on
+    # (via, firmware) booted by make test; --full boots every combination.
+    boots: tuple = (("chainloader", "bios"), ("chainloader", "uefi"))
+
+
+DEBIAN13_OVMF = BUILD / "debian13" / "ovmf"
+RELEASES = {
+    # Debian 12 (bookworm, the last release): GRUB 2.06, kernel 6.1, the machine's OVMF.
+    "12": Release("12", "bookworm", (Path("/usr/share/OVMF/OVMF_CODE_4M.fd"), Path("/usr/share/OVMF/OVMF_VARS_4M.fd"))),
+    # Debian 13 (trixie, the current release): GRUB 2.12, kernel 6.12, its OVMF
+    # 2025 (scripts/fetch-debian13.sh ovmf). make test boots it on OVMF only.
+    "13": Release("13", "trixie", (DEBIAN13_OVMF / "OVMF_CODE_4M.fd", DEBIAN13_OVMF / "OVMF_VARS_4M.fd"),
+                  boots=(("chainloader", "uefi"),)),
+}
 
 # The test's settings in /etc/default/chainloader: the chainloader entry is
 # the default, and its own extra argument shows the setting reached the kernel.
 CHAINLOADER_SETTINGS = {"CHAINLOADER_DEFAULT": "true", "CHAINLOADER_CMDLINE_EXTRA": "cl.via=chainloader"}
 # /etc/default/grub as mksystem.sh leaves it: Debian's, plus the serial console.
 GRUB_CMDLINE = "console=ttyS0,115200 cl.system=1 quiet"
-FAKE_KERNEL = "6.1.0-999-amd64"      # a "newly installed" kernel: a copy of the real one
+FAKE_KERNEL = "99.0.0-1-amd64"       # a "newly installed" kernel, newer than any: a copy of the real one
 BROKEN_KERNEL = "0.0.0-broken"       # a file the loader refuses
 PACKAGE_FILES = ("/boot/chainloader.elf", "/usr/lib/chainloader/chainloader.elf", "/usr/bin/chainloader-check",
                  "/etc/grub.d/15_chainloader", "/etc/default/chainloader",
@@ -80,19 +108,19 @@ def chroot(*cmd, env=None, check=True):
     return p.returncode, p.stdout, p.stderr
 
 
-def system_tarball():
+def system_tarball(rel):
     """The cached system: rebuilt only when mksystem.sh changes."""
-    key = hashlib.sha256((HERE / "mksystem.sh").read_bytes()).hexdigest()[:12]
-    tar = SYS / f"debian12-{key}.tar"
+    key = hashlib.sha256((HERE / "mksystem.sh").read_bytes() + rel.suite.encode()).hexdigest()[:12]
+    tar = SYS / f"debian{rel.number}-{key}.tar"
     if not tar.exists():
-        for old in SYS.glob("debian12-*.tar"):
+        for old in SYS.glob(f"debian{rel.number}-*.tar"):
             old.unlink()
         t = time.monotonic()
-        log = SYS / "mksystem.log"
+        log = SYS / f"mksystem-{rel.number}.log"
         with open(log, "w") as f:
-            if subprocess.run([HERE / "mksystem.sh", tar], stdout=f, stderr=subprocess.STDOUT).returncode:
+            if subprocess.run([HERE / "mksystem.sh", rel.suite, tar], stdout=f, stderr=subprocess.STDOUT).returncode:
                 raise Fail(f"mksystem.sh failed (see {log})")
-        print(f"built the Debian 12 system in {time.monotonic() - t:.0f} s: {tar}", flush=True)
+        print(f"built the Debian {rel.number} system in {time.monotonic() - t:.0f} s: {tar}", flush=True)
     return tar
 
 
@@ -276,33 +304,37 @@ def step_remove_purge():
     expect("15_chainloader" not in cfg and "chainloader" not in cfg, "after dpkg -P grub.cfg still mentions chainloader")
 
 
-def make_disk(root_uuid):
-    disk = SYS / "disk.img"
+def make_disk(rel, root_uuid):
+    disk = SYS / f"disk-{rel.number}.img"
     disk.unlink(missing_ok=True)
     run(["mkfs.ext4", "-q", "-F", "-U", root_uuid, "-L", "cl-root", "-d", TREE, disk, "2G"],
         stdout=subprocess.DEVNULL)
     return disk
 
 
-def make_iso(root_uuid, grub_entry):
-    """A GRUB rescue ISO that runs the disk's grub.cfg in its own context
-    (source). With grub_entry, next_entry names it, as grub-reboot would."""
-    cfg = SYS / f"rescue-{grub_entry or 'default'}.cfg"
+def make_iso(rel, firmware, root_uuid, grub_entry):
+    """A GRUB rescue ISO for FIRMWARE, made from the system's own GRUB
+    modules (grub-pc-bin, grub-efi-amd64-bin in the tree), that runs the
+    disk's grub.cfg in its own context (source). With grub_entry,
+    next_entry names it, as grub-reboot would."""
+    platform = {"bios": "i386-pc", "uefi": "x86_64-efi"}[firmware]
+    cfg = SYS / f"rescue-{rel.number}-{platform}-{'default' if grub_entry is None else 'linux'}.cfg"
     cfg.write_text("serial --unit=0 --speed=115200\nterminal_input serial\nterminal_output serial\n"
                    f"search --no-floppy --fs-uuid --set=root {root_uuid}\n"
                    + (f"set next_entry='{grub_entry}'\n" if grub_entry else "")
                    + "source ($root)/boot/grub/grub.cfg\n")
     iso = cfg.with_suffix(".iso")
     with open(SYS / "grub-mkrescue.log", "w") as log:
-        run(["grub-mkrescue", "--locales=", "--fonts=", "--themes=", "-o", iso, f"/boot/grub/grub.cfg={cfg}"],
-            stdout=log, stderr=subprocess.STDOUT)
+        run(["grub-mkrescue", "-d", tree(f"/usr/lib/grub/{platform}"), "--locales=", "--fonts=", "--themes=",
+             "-o", iso, f"/boot/grub/grub.cfg={cfg}"], stdout=log, stderr=subprocess.STDOUT)
     return iso
 
 
-MARK = re.compile(rb"(?m)^\r*(CL-SYSTEM-[A-Z-]+)(?:: ?(.*?))?\r?$")
+# Anywhere in a line: getty's terminal queries may land in front of one.
+MARK = re.compile(rb"(CL-SYSTEM-[A-Z-]+)(?:: ?([^\r\n]*))?")
 
 
-def boot(name, iso, disk, firmware, marks, timeout=300):
+def boot(rel, name, iso, disk, firmware, marks, timeout=300):
     """Boots; returns (serial output, seconds to CL-SYSTEM-DONE or None, QEMU
     status or None). MARKS gets "grub_entry": the seconds to GRUB's
     "Booting `...'" line (firmware and GRUB's start behind)."""
@@ -312,9 +344,10 @@ def boot(name, iso, disk, firmware, marks, timeout=300):
            "-drive", f"file={disk},if=virtio,format=raw,snapshot=on",
            "-display", "none", "-serial", f"file:{serial}", "-no-reboot", "-nic", "none"]
     if firmware == "uefi":
+        code, template = rel.ovmf
         vars_copy = SYS / f"{name}.OVMF_VARS.fd"
-        shutil.copyfile(OVMF_VARS, vars_copy)
-        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+        shutil.copyfile(template, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={code}",
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
     (SYS / f"{name}.qemu.cmd").write_text(" ".join(cmd) + "\n")
     start = time.monotonic()
@@ -328,7 +361,7 @@ def boot(name, iso, disk, firmware, marks, timeout=300):
                 now = time.monotonic() - start
                 if "grub_entry" not in marks and b"Booting `" in data:
                     marks["grub_entry"] = now
-                if done is None and re.search(rb"(?m)^\r*CL-SYSTEM-DONE", data):
+                if done is None and b"CL-SYSTEM-DONE" in data:
                     done = now
                 if rc is not None:
                     return data, done, rc
@@ -368,11 +401,76 @@ def check_boot(data, done, rc, via, version, root_uuid, timeout):
     expect(rc == 0, f"QEMU exited {rc} after the marker (poweroff expected)")
 
 
+def test_release(rel, args, report, results):
+    """Every step on one release's system; results[rel.number] gets its figures."""
+    global TREE
+    TREE = SYS / f"root-{rel.number}"
+    results = results.setdefault(rel.number, {})
+    tag = f"system{rel.number}"
+    root_uuid = str(uuid.uuid4())
+    state = {}
+
+    def prepare():
+        expect(DEB.exists(), f"{DEB} missing (make deb)")
+        if rel.number == "13" and "uefi" in {f for _, f in rel.boots} | ({"uefi"} if args.full else set()):
+            run([ROOT / "scripts" / "fetch-debian13.sh", "ovmf"], stdout=subprocess.DEVNULL)
+        unpack(system_tarball(rel))
+        fstab = tree("/etc/fstab")
+        fstab.write_text(fstab.read_text().replace("CL_ROOT_UUID", root_uuid))
+        state["version"] = kernel_version()
+        _, out, _ = chroot("dpkg-query", "-W", "-f=${Version}", "grub-common")
+        results["grub"] = out
+
+    if not report(f"{tag}-unpack", prepare):
+        return
+    version = state["version"]
+    results["kernel"] = version
+    with Probes(root_uuid):
+        ok = report(f"{tag}-deb-install", lambda: step_install(results))
+        ok = ok and report(f"{tag}-grub-menu", lambda: step_menu(version, root_uuid, results))
+        ok = ok and report(f"{tag}-grub-menu-settings", lambda: step_menu_settings(version, root_uuid))
+    if not ok:
+        return
+    disk = make_disk(rel, root_uuid)
+    with Probes(root_uuid):
+        report(f"{tag}-deb-remove-purge", step_remove_purge)
+
+    boots = list(rel.boots)
+    if args.full:
+        boots = [(via, fw) for via in ("chainloader", "linux") for fw in ("bios", "uefi")]
+    results["boots"] = {}
+    isos = {}
+    for _ in range(args.rounds):
+        for via, firmware in boots:
+            name = f"{tag}-{via}-{'seabios' if firmware == 'bios' else 'ovmf'}"
+
+            def one():
+                if (via, firmware) not in isos:
+                    isos[via, firmware] = make_iso(rel, firmware, root_uuid,
+                                                   None if via == "chainloader" else f"gnulinux-simple-{root_uuid}")
+                marks = {}
+                data, done, rc = boot(rel, name, isos[via, firmware], disk, firmware, marks)
+                results["boots"].setdefault(name, []).append({"done": done, **marks})
+                check_boot(data, done, rc, via, version, root_uuid, 300)
+                print(f"    {name}: GRUB's entry at {marks.get('grub_entry', 0):.1f} s, "
+                      f"CL-SYSTEM-DONE at {done:.1f} s", flush=True)
+            report(name, one)
+    if args.rounds > 1:
+        for name, runs in results["boots"].items():
+            done = sorted(r["done"] for r in runs if r["done"] is not None)
+            if done:
+                print(f"{name}: median {done[len(done) // 2]:.1f} s to CL-SYSTEM-DONE over {len(done)} boots "
+                      f"({', '.join(f'{t:.1f}' for t in done)})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--full", action="store_true", help="also boot GRUB's own linux entry on both firmwares")
+    ap.add_argument("--full", action="store_true",
+                    help="boot chainloader's and GRUB's own linux entry on both firmwares, on every release")
     ap.add_argument("--rounds", type=int, default=1, metavar="N",
                     help="boot each N times, in turn (timings: make system-bench)")
+    ap.add_argument("--release", action="append", choices=sorted(RELEASES),
+                    help="only this Debian release (may be repeated; default: all)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("run_system.py: needs root (chroot, mkfs.ext4 -d keeps owners)", file=sys.stderr)
@@ -393,54 +491,8 @@ def main():
             print(f"FAIL {name}: {e}", flush=True)
             return False
 
-    root_uuid = str(uuid.uuid4())
-    state = {}
-
-    def prepare():
-        expect(DEB.exists(), f"{DEB} missing (make deb)")
-        unpack(system_tarball())
-        fstab = tree("/etc/fstab")
-        fstab.write_text(fstab.read_text().replace("CL_ROOT_UUID", root_uuid))
-        state["version"] = kernel_version()
-
-    if not report("system-unpack", prepare):
-        return 1
-    version = state["version"]
-    results["kernel"] = version
-    with Probes(root_uuid):
-        ok = report("system-deb-install", lambda: step_install(results))
-        ok = ok and report("system-grub-menu", lambda: step_menu(version, root_uuid, results))
-        ok = ok and report("system-grub-menu-settings", lambda: step_menu_settings(version, root_uuid))
-    if not ok:
-        return 1
-    disk = make_disk(root_uuid)
-    with Probes(root_uuid):
-        report("system-deb-remove-purge", step_remove_purge)
-
-    boots = [("chainloader", "bios"), ("chainloader", "uefi")]
-    if args.full:
-        boots += [("linux", "bios"), ("linux", "uefi")]
-    results["boots"] = {}
-    isos = {via: make_iso(root_uuid, None if via == "chainloader" else f"gnulinux-simple-{root_uuid}")
-            for via in ("chainloader", "linux")}
-    for _ in range(args.rounds):
-        for via, firmware in boots:
-            name = f"system-{via}-{'seabios' if firmware == 'bios' else 'ovmf'}"
-
-            def one():
-                marks = {}
-                data, done, rc = boot(name, isos[via], disk, firmware, marks)
-                results["boots"].setdefault(name, []).append({"done": done, **marks})
-                check_boot(data, done, rc, via, version, root_uuid, 300)
-                print(f"    {name}: GRUB's entry at {marks.get('grub_entry', 0):.1f} s, "
-                      f"CL-SYSTEM-DONE at {done:.1f} s", flush=True)
-            report(name, one)
-    if args.rounds > 1:
-        for name, runs in results["boots"].items():
-            done = sorted(r["done"] for r in runs if r["done"] is not None)
-            if done:
-                print(f"{name}: median {done[len(done) // 2]:.1f} s to CL-SYSTEM-DONE over {len(done)} boots "
-                      f"({', '.join(f'{t:.1f}' for t in done)})")
+    for number in args.release or sorted(RELEASES):
+        test_release(RELEASES[number], args, report, results)
     (SYS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"system test: {'all passed' if not failed else f'{failed} failed'}")
     return 1 if failed else 0

@@ -3,12 +3,12 @@
 #
 #   make deb-test      lintian (errors and warnings fail) and the package's
 #                      contents (tests/system/test_deb.py)
-#   make system-test   the package installed into a Debian 12 system that
-#                      mmdebstrap builds (cached under build/system), its
-#                      menu made by update-grub, booted to systemd's
-#                      multi-user target on SeaBIOS and OVMF
+#   make system-test   the package installed into Debian 12 and 13 systems
+#                      that mmdebstrap builds (cached under build/system),
+#                      their menus made by update-grub, booted to systemd's
+#                      multi-user target (12: SeaBIOS and OVMF; 13: OVMF)
 #                      (tests/system/run_system.py); needs root
-#   SYSTEM_TEST_ARGS=--full   also GRUB's own linux entry on both firmwares
+#   SYSTEM_TEST_ARGS=--full   both releases on both firmwares, and GRUB's own linux entry
 #   make system-bench  the boot times of both, SYSTEM_BENCH_ROUNDS each
 
 SYSTEM_TEST_ARGS ?=
