@@ -74,27 +74,25 @@ $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld scripts/mkreloc.py
 -include $(TARGET_OBJS:.o=.d)
 
 # chainloader-check(1): the loader's portable code on the host, over a kernel
-# file and a memory map (tools/chainloader-check.c). Checked with ASan and
-# UBSan in the tests (malformed-host-check, tools-test).
+# file and a memory map (tools/chainloader-check.c), built twice from the
+# same sources: with ASan and UBSan for the tests (malformed-host-check,
+# tools-test), and for the Debian package with no sanitizers and Debian's
+# hardening flags (debian/rules exports them; -O2 -g without).
 CHAINLOADER_CHECK := $(BUILD)/chainloader-check
-HOST_TOOL_CFLAGS ?= -std=gnu11 -O2 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -Iinclude -DCHAINLOADER_VERSION='"$(VERSION)"'
-$(CHAINLOADER_CHECK): tools/chainloader-check.c $(PORTABLE_SRCS) $(wildcard include/*.h)
+RELEASE_CHECK := $(BUILD)/release/chainloader-check
+CHECK_SRCS := tools/chainloader-check.c $(PORTABLE_SRCS)
+CHECK_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -DCHAINLOADER_VERSION='"$(VERSION)"'
+HOST_TOOL_CFLAGS ?= -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+CFLAGS ?= -O2 -g
+$(CHAINLOADER_CHECK): CHECK_FLAGS = $(HOST_TOOL_CFLAGS)
+$(RELEASE_CHECK): CHECK_FLAGS = $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+$(CHAINLOADER_CHECK) $(RELEASE_CHECK): $(CHECK_SRCS) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(HOST_TOOL_CFLAGS) tools/chainloader-check.c $(PORTABLE_SRCS) -o $@
+	$(Q)$(HOST_CC) $(CHECK_CFLAGS) $(CHECK_FLAGS) $(CHECK_SRCS) -o $@
 
-# The same tool for the Debian package: no sanitizers, Debian's hardening
-# flags (debian/rules exports them; -O2 -g without).
-RELEASE_CHECK := $(BUILD)/release/chainloader-check
-CFLAGS ?= -O2 -g
 .PHONY: release-tools
 release-tools: $(RELEASE_CHECK)
-$(RELEASE_CHECK): tools/chainloader-check.c $(PORTABLE_SRCS) $(wildcard include/*.h)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) -std=gnu11 -Wall -Wextra -Werror $(CPPFLAGS) $(CFLAGS) -Iinclude \
-		-DCHAINLOADER_VERSION='"$(VERSION)"' $(LDFLAGS) tools/chainloader-check.c $(PORTABLE_SRCS) -o $@
 
 # What the package installs (debian/rules: make install DESTDIR=...). The
 # loader goes in stripped: GRUB reads its program headers only, and the

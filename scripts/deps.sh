@@ -40,7 +40,7 @@ TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mt
 # The Debian package and the installed-system test (debian/, tests/system/):
 #   debhelper dpkg-dev fakeroot  make deb (dpkg-buildpackage, dh 13)
 #   lintian                      make deb-test: lintian's errors fail it
-#   mmdebstrap                   a real Debian 12 system for the installed-system boot
+#   mmdebstrap                   real Debian 12 and 13 systems for the installed-system boots
 #   e2fsprogs                    mkfs.ext4 -d: its disk image, made without mounting
 PKG_PKGS="debhelper dpkg-dev fakeroot lintian mmdebstrap e2fsprogs"
 

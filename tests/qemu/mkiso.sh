@@ -48,6 +48,7 @@ if [ -n "$grub_dir" ]; then
     [ -f "$grub_dir/modinfo.sh" ] || { echo "$0: $grub_dir is no GRUB module directory (no modinfo.sh)" >&2; exit 1; }
     platform=$(basename "$grub_dir")
 fi
+[ "$netdir" = no ] || [ -z "$grub_dir" ] || { echo "$0: -N builds from the machine's GRUB only" >&2; exit 2; }
 if [ -n "$preamble" ]; then
     [ -f "$preamble" ] || { echo "$0: no such file: $preamble" >&2; exit 1; }
 fi
@@ -57,7 +58,6 @@ shift 2
 
 mkdir -p "$(dirname "$out")"
 cfg="$out.grub.cfg"
-[ "$netdir" = no ] || [ -z "$grub_dir" ] || { echo "$0: -N builds from the machine's GRUB only" >&2; exit 2; }
 {
     # GRUB talks on COM1 too, so its own errors land in the serial log.
     echo 'serial --unit=0 --speed=115200'
@@ -76,26 +76,11 @@ cfg="$out.grub.cfg"
     echo '}'
 } > "$cfg"
 
-if [ "$netdir" = yes ]; then
-    rm -rf "$out"
-    grub-mknetdir --locales= --fonts= --themes= --net-directory="$out" --subdir=boot/grub >"$out.log" 2>&1 ||
-        { cat "$out.log" >&2; echo "$0: grub-mknetdir failed" >&2; exit 1; }
-    cp "$cfg" "$out/boot/grub/grub.cfg"
-    for f in "$@"; do
-        case "$f" in
-            *=*) name=${f%%=*}; f=${f#*=} ;;
-            *)   name=$(basename "$f") ;;
-        esac
-        [ -f "$f" ] || { echo "$0: no such file: $f" >&2; exit 1; }
-        cp "$f" "$out/boot/$name"
-    done
-    exit 0
-fi
-
 # grub-mkrescue hands extra arguments to xorriso with -graft-points, so
 # "/iso/path=host/path" places a file without copying it to a staging
 # directory first. Turn each argument into such a graft point (the loop
-# rotates "$@": it takes one from the front, appends the rewritten one).
+# rotates "$@": it takes one from the front, appends the rewritten one);
+# -N copies each to the same path under OUT.
 for f in "$@"; do
     case "$f" in
         *=*) f="/boot/${f%%=*}=${f#*=}" ;;
@@ -105,6 +90,17 @@ for f in "$@"; do
     set -- "$@" "$f"
     shift
 done
+
+if [ "$netdir" = yes ]; then
+    rm -rf "$out"
+    grub-mknetdir --locales= --fonts= --themes= --net-directory="$out" --subdir=boot/grub >"$out.log" 2>&1 ||
+        { cat "$out.log" >&2; echo "$0: grub-mknetdir failed" >&2; exit 1; }
+    cp "$cfg" "$out/boot/grub/grub.cfg"
+    for f in "$@"; do
+        cp "${f#*=}" "$out${f%%=*}"
+    done
+    exit 0
+fi
 
 # --locales= --fonts= --themes= : skip what a serial-only GRUB never uses,
 # which keeps the ISO small and its build quick. All modules stay in, so

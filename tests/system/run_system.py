@@ -33,7 +33,7 @@ On Debian 12 (bookworm, the last release: GRUB 2.06, kernel 6.1) and Debian
     tests/system/run_system.py --release 13  one release
 
 Prints PASS/FAIL lines; exits 1 on any failure. Timings go to
-build/system/results.json.
+build/system/results.json, the boots' serial logs to build/qemu/.
 """
 
 import argparse
@@ -50,6 +50,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "qemu"))
+import run_tests as qemu  # noqa: E402 (the QEMU boots: tests/qemu/run_tests.py)
+
 BUILD = ROOT / os.environ.get("BUILD", "build")
 SYS = BUILD / "system"
 TREE = None  # the system tree under test: build/system/root-<release>, set by test_release()
@@ -58,24 +61,21 @@ VERSION = (ROOT / "VERSION").read_text().strip()
 DEB = BUILD / f"chainloader_{VERSION}_amd64.deb"
 
 
-
 @dataclasses.dataclass
 class Release:
     number: str            # "12"
     suite: str             # mmdebstrap's suite
-    ovmf: tuple            # (code, vars template) its UEFI boots run on
+    ovmf: str              # the OVMF its UEFI boots run on, as run_tests.Scenario.ovmf
     # (via, firmware) booted by make test; --full boots every combination.
     boots: tuple = (("chainloader", "bios"), ("chainloader", "uefi"))
 
 
-DEBIAN13_OVMF = BUILD / "debian13" / "ovmf"
 RELEASES = {
     # Debian 12 (bookworm, the last release): GRUB 2.06, kernel 6.1, the machine's OVMF.
-    "12": Release("12", "bookworm", (Path("/usr/share/OVMF/OVMF_CODE_4M.fd"), Path("/usr/share/OVMF/OVMF_VARS_4M.fd"))),
+    "12": Release("12", "bookworm", "2022"),
     # Debian 13 (trixie, the current release): GRUB 2.12, kernel 6.12, its OVMF
     # 2025 (scripts/fetch-debian13.sh ovmf). make test boots it on OVMF only.
-    "13": Release("13", "trixie", (DEBIAN13_OVMF / "OVMF_CODE_4M.fd", DEBIAN13_OVMF / "OVMF_VARS_4M.fd"),
-                  boots=(("chainloader", "uefi"),)),
+    "13": Release("13", "trixie", "2025", boots=(("chainloader", "uefi"),)),
 }
 
 # The test's settings in /etc/default/chainloader: the chainloader entry is
@@ -90,20 +90,19 @@ PACKAGE_FILES = ("/boot/chainloader.elf", "/usr/lib/chainloader/chainloader.elf"
                  "/usr/share/man/man1/chainloader-check.1.gz")
 
 
-class Fail(Exception):
-    pass
+Fail = qemu.Fail
 
 
 def run(cmd, **kw):
     return subprocess.run([str(c) for c in cmd], check=True, **kw)
 
 
-def chroot(*cmd, env=None, check=True):
-    """A command in the tree; returns (status, stdout, stderr)."""
+def chroot(*cmd, env=None):
+    """A command in the tree, which must succeed; returns (status, stdout, stderr)."""
     full_env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C.UTF-8", "HOME": "/root"}
     full_env.update(env or {})
     p = subprocess.run(["chroot", str(TREE), *cmd], capture_output=True, text=True, env=full_env)
-    if check and p.returncode:
+    if p.returncode:
         raise Fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-800:]}")
     return p.returncode, p.stdout, p.stderr
 
@@ -166,9 +165,10 @@ class Probes:
         tree("/dev/vda").unlink()
 
 
-def menu_of(cfg):
-    """The chainloader part of a grub.cfg: its entries' titles (submenu
-    entries prefixed with '>'), the default line and the text."""
+def chainloader_menu():
+    """The chainloader part of the tree's grub.cfg: its entries' titles
+    (submenu entries prefixed with '>') and its text."""
+    cfg = tree("/boot/grub/grub.cfg").read_text()
     part = cfg.split("### BEGIN /etc/grub.d/15_chainloader ###")[1].split("### END /etc/grub.d/15_chainloader ###")[0]
     titles = []
     for line in part.splitlines():
@@ -208,8 +208,7 @@ def step_menu(version, root_uuid, results):
     """update-grub, a kernel install and removal, a refused kernel."""
     tree("/boot/grub").mkdir(exist_ok=True)  # grub-install's; the rescue ISO is the GRUB here
     chroot("update-grub")
-    cfg = tree("/boot/grub/grub.cfg").read_text()
-    titles, part = menu_of(cfg)
+    titles, part = chainloader_menu()
     results["menu_entry"] = part
     want = ["Debian GNU/Linux, via chainloader",
             f">Debian GNU/Linux, with Linux {version}, via chainloader"]
@@ -221,7 +220,7 @@ def step_menu(version, root_uuid, results):
                  'if [ "x$grub_platform" = xefi ]; then load_video; fi', "insmod ext2"):
         expect(line in entry, f"the chainloader entry has no line {line!r}:\n{entry}")
     expect(f"set default='chainloader-simple-{root_uuid}'" in part, "no default line (CHAINLOADER_DEFAULT=true)")
-    expect("gnulinux-simple-" in cfg, "10_linux's entry is missing")
+    expect("gnulinux-simple-" in tree("/boot/grub/grub.cfg").read_text(), "10_linux's entry is missing")
 
     # A kernel package's install: the files, then GRUB's own postinst.d hook.
     for name in ("vmlinuz", "initrd.img"):
@@ -235,20 +234,19 @@ def step_menu(version, root_uuid, results):
     expect("the loader would refuse it" in warning[0] and "chainloader: error:" not in warning[0]
            and "on BIOS and UEFI: bzImage: setup_sects" in warning[0],
            f"the warning does not give the loader's reason: {warning[0]}")
-    titles, _ = menu_of(tree("/boot/grub/grub.cfg").read_text())
+    titles, part = chainloader_menu()
     want = ["Debian GNU/Linux, via chainloader",
             f">Debian GNU/Linux, with Linux {FAKE_KERNEL}, via chainloader",
             f">Debian GNU/Linux, with Linux {version}, via chainloader"]
     expect(titles == want, f"after a kernel install the chainloader entries are {titles}, expected {want}")
-    _, top = menu_of(tree("/boot/grub/grub.cfg").read_text())
-    expect(f"/boot/vmlinuz-{FAKE_KERNEL} " in top.split("submenu")[0], "the top entry is not the newest kernel")
+    expect(f"/boot/vmlinuz-{FAKE_KERNEL} " in part.split("submenu")[0], "the top entry is not the newest kernel")
 
     # Its removal: the files go, then GRUB's postrm.d hook.
     for name in (f"vmlinuz-{FAKE_KERNEL}", f"initrd.img-{FAKE_KERNEL}", f"vmlinuz-{BROKEN_KERNEL}"):
         tree(f"/boot/{name}").unlink()
     chroot("/etc/kernel/postrm.d/zz-update-grub", FAKE_KERNEL, f"/boot/vmlinuz-{FAKE_KERNEL}",
            env={"DEB_MAINT_PARAMS": "'remove'"})
-    titles, _ = menu_of(tree("/boot/grub/grub.cfg").read_text())
+    titles, _ = chainloader_menu()
     want = ["Debian GNU/Linux, via chainloader", f">Debian GNU/Linux, with Linux {version}, via chainloader"]
     expect(titles == want, f"after the kernel's removal the chainloader entries are {titles}, expected {want}")
 
@@ -270,7 +268,7 @@ def step_menu_settings(version, root_uuid):
     set_settings("/etc/default/grub", {"GRUB_DISABLE_SUBMENU": "true"})
     try:
         _, _, err = chroot("update-grub")
-        titles, part = menu_of(tree("/boot/grub/grub.cfg").read_text())
+        titles, part = chainloader_menu()
         want = [f"Debian GNU/Linux, with Linux {version}, via chainloader"]
         expect(titles == want, f"with GRUB_DISABLE_SUBMENU=true the entries are {titles}, expected {want}")
         expect(part.lstrip().startswith('if [ "x$grub_platform" = xpc ]; then\nmenuentry '),
@@ -289,19 +287,18 @@ def step_menu_settings(version, root_uuid):
 def step_remove_purge():
     """dpkg -r, reinstall, dpkg -P on the tree (the disk image is already made)."""
     chroot("dpkg", "-r", "chainloader")
-    titles, _ = menu_of(tree("/boot/grub/grub.cfg").read_text())
+    titles, _ = chainloader_menu()
     expect(titles == [], f"after dpkg -r the menu still has {titles}")
     expect(not tree("/boot/chainloader.elf").exists(), "dpkg -r left /boot/chainloader.elf")
     expect(tree("/etc/grub.d/15_chainloader").exists(), "dpkg -r removed a conffile")
     chroot("dpkg", "-i", "/tmp/chainloader.deb")
-    titles, _ = menu_of(tree("/boot/grub/grub.cfg").read_text())
+    titles, _ = chainloader_menu()
     expect(len(titles) == 2, f"after reinstalling the menu has {titles}")
     chroot("dpkg", "-P", "chainloader")
     left = [f for f in PACKAGE_FILES if os.path.lexists(tree(f))]
     expect(not left, f"dpkg -P left {left}")
     expect(not tree("/usr/lib/chainloader").exists(), "dpkg -P left /usr/lib/chainloader")
-    cfg = tree("/boot/grub/grub.cfg").read_text()
-    expect("15_chainloader" not in cfg and "chainloader" not in cfg, "after dpkg -P grub.cfg still mentions chainloader")
+    expect("chainloader" not in tree("/boot/grub/grub.cfg").read_text(), "after dpkg -P grub.cfg still mentions chainloader")
 
 
 def make_disk(rel, root_uuid):
@@ -334,44 +331,18 @@ def make_iso(rel, firmware, root_uuid, grub_entry):
 MARK = re.compile(rb"(CL-SYSTEM-[A-Z-]+)(?:: ?([^\r\n]*))?")
 
 
-def boot(rel, name, iso, disk, firmware, marks, timeout=300):
-    """Boots; returns (serial output, seconds to CL-SYSTEM-DONE or None, QEMU
-    status or None). MARKS gets "grub_entry": the seconds to GRUB's
-    "Booting `...'" line (firmware and GRUB's start behind)."""
-    serial = SYS / f"{name}.serial.log"
-    serial.unlink(missing_ok=True)
-    cmd = ["qemu-system-x86_64", "-m", "1024", "-cdrom", str(iso), "-boot", "d",
-           "-drive", f"file={disk},if=virtio,format=raw,snapshot=on",
-           "-display", "none", "-serial", f"file:{serial}", "-no-reboot", "-nic", "none"]
-    if firmware == "uefi":
-        code, template = rel.ovmf
-        vars_copy = SYS / f"{name}.OVMF_VARS.fd"
-        shutil.copyfile(template, vars_copy)
-        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={code}",
-                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
-    (SYS / f"{name}.qemu.cmd").write_text(" ".join(cmd) + "\n")
-    start = time.monotonic()
-    with open(SYS / f"{name}.qemu.log", "wb") as qlog:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog, stderr=subprocess.STDOUT)
-        done = None
-        try:
-            while True:
-                rc = proc.poll()
-                data = serial.read_bytes() if serial.exists() else b""
-                now = time.monotonic() - start
-                if "grub_entry" not in marks and b"Booting `" in data:
-                    marks["grub_entry"] = now
-                if done is None and b"CL-SYSTEM-DONE" in data:
-                    done = now
-                if rc is not None:
-                    return data, done, rc
-                if now > timeout:
-                    return data, done, None
-                time.sleep(0.2)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+def boot(rel, name, iso, disk, firmware, timeout):
+    """Boots through run_tests.py's QEMU plumbing (its serial, monitor and
+    OVMF handling; logs in build/qemu/NAME.*); returns (serial output,
+    seconds to CL-SYSTEM-DONE or None, QEMU status or None, marks: its
+    "grub_entry", the seconds to GRUB's "Booting `...'" line)."""
+    sc = qemu.Scenario(name, "chainloader", "amd64", "", memory_mib=1024, firmware=firmware, ovmf=rel.ovmf,
+                       timeout=timeout, time_marks=(("system_done", rb"CL-SYSTEM-DONE"),),
+                       qemu_extra=("-drive", f"file={disk},if=virtio,format=raw,snapshot=on"))
+    qemu.QDIR.mkdir(parents=True, exist_ok=True)
+    marks = {}
+    data, _, _, rc, _ = qemu.boot(sc, iso, marks)
+    return data, marks.pop("system_done", None), rc, marks
 
 
 def check_boot(data, done, rc, via, version, root_uuid, timeout):
@@ -412,8 +383,8 @@ def test_release(rel, args, report, results):
 
     def prepare():
         expect(DEB.exists(), f"{DEB} missing (make deb)")
-        if rel.number == "13" and "uefi" in {f for _, f in rel.boots} | ({"uefi"} if args.full else set()):
-            run([ROOT / "scripts" / "fetch-debian13.sh", "ovmf"], stdout=subprocess.DEVNULL)
+        if rel.ovmf != "2022":
+            qemu.debian13("ovmf")
         unpack(system_tarball(rel))
         fstab = tree("/etc/fstab")
         fstab.write_text(fstab.read_text().replace("CL_ROOT_UUID", root_uuid))
@@ -448,8 +419,7 @@ def test_release(rel, args, report, results):
                 if (via, firmware) not in isos:
                     isos[via, firmware] = make_iso(rel, firmware, root_uuid,
                                                    None if via == "chainloader" else f"gnulinux-simple-{root_uuid}")
-                marks = {}
-                data, done, rc = boot(rel, name, isos[via, firmware], disk, firmware, marks)
+                data, done, rc, marks = boot(rel, name, isos[via, firmware], disk, firmware, 300)
                 results["boots"].setdefault(name, []).append({"done": done, **marks})
                 check_boot(data, done, rc, via, version, root_uuid, 300)
                 print(f"    {name}: GRUB's entry at {marks.get('grub_entry', 0):.1f} s, "
