@@ -8,8 +8,10 @@
 set -eu
 
 # Building the loader and its unit tests.
-# gcc-multilib: the 32-bit host test of start32.S's workspace finder.
-BUILD_PKGS="gcc make binutils libcmocka-dev python3 gcc-multilib"
+# gcc-multilib: the 32-bit host test of start32.S's workspace finder;
+# qemu-user: its qemu-i386 runs that test where the kernel runs no 32-bit
+# programs (ia32_emulation=off; scripts/run-ia32.sh).
+BUILD_PKGS="gcc make binutils libcmocka-dev python3 gcc-multilib qemu-user"
 
 # The framebuffer console's font (arch/x86_64/fbcon.mk), converted at build
 # time by scripts/psf2c.py: /usr/share/consolefonts/Lat15-VGA16.psf.gz.

@@ -30,7 +30,10 @@ $(UNIT_REAL_VMLINUX): $(UNIT_REAL_KERNEL) scripts/extract-vmlinux.sh
 	scripts/extract-vmlinux.sh $< $@
 
 # find_workspace (32-bit assembly, arch/x86_64/workspace32.S) against a
-# brute-force oracle, run natively in a 32-bit process (gcc-multilib).
+# brute-force oracle, in a 32-bit process (gcc-multilib): natively, or under
+# qemu-i386 where the kernel runs no 32-bit programs (scripts/run-ia32.sh).
+# IA32_RUN=qemu forces the emulated way (IA32_RUN=native, the native one).
+IA32_RUN ?= auto
 WS32_IMAGE := -DIMAGE_START=0x100000u -DIMAGE_END=0x107a14u
 WS32_LDSYMS := -Wl,--defsym,__image_start=0x100000 -Wl,--defsym,__image_end=0x107a14
 $(BUILD)/unit/workspace32_test: tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(wildcard include/*.h)
@@ -40,6 +43,11 @@ $(BUILD)/unit/workspace32_test: tests/unit/workspace32_test.c arch/x86_64/worksp
 		-Wa,--noexecstack -fsanitize=undefined -fno-sanitize-recover=all $(WS32_IMAGE) \
 		tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(WS32_LDSYMS) -o $@
 
+# A 32-bit program that exits 42: whether this kernel runs 32-bit programs.
+$(BUILD)/unit/ia32_probe: tests/unit/ia32_probe.S
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -m32 -nostdlib -static -Wa,--noexecstack $< -o $@
+
 .PHONY: workspace32-test
-workspace32-test: $(BUILD)/unit/workspace32_test
-	$(BUILD)/unit/workspace32_test
+workspace32-test: $(BUILD)/unit/workspace32_test $(BUILD)/unit/ia32_probe
+	IA32_RUN=$(IA32_RUN) scripts/run-ia32.sh $(BUILD)/unit/ia32_probe $(BUILD)/unit/workspace32_test
