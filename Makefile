@@ -80,13 +80,13 @@ $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld scripts/mkreloc.py
 # hardening flags (debian/rules exports them; -O2 -g without).
 CHAINLOADER_CHECK := $(BUILD)/chainloader-check
 RELEASE_CHECK := $(BUILD)/release/chainloader-check
-CHECK_SRCS := tools/chainloader-check.c $(PORTABLE_SRCS)
+CHECK_SRCS := tools/chainloader-check.c tools/check_map.c $(PORTABLE_SRCS)
 CHECK_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -DCHAINLOADER_VERSION='"$(VERSION)"'
 HOST_TOOL_CFLAGS ?= -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all
 CFLAGS ?= -O2 -g
 $(CHAINLOADER_CHECK): CHECK_FLAGS = $(HOST_TOOL_CFLAGS)
 $(RELEASE_CHECK): CHECK_FLAGS = $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
-$(CHAINLOADER_CHECK) $(RELEASE_CHECK): $(CHECK_SRCS) $(wildcard include/*.h)
+$(CHAINLOADER_CHECK) $(RELEASE_CHECK): $(CHECK_SRCS) $(wildcard include/*.h tools/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(CHECK_CFLAGS) $(CHECK_FLAGS) $(CHECK_SRCS) -o $@

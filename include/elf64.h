@@ -35,8 +35,10 @@ struct elf64_ehdr {
 };
 _Static_assert(offsetof(struct elf64_ehdr, e_entry) == 0x18, "e_entry");
 _Static_assert(offsetof(struct elf64_ehdr, e_phoff) == 0x20, "e_phoff");
+_Static_assert(offsetof(struct elf64_ehdr, e_shoff) == 0x28, "e_shoff");
 _Static_assert(offsetof(struct elf64_ehdr, e_phentsize) == 0x36, "e_phentsize");
 _Static_assert(offsetof(struct elf64_ehdr, e_phnum) == 0x38, "e_phnum");
+_Static_assert(offsetof(struct elf64_ehdr, e_shnum) == 0x3c, "e_shnum");
 _Static_assert(sizeof(struct elf64_ehdr) == 64, "elf64_ehdr");
 
 struct elf64_phdr {
@@ -53,6 +55,7 @@ _Static_assert(offsetof(struct elf64_phdr, p_offset) == 0x08, "p_offset");
 _Static_assert(offsetof(struct elf64_phdr, p_paddr) == 0x18, "p_paddr");
 _Static_assert(offsetof(struct elf64_phdr, p_filesz) == 0x20, "p_filesz");
 _Static_assert(offsetof(struct elf64_phdr, p_memsz) == 0x28, "p_memsz");
+_Static_assert(offsetof(struct elf64_phdr, p_align) == 0x30, "p_align");
 _Static_assert(sizeof(struct elf64_phdr) == 56, "elf64_phdr");
 
 struct elf64_nhdr {

@@ -87,10 +87,9 @@ static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, 
 	}
 	const uint8_t *b = kmod->data;
 	if (size < 4)
-		return cl_fail(err, "kernel module [0x%llx, 0x%llx) of %llu bytes is too short to be a kernel",
-			       (unsigned long long)kmod->start, (unsigned long long)kmod->end, (unsigned long long)size);
-	return cl_fail(err, "kernel module [0x%llx, 0x%llx) is neither a bzImage (0xaa55, \"HdrS\") nor an ELF (first bytes %02x %02x %02x %02x)",
-		       (unsigned long long)kmod->start, (unsigned long long)kmod->end, b[0], b[1], b[2], b[3]);
+		return cl_fail(err, "kernel module of %llu bytes is too short to be a kernel", (unsigned long long)size);
+	return cl_fail(err, "kernel module of %llu bytes is neither a bzImage (0xaa55, \"HdrS\") nor an ELF (first bytes %02x %02x %02x %02x)",
+		       (unsigned long long)size, b[0], b[1], b[2], b[3]);
 }
 
 static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, struct cl_error *err)

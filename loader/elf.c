@@ -6,7 +6,10 @@
 #include "elf64.h"
 #include "pvh.h"
 
+/* Note entries are 4-byte aligned, or 8 in a PT_NOTE whose p_align is 8 (GNU
+ * property notes); any other p_align places the segment, not its entries. */
 #define NOTE_ALIGN 4u
+#define NOTE_ALIGN_WIDE 8u
 
 bool elf_probe(const uint8_t *image, uint64_t size)
 {
@@ -28,6 +31,12 @@ static int check_header(const struct elf64_ehdr *h, uint64_t size, struct cl_err
 			       (unsigned)sizeof(struct elf64_phdr));
 	if (h->e_phnum == 0)
 		return cl_fail(err, "ELF: no program headers (e_phnum 0)");
+	/* A table inside the ELF header would be read as program headers from
+	 * the header's own fields: name that, not what it then looks like. */
+	bool sh_inside = h->e_shnum && h->e_shoff < sizeof(*h);
+	if (h->e_phoff < sizeof(*h) || sh_inside)
+		return cl_fail(err, "ELF: %s 0x%llx is inside the 64-byte ELF header", sh_inside ? "e_shoff" : "e_phoff",
+			       (unsigned long long)(sh_inside ? h->e_shoff : h->e_phoff));
 	uint64_t table_end;
 	if (__builtin_add_overflow(h->e_phoff, (uint64_t)h->e_phnum * h->e_phentsize, &table_end) ||
 	    table_end > size)
@@ -81,15 +90,21 @@ static int scan_notes(struct elf_kernel *out, unsigned index, const struct elf64
 		return cl_fail(err, "ELF: PT_NOTE %u at offset 0x%llx + 0x%llx runs past the module's %llu bytes",
 			       index, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz,
 			       (unsigned long long)size);
+	if (ph->p_align & (ph->p_align - 1)) /* gABI: 0, 1 or a power of two */
+		return cl_fail(err, "ELF: PT_NOTE %u p_align %llu is not a power of two", index,
+			       (unsigned long long)ph->p_align);
+	uint64_t align = ph->p_align == NOTE_ALIGN_WIDE ? NOTE_ALIGN_WIDE : NOTE_ALIGN;
 	uint64_t off = ph->p_offset;
 	while (end - off >= sizeof(struct elf64_nhdr)) {
 		struct elf64_nhdr n;
 		memcpy(&n, img + off, sizeof(n));
 		uint64_t name_off = off + sizeof(n);
-		uint64_t name_len = ((uint64_t)n.n_namesz + NOTE_ALIGN - 1) & ~(uint64_t)(NOTE_ALIGN - 1);
-		uint64_t desc_len = ((uint64_t)n.n_descsz + NOTE_ALIGN - 1) & ~(uint64_t)(NOTE_ALIGN - 1);
-		uint64_t desc_off = name_off + name_len;
-		if (name_len > end - name_off || desc_len > end - desc_off)
+		/* The descriptor, and then the next note, start at the next multiple
+		 * of the alignment counted from this note's start. */
+		uint64_t desc_rel = (sizeof(n) + (uint64_t)n.n_namesz + align - 1) & ~(align - 1);
+		uint64_t desc_len = ((uint64_t)n.n_descsz + align - 1) & ~(align - 1);
+		uint64_t desc_off = off + desc_rel;
+		if (desc_rel > end - off || desc_len > end - desc_off)
 			return cl_fail(err, "ELF: note at offset 0x%llx (namesz %u, descsz %u) runs past its PT_NOTE",
 				       (unsigned long long)off, n.n_namesz, n.n_descsz);
 		if (n.n_type == XEN_ELFNOTE_PHYS32_ENTRY && n.n_namesz == sizeof(XEN_ELFNOTE_OWNER) &&

@@ -46,9 +46,9 @@ def case(name, kernel, expect, opts="", args="console=ttyS0", initrds=(), regex=
                       regex=bool(regex), memory_mib=memory_mib, xfail=xfail, what=what))
 
 
-def neither(first4):
-    return (rf"kernel module \[{ADDR}, {ADDR}\) is neither a bzImage \(0xaa55, \"HdrS\"\) nor an ELF "
-            rf"\(first bytes {' '.join(f'{b:02x}' for b in first4)}\)")
+def neither(data):
+    return (rf"kernel module of {len(data)} bytes is neither a bzImage \(0xaa55, \"HdrS\"\) nor an ELF "
+            rf"\(first bytes {' '.join(f'{b:02x}' for b in data[:4])}\)")
 
 
 def patch(data, off, fmt, value):
@@ -67,7 +67,7 @@ PM = 0x1000
 
 
 def bzimage_cases():
-    case("bz-truncated-0x1f0", BZ[:0x1F0], neither(BZ[:4]), regex=True,
+    case("bz-truncated-0x1f0", BZ[:0x1F0], neither(BZ[:0x1F0]), regex=True,
          what="cut before boot_flag: nothing to recognise")
     case("bz-truncated-0x204", BZ[:0x204],
          "bzImage: module of 516 bytes ends before the setup header (needs 518)",
@@ -189,6 +189,9 @@ def elf_cases():
     case("elf-no-program-headers", patch(ELF, im.E_PHNUM, "H", 0), "ELF: no program headers (e_phnum 0)")
     case("elf-program-headers-outside", patch(ELF, im.E_PHOFF, "Q", 0x10000),
          "ELF: program headers at 0x10000 (2 x 56 bytes) run past the module's 8192 bytes")
+    # Program headers inside the ELF header would be read from its own fields.
+    case("elf-program-headers-in-header", patch(ELF, im.E_PHOFF, "Q", 0x10),
+         "ELF: e_phoff 0x10 is inside the 64-byte ELF header")
     case("elf-load-outside-file", patch(ELF, PH1 + im.P_OFFSET, "Q", 0x10000),
          "ELF: PT_LOAD 1 at offset 0x10000 + filesz 0x1000 runs past the module's 8192 bytes")
     case("elf-filesz-above-memsz", patch(ELF, PH1 + im.P_MEMSZ, "Q", 0x800),
@@ -237,9 +240,8 @@ def elf_cases():
 # ---------------------------------------------------------------- others
 def other_cases():
     rnd = random.Random(20240601).randbytes(4096)
-    case("random-bytes", rnd, neither(rnd[:4]), regex=True)
-    case("too-short", b"abc", rf"kernel module \[{ADDR}, {ADDR}\) of 3 bytes is too short to be a kernel",
-         regex=True)
+    case("random-bytes", rnd, neither(rnd), regex=True)
+    case("too-short", b"abc", "kernel module of 3 bytes is too short to be a kernel")
     case("empty-module", b"", rf"multiboot2: module 1 is empty or inverted: mod_start {ADDR}, mod_end {ADDR}",
          regex=True, what="a zero-byte kernel module")
     case("empty-initrd", BZ, initrds=[b""],

@@ -6,6 +6,7 @@
 #include "builders.h"
 #include "elf64.h"
 #include "elf_kernel.h"
+#include "pvh.h"
 
 static struct elf_kernel k;
 
@@ -68,6 +69,10 @@ static const struct bad_case bad_cases[] = {
 	{ "type", EH(e_type), 2, 3, "ELF: e_type 3 is not ET_EXEC (2)" },
 	{ "phentsize", EH(e_phentsize), 2, 32, "ELF: e_phentsize 32 is below 56" },
 	{ "phnum 0", EH(e_phnum), 2, 0, "ELF: no program headers (e_phnum 0)" },
+	{ "phoff in header", EH(e_phoff), 8, 0x10, "ELF: e_phoff 0x10 is inside the 64-byte ELF header" },
+	{ "phoff 0", EH(e_phoff), 8, 0, "ELF: e_phoff 0x0 is inside the 64-byte ELF header" },
+	{ "note align 3", PH(0, p_align), 8, 3, "ELF: PT_NOTE 0 p_align 3 is not a power of two" },
+	{ "note align 12", PH(0, p_align), 8, 12, "ELF: PT_NOTE 0 p_align 12 is not a power of two" },
 	{ "phoff", EH(e_phoff), 8, 0x3f80, "ELF: program headers at 0x3f80 (3 x 56 bytes) run past the module's 16384 bytes" },
 	{ "phoff overflow", EH(e_phoff), 8, 0xffffffffffffffc0ull, "ELF: program headers at 0xffffffffffffffc0 (3 x 56 bytes) run past the module's 16384 bytes" },
 	{ "load outside", PH(1, p_offset), 8, 0x3800, "ELF: PT_LOAD 1 at offset 0x3800 + filesz 0x2000 runs past the module's 16384 bytes" },
@@ -104,6 +109,67 @@ static void each_corruption_has_its_own_message(void **state)
 		assert_string_equal(err.msg, c->message);
 		free(img);
 	}
+}
+
+static void section_headers_inside_the_elf_header_are_named(void **state)
+{
+	(void)state;
+	uint8_t *img = make_elf(1);
+	struct cl_error err;
+	put16(img + EH(e_shnum), 1);
+	put64(img + EH(e_shoff), 0x3f00); /* outside the header: not read, fine */
+	assert_int_equal(elf_parse(img, ELF_TEST_SIZE, &k, &err), 0);
+	put64(img + EH(e_shoff), 0x20);
+	assert_int_equal(elf_parse(img, ELF_TEST_SIZE, &k, &err), -1);
+	assert_string_equal(err.msg, "ELF: e_shoff 0x20 is inside the 64-byte ELF header");
+	put16(img + EH(e_shnum), 0); /* no section headers: e_shoff means nothing */
+	assert_int_equal(elf_parse(img, ELF_TEST_SIZE, &k, &err), 0);
+	free(img);
+}
+
+/* In a PT_NOTE with p_align 8 the descriptor starts 8-byte aligned from the
+ * note's start: after "Xen\0" at +12, the entry is at +16 (the 4-byte layout's
+ * +16 too), but a 5-byte name puts it at +24, not +20. Every other p_align
+ * (0, 1, 4, the 0x1000 of a segment-aligning linker script) means 4 bytes. */
+static void note_alignment_follows_p_align(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static const uint64_t four_byte[] = { 0, 1, 2, 4, 16, 0x1000 };
+	for (size_t i = 0; i < sizeof(four_byte) / sizeof(four_byte[0]); i++) {
+		uint8_t *img = make_elf(1);
+		put64(img + PH(0, p_align), four_byte[i]);
+		assert_int_equal(elf_parse(img, ELF_TEST_SIZE, &k, &err), 0);
+		assert_true(k.has_pvh_entry);
+		assert_int_equal(k.pvh_entry, 0x2000040);
+		free(img);
+	}
+	/* A dummy 5-byte-named note first, then Xen's: 8-aligned, the dummy spans
+	 * 12 + 5 -> 24, its 4-byte descriptor -> 32; Xen's note at +32. */
+	uint8_t *img = make_elf(1);
+	uint8_t *n = img + ELF_TEST_NOTE;
+	memset(n, 0, 64);
+	put32(n, 5);
+	put32(n + 4, 4);
+	put32(n + 8, 1);
+	memcpy(n + 12, "Dumm", 5);
+	put32(n + 24, 0xdeadbeef);
+	put32(n + 32, 4);
+	put32(n + 36, 4);
+	put32(n + 40, XEN_ELFNOTE_PHYS32_ENTRY);
+	memcpy(n + 44, "Xen", 4);
+	put32(n + 48, 0x2000080);
+	put64(img + PH(0, p_filesz), 56);
+	put64(img + PH(0, p_align), 8);
+	assert_int_equal(elf_parse(img, ELF_TEST_SIZE, &k, &err), 0);
+	assert_true(k.has_pvh_entry);
+	assert_int_equal(k.pvh_entry, 0x2000080);
+	/* Read with 4-byte alignment, the dummy's descriptor would be at +20 and
+	 * the next note at +24, whose "namesz" is the dummy's descriptor. */
+	put64(img + PH(0, p_align), 4);
+	assert_int_equal(elf_parse(img, ELF_TEST_SIZE, &k, &err), -1);
+	assert_string_equal(err.msg, "ELF: note at offset 0x118 (namesz 3735928559, descsz 0) runs past its PT_NOTE");
+	free(img);
 }
 
 static void truncation_at_every_length_fails_cleanly(void **state)
@@ -144,6 +210,8 @@ int main(void)
 		cmocka_unit_test(parses_segments_entry_and_pvh_note),
 		cmocka_unit_test(uses_p_paddr_not_p_vaddr_and_sorts),
 		cmocka_unit_test(each_corruption_has_its_own_message),
+		cmocka_unit_test(section_headers_inside_the_elf_header_are_named),
+		cmocka_unit_test(note_alignment_follows_p_align),
 		cmocka_unit_test(truncation_at_every_length_fails_cleanly),
 		cmocka_unit_test(parses_the_real_debian_vmlinux),
 	};
