@@ -1,5 +1,6 @@
 """chainloader-check(1) on real images (make tools-test): the verdict, the
 entry, the plan and the exit status, and its man page."""
+import contextlib
 import os
 import re
 import shutil
@@ -21,6 +22,16 @@ IPXE = Path("/usr/lib/ipxe/ipxe.lkrn")          # Debian package ipxe (scripts/d
 def check(*args, prefix=()):
     r = subprocess.run([*prefix, str(TOOL), *map(str, args)], capture_output=True, text=True)
     return r.returncode, r.stdout, r.stderr
+
+
+@contextlib.contextmanager
+def verbose_log(*lines):
+    """A file holding these lines of chainloader's serial output (CRLF, as
+    the serial log has it)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".log", newline="") as log:
+        log.write("".join(line + "\r\n" for line in lines))
+        log.flush()
+        yield log.name
 
 
 def refusal(kernel, message):
@@ -67,15 +78,10 @@ class Verdicts(unittest.TestCase):
         self.assertEqual((rc, out), (0, ""))
 
     def test_a_memory_map_from_the_loader_s_verbose_output(self):
-        with tempfile.NamedTemporaryFile("w", suffix=".log") as log:
-            log.write("chainloader 0.1.0 (multiboot2 -> Linux boot protocol)\n"
-                      "memory map from GRUB: 3 entries\n"
-                      "  [0x0000000000000000, 0x000000000009fc00) type 1\n"
-                      "  [0x00000000000f0000, 0x0000000000100000) type 2\n"
-                      "  [0x0000000000100000, 0x0000000040000000) type 1\n"
-                      "ACPI RSDP: 0xf59d0\n")
-            log.flush()
-            rc, out, _ = check("--memmap", log.name, KERNEL)
+        ranges = ((0, 0x9fc00, 1), (0xf0000, 0x100000, 2), (0x100000, 0x40000000, 1))
+        with verbose_log("chainloader 0.1.0 (multiboot2 -> Linux boot protocol)", "memory map from GRUB: 3 entries",
+                         *(f"  [{s:#018x}, {e:#018x}) type {t}" for s, e, t in ranges), "ACPI RSDP: 0xf59d0") as log:
+            rc, out, _ = check("--memmap", log, KERNEL)
         self.assertEqual(rc, 0, out)
         self.assertIn("\n  e820: 3 entries\n", out)
         with tempfile.NamedTemporaryFile("w") as empty:
@@ -84,23 +90,19 @@ class Verdicts(unittest.TestCase):
         self.assertIn(": no \"memory map from GRUB\" or \"EFI memory map\" lines", err)
 
     def test_an_efi_memory_map_from_the_loader_s_verbose_output(self):
-        """The UEFI entry's verbose map (CRLF, as the serial log has it):
-        the plan then hands the kernel efi_info and a copy of that map."""
-        with tempfile.NamedTemporaryFile("w", suffix=".log", newline="") as log:
-            log.write("EFI memory map: 5 descriptors\r\n"
-                      "  EFI [0x0000000000000000, 0x00000000000a0000) type 7 attr 0xf\r\n"
-                      "  EFI [0x0000000000100000, 0x0000000001000000) type 4 attr 0xf\r\n"
-                      "  EFI [0x0000000001000000, 0x000000003f000000) type 7 attr 0xf\r\n"
-                      "  EFI [0x000000003f000000, 0x000000003f100000) type 6 attr 0x800000000000000f\r\n"
-                      "  EFI [0x000000003f100000, 0x0000000040000000) type 10 attr 0xf\r\n")
-            log.flush()
-            rc, out, _ = check("--memmap", log.name, KERNEL)
+        """The UEFI entry's verbose map: the plan then hands the kernel
+        efi_info and a copy of that map."""
+        descriptors = ((0, 0xa0000, 7, 0xf), (0x100000, 0x1000000, 4, 0xf), (0x1000000, 0x3f000000, 7, 0xf),
+                       (0x3f000000, 0x3f100000, 6, 0x800000000000000f), (0x3f100000, 0x40000000, 10, 0xf))
+        with verbose_log("EFI memory map: 5 descriptors",
+                         *(f"  EFI [{s:#018x}, {e:#018x}) type {t} attr {a:#x}" for s, e, t, a in descriptors)) as log:
+            rc, out, _ = check("--memmap", log, KERNEL)
             self.assertEqual(rc, 0, out)
             # In the boot-services data, never in conventional memory (KASLR).
             self.assertIn("\n  copy EFI memory map: 200 bytes -> [0xfff000, 0xfff0c8)\n", out)
             self.assertIn("\n  e820: 4 entries\n", out)  # boot-services memory is RAM to Linux
-            rc, _, err = check("--memmap", log.name, "--firmware", "bios", KERNEL)
-            self.assertEqual((rc, err), (2, f"chainloader-check: --memmap '{log.name}': an EFI memory map, "
+            rc, _, err = check("--memmap", log, "--firmware", "bios", KERNEL)
+            self.assertEqual((rc, err), (2, f"chainloader-check: --memmap '{log}': an EFI memory map, "
                                             "but --firmware bios\n"))
 
 
