@@ -124,18 +124,55 @@ static const char *option_arg(const char *name, const char *arg, const char *con
 	bad_argument("%s '%s': expected %s or %s", name, arg, allowed[0], allowed[1]);
 }
 
-static void print_plan(const char *kernel)
+/* Every entry the loader could take into the image: planned again with that
+ * entry forced, so what is listed is exactly what entry=X would do. */
+static void print_entries(const struct plan_inputs *in)
+{
+	static const enum entry_mode modes[] = { ENTRY_64, ENTRY_32, ENTRY_16, ENTRY_PVH };
+	static const char *const names[] = { "64-bit", "32-bit", "16-bit", "PVH" };
+	static struct boot_plan other;
+	const char *none[sizeof(modes) / sizeof(modes[0])];
+	size_t n_none = 0;
+	const char *sep = "";
+	(void)printf("  entries:");
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct plan_inputs forced = *in;
+		struct cl_error err;
+		forced.entry = modes[i];
+		if (boot_plan_make(&forced, &other, &err)) {
+			none[n_none++] = names[i];
+			continue;
+		}
+		(void)printf("%s %s at 0x%llx%s", sep, handoff_name(other.handoff), (unsigned long long)other.entry,
+			     other.handoff == plan.handoff ? " (chosen)" : "");
+		sep = ",";
+	}
+	for (size_t i = 0; i < n_none; i++)
+		(void)printf("%s %s", i ? "," : "; not", none[i]);
+	(void)printf("\n");
+}
+
+static void print_plan(const char *kernel, const struct plan_inputs *in)
 {
 	(void)printf("chainloader-check: %s: boots as %s by the %s entry at 0x%llx\n", kernel,
 		     plan.format == KERNEL_BZIMAGE ? "bzImage" : "ELF", handoff_name(plan.handoff),
 		     (unsigned long long)plan.entry);
+	print_entries(in);
 	(void)printf("  kernel [0x%llx, 0x%llx)\n", (unsigned long long)plan.kernel_range.start,
 		     (unsigned long long)plan.kernel_range.end);
 	for (size_t i = 0; i < plan.copy_count; i++) {
 		const struct copy_step *c = &plan.copies[i];
 		if (c->len)
-			(void)printf("  copy %s: %llu bytes -> [0x%llx, 0x%llx)\n", c->what, (unsigned long long)c->len,
+			(void)printf("  copy %s: %llu bytes -> [0x%llx, 0x%llx)", c->what, (unsigned long long)c->len,
 				     (unsigned long long)c->dst, (unsigned long long)(c->dst + c->len));
+		else if (c->zero_len)
+			(void)printf("  zero %s:", c->what);
+		if (c->zero_len) /* a segment's bss, an initrd's padding */
+			(void)printf(" then %llu zero bytes -> [0x%llx, 0x%llx)", (unsigned long long)c->zero_len,
+				     (unsigned long long)(c->dst + c->len),
+				     (unsigned long long)(c->dst + c->len + c->zero_len));
+		if (c->len || c->zero_len)
+			(void)printf("\n");
 	}
 	(void)printf("  initrd: %s, %llu bytes\n",
 		     plan.initrd.end == plan.initrd.start ? "none" : plan.initrd_moved ? "moved" : "in place (zero copy)",
@@ -319,6 +356,6 @@ int main(int argc, char **argv)
 	if (boot_plan_make(&in, &plan, &err))
 		return refused(kernel, quiet, &err);
 	if (!quiet)
-		print_plan(kernel);
+		print_plan(kernel, &in);
 	return 0;
 }

@@ -147,5 +147,30 @@ class Fixtures(unittest.TestCase):
         print(f"\n{len(CASES)} fixture cases", file=sys.stderr)
 
 
+class PlanOutput(unittest.TestCase):
+    """The plan names every entry the image offers (each planned with that
+    entry forced) and the zero-filled tail of each segment."""
+
+    def test_entries_offered_and_the_one_chosen(self):
+        for image, opts, line in (
+                (ELF_PVH, "", f"  entries: 64-bit at {LOAD:#x} (chosen), PVH at {PVH_ENTRY:#x}; not 32-bit, 16-bit"),
+                (ELF_PVH, "entry=pvh", f"  entries: 64-bit at {LOAD:#x}, PVH at {PVH_ENTRY:#x} (chosen); not 32-bit, 16-bit"),
+                (ELF_DUMMY, "", f"  entries: 64-bit at {LOAD:#x} (chosen); not 32-bit, 16-bit, PVH"),
+                (BZ, "entry=32", f"  entries: 64-bit at {LOAD + 0x200:#x}, 32-bit at {LOAD:#x} (chosen), 16-bit at 0x90200; not PVH"),
+                (patch(BZ, im.XLOADFLAGS, "H", 0), "", f"  entries: 32-bit at {LOAD:#x} (chosen), 16-bit at 0x90200; not 64-bit, PVH")):
+            with self.subTest(opts=opts, line=line):
+                rc, out, _ = run_check(image, opts)
+                self.assertEqual(rc, 0, out)
+                self.assertEqual(out.splitlines()[1], line)
+
+    def test_zero_filled_tails(self):
+        image = im.elf(loads=((LOAD, 0x1000, 0x3000), (LOAD + 0x100000, 0x2000, 0x2000)))
+        rc, out, _ = run_check(image, "")
+        self.assertEqual(rc, 0, out)
+        self.assertIn(f"\n  copy ELF PT_LOAD: 4096 bytes -> [{LOAD:#x}, {LOAD + 0x1000:#x}) "
+                      f"then 8192 zero bytes -> [{LOAD + 0x1000:#x}, {LOAD + 0x3000:#x})\n", out)
+        self.assertIn(f"\n  copy ELF PT_LOAD: 8192 bytes -> [{LOAD + 0x100000:#x}, {LOAD + 0x102000:#x})\n", out)
+
+
 if __name__ == "__main__":
     unittest.main()
