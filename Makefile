@@ -24,7 +24,8 @@ PORTABLE_SRCS := boot/mb2_parse.c loader/options.c loader/e820_build.c loader/bz
 	loader/planner.c loader/zeropage.c loader/elf.c loader/pvh_info.c loader/firmware.c loader/boot_plan.c lib/format.c \
 	loader/tpm_eventlog.c loader/secure_boot.c loader/gop.c loader/real_mode.c \
 	loader/format_bzimage.c loader/format_elf.c loader/handoff_zeropage.c loader/handoff_64.c loader/handoff_32.c \
-	loader/handoff_16.c loader/handoff_pvh.c
+	loader/handoff_16.c loader/handoff_pvh.c \
+	boot/efi_stub/newc.c boot/efi_stub/cmdline.c
 TARGET_SRCS := $(PORTABLE_SRCS) lib/string.c boot/console.c boot/main.c boot/efi_main.c \
 	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
 	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c arch/x86_64/bios_lowmem.c arch/x86_64/cpu_random.c arch/x86_64/efi_services.c

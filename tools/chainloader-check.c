@@ -131,7 +131,7 @@ static void print_entries(const struct plan_inputs *in)
 	static const enum entry_mode modes[] = { ENTRY_64, ENTRY_32, ENTRY_16, ENTRY_PVH };
 	static const char *const names[] = { "64-bit", "32-bit", "16-bit", "PVH" };
 	static struct boot_plan other;
-	const char *none[sizeof(modes) / sizeof(modes[0])];
+	const char *none[sizeof(modes) / sizeof(modes[0])] = { 0 };
 	size_t n_none = 0;
 	const char *sep = "";
 	(void)printf("  entries:");

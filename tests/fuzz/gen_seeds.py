@@ -278,12 +278,39 @@ def tpm_log_seeds(out):
     w("unknown-bank", tpm_input(log[:offs[-1]] + tcg_event2(5, EV_EFI_ACTION, [SHA1, SHA384], b"x"), offs[-1]))
 
 
+def newc_member(name, mode, data, nul):
+    """One member as GRUB's initrd command writes it (grub-core/loader/linux.c):
+    2.06 without the name's NUL, 2.12 with it."""
+    name = name + (b"\0" if nul else b"")
+    fields = [0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0]
+    head = b"070701" + b"".join(b"%08x" % f for f in fields) + name
+    head += b"\0" * (-len(head) % 4)
+    return head + data + b"\0" * (-len(data) % 4)
+
+
+def newc_archive(nul, extra=False, plain=b"plain initrd"):
+    a = newc_member(b"boot", 0o40777, b"", nul) + newc_member(b"boot/vmlinuz", 0o100777, b"MZ kernel", nul)
+    if extra:
+        a += newc_member(b"etc", 0o40777, b"", nul) + newc_member(b"etc/x.conf", 0o100777, b"k=v\n", nul)
+    return a + newc_member(b"TRAILER!!!", 0, b"", nul) + plain
+
+
+def newc_seeds(out):
+    """fuzz_newc.c: the archive, then (after a NUL) a command line."""
+    line = b"\0BOOT_IMAGE=/boot/chainloader.efi verbose -- root=/dev/vda \"cl.quoted=a b\""
+    write(out, "newc", "grub-2.06", newc_archive(False) + line)
+    write(out, "newc", "grub-2.12", newc_archive(True) + line)
+    write(out, "newc", "grub-2.12-extra", newc_archive(True, extra=True) + b"\0--")
+    write(out, "newc", "grub-2.06-extra", newc_archive(False, extra=True, plain=b""))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir", nargs="?", type=Path, default=HERE / "corpus",
                     help="where to write the seeds (default tests/fuzz/corpus)")
     out = ap.parse_args().outdir
-    for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds, tpm_log_seeds):
+    for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds, tpm_log_seeds,
+                newc_seeds):
         gen(out)
     e820_replay(out.parent / "replay")
     print(f"seeds written under {os.path.relpath(out)}")

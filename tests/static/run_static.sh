@@ -27,8 +27,8 @@ result() { # name, status, log
     fi
 }
 
-target=$(ls boot/*.c loader/*.c lib/*.c arch/x86_64/*.c)
-unit="$(ls tests/unit/*.c) tests/kernels/test_probe_host.c tools/chainloader-check.c"
+target=$(ls boot/*.c boot/efi_stub/*.c loader/*.c lib/*.c arch/x86_64/*.c)
+unit="$(ls tests/unit/*.c) tests/kernels/test_probe_host.c tools/chainloader-check.c tools/check_map.c"
 probe=""
 for f in tests/kernels/*.c; do
     [ "$f" = tests/kernels/test_probe_host.c ] || probe="$probe $f"

@@ -3,7 +3,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Itests/unit \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_LIBS := -lcmocka
 UNIT_TESTS := test_format test_options test_mb2 test_e820 test_planner test_bzimage test_elf test_firmware test_boot_plan \
-	test_tpm_eventlog test_secure_boot test_gop
+	test_tpm_eventlog test_secure_boot test_gop test_newc
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
 # The real Debian kernel (and the vmlinux inside it) the parser and plan tests also read.
 UNIT_REAL_KERNEL := $(BUILD)/kernels/vmlinuz-amd64
