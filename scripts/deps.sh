@@ -53,12 +53,21 @@ PKG_PKGS="debhelper dpkg-dev fakeroot lintian mmdebstrap e2fsprogs"
 #                                scripts and the grub.d generator, the shellcheck package
 CHECK_PKGS="clang libclang-rt-14-dev clang-tidy cppcheck shellcheck"
 
+# Secure Boot (scripts/fetch-signed-chain.sh, tests/secureboot/): the stock
+# signed shim and GRUB come as .debs by name, not installed;
+#   openssl                      the test Machine Owner Key
+#   sbsigntool                   sbsign/sbattach: images signed with it, or stripped
+#   python3-cryptography python3-pefile python3-importlib-resources
+#                                what Debian 13's virt-fw-vars (python3-virt-firmware,
+#                                fetched by name) needs to run on Debian 12's python3
+SB_PKGS="openssl sbsigntool python3-cryptography python3-pefile python3-importlib-resources"
+
 # make bench only (scripts/bench.py), never make test or CI:
 #   gnuplot-nox                  draws build/bench/timings.png (pngcairo, no X11)
 BENCH_PKGS="gnuplot-nox"
 
 case "${1:-}" in
-    "")    wanted="$BUILD_PKGS $FONT_PKGS $TEST_PKGS $PKG_PKGS $CHECK_PKGS" ;;
+    "")    wanted="$BUILD_PKGS $FONT_PKGS $TEST_PKGS $PKG_PKGS $CHECK_PKGS $SB_PKGS" ;;
     bench) wanted="$BENCH_PKGS" ;;
     *)     echo "usage: $0 [bench]" >&2; exit 2 ;;
 esac

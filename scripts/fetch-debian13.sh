@@ -15,6 +15,14 @@
 #   vmlinux-amd64       the ELF inside vmlinuz-amd64 (zstd payload,
 #   vmlinux-cloud-amd64 scripts/extract-vmlinux.sh) -> debian13/kernels/vmlinux-FLAVOUR
 #   memtest             memtest86+         -> debian13/memtest/memtest86+x64.bin, memtest86+ia32.bin
+#   signed-chain        shim-signed, shim-helpers-amd64-signed, grub-efi-amd64-signed
+#                       -> debian13/secureboot/shimx64.efi, mmx64.efi, grubx64.efi
+#                       (Debian's stock Secure Boot chain, signed by Microsoft
+#                       and Debian; not in the default set)
+#   virt-firmware       python3-virt-firmware -> debian13/virt-firmware (its
+#                       `virt` package: virt-fw-vars enrolls MOKs in OVMF
+#                       variables; runs on Debian 12's python3 too; not in the
+#                       default set)
 #   update              refresh the package lists now (otherwise only when
 #                       there are none, or a download fails)
 #
@@ -44,6 +52,7 @@ all="grub-efi grub-pc ovmf kernel-amd64 kernel-cloud-amd64 vmlinux-amd64 memtest
 for w in "$@"; do
     case "$w" in
         grub-efi|grub-pc|ovmf|kernel-amd64|kernel-cloud-amd64|vmlinux-amd64|vmlinux-cloud-amd64|memtest|update) ;;
+        signed-chain|virt-firmware) ;;
         all) ;;
         *) echo "usage: $0 [update] [all] [$(echo "$all" | tr ' ' '|')|vmlinux-cloud-amd64]..." >&2; exit 2 ;;
     esac
@@ -320,6 +329,37 @@ memtest() {
     echo "$dir/memtest86+ia32.bin"
 }
 
+# signed_file PACKAGE MEMBER NAME: ./MEMBER of PACKAGE as debian13/secureboot/NAME.
+signed_file() {
+    dir="$out/secureboot"
+    resolve "$1"
+    if ! up_to_date "$dir/$3.version" || [ ! -f "$dir/$3" ]; then
+        tmp="$out/.extract.secureboot"
+        extract "$tmp" "./$2"
+        mkdir -p "$dir"
+        mv "$tmp/$2" "$dir/$3"
+        rm -rf "$tmp"
+        echo "$pkg $ver" > "$dir/$3.version"
+        say "$dir/$3 <- $(basename "$deb")"
+    fi
+    echo "$dir/$3"
+}
+
+virt_firmware() {
+    dir="$out/virt-firmware"
+    resolve python3-virt-firmware
+    if ! up_to_date "$dir.version" || [ ! -d "$dir/virt" ]; then
+        tmp="$out/.extract.virt-firmware"
+        extract "$tmp" './usr/lib/python3/dist-packages/virt/*'
+        rm -rf "$dir"
+        mv "$tmp/usr/lib/python3/dist-packages" "$dir"
+        rm -rf "$tmp"
+        echo "$pkg $ver" > "$dir.version"
+        say "$dir <- $(basename "$deb")"
+    fi
+    echo "$dir"
+}
+
 mkdir -p "$out/grub" "$out/kernels"
 case " $what " in *" all "*) what="$what $all" ;; esac
 for w in $what; do
@@ -332,5 +372,10 @@ for w in $what; do
         vmlinux-amd64) vmlinux amd64 ;;
         vmlinux-cloud-amd64) vmlinux cloud-amd64 ;;
         memtest) memtest ;;
+        signed-chain)
+            signed_file shim-signed usr/lib/shim/shimx64.efi.signed shimx64.efi
+            signed_file shim-helpers-amd64-signed usr/lib/shim/mmx64.efi.signed mmx64.efi
+            signed_file grub-efi-amd64-signed usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed grubx64.efi ;;
+        virt-firmware) virt_firmware ;;
     esac
 done

@@ -37,30 +37,10 @@ if [ -f "$out" ] && [ "$(cat "$out.version" 2>/dev/null)" = "$pkg" ]; then
     exit 0
 fi
 
-# Sets deb to the cached .deb of $pkg, downloading it if needed.
-fetch_deb() {
-    deb=$(ls "$cache/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
-    [ -n "$deb" ] && return 0
-    echo "fetch-kernel: downloading $pkg" >&2
-    # Download into a scratch dir and move the file in when complete, so an
-    # interrupted download never looks cached. Running as root, apt would
-    # warn that its _apt user cannot write here; downloading as root avoids
-    # that.
-    tmp=$(mktemp -d "$cache/dl.XXXXXX")
-    if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2); then
-        rm -rf "$tmp"
-        return 1
-    fi
-    mv "$tmp"/*.deb "$cache/"
-    rmdir "$tmp"
-    deb=$(ls "$cache/${pkg}_"*.deb | head -n1)
-}
-if ! fetch_deb; then
-    # Old package lists can name a version the mirror no longer has.
-    echo "fetch-kernel: retrying after apt-get update" >&2
-    apt-get update >&2
+if ! deb=$("$root/scripts/apt-download.sh" "$pkg" "$cache"); then
+    # The lists now name a newer kernel package than the one resolved.
     pkg=$(resolve)
-    fetch_deb
+    deb=$("$root/scripts/apt-download.sh" "$pkg" "$cache")
 fi
 
 # Extract only boot/vmlinuz-* (what `dpkg-deb -x` would give, without
