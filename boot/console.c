@@ -1,7 +1,7 @@
 #include "console.h"
 
 #include "arch.h"
-#include "format.h"
+#include "printf.h"
 
 #define LINE_MAX 512
 

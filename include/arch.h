@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "boot_plan.h"
-#include "bootparam.h"
+#include "abi/zeropage.h"
 #include "error.h"
 #include "planner.h"
 

@@ -3,15 +3,14 @@
 #define CHAINLOADER_BOOT_PLAN_H
 
 #include "boot_info.h"
-#include "bootparam.h"
-#include "bzimage.h"
+#include "loader/handoff/zeropage.h"
+#include "loader/format/bzimage.h"
 #include "e820_build.h"
-#include "elf_kernel.h"
+#include "loader/format/elf.h"
 #include "options.h"
 #include "planner.h"
-#include "pvh_info.h"
-#include "realmode.h"
-#include "zeropage.h"
+#include "loader/handoff/pvh.h"
+#include "loader/handoff/realmode.h"
 
 #define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + BOOT_INFO_MAX_MODULES + 8)
 #define PLAN_MAX_EFI_FIXED_RAM 128
@@ -32,7 +31,7 @@ enum handoff_kind {
 	HANDOFF_64,  /* 64-bit mode, RSI = boot_params */
 	HANDOFF_32,  /* 32-bit protected mode, paging off, ESI = boot_params */
 	HANDOFF_PVH, /* 32-bit protected mode, paging off, EBX = hvm_start_info */
-	HANDOFF_16,  /* real mode at (X >> 4) + 0x20 : 0, the real-mode part at X (include/realmode.h) */
+	HANDOFF_16,  /* real mode at (X >> 4) + 0x20 : 0, the real-mode part at X (loader/handoff/realmode.h) */
 };
 
 struct copy_step {

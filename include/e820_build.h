@@ -3,7 +3,7 @@
 #define CHAINLOADER_E820_BUILD_H
 
 #include "boot_info.h"
-#include "e820.h"
+#include "abi/e820.h"
 
 /* Inputs: GRUB's memory map, and on UEFI the EFI memory map as well. */
 #define E820_BUILD_MAX_INPUT (2 * BOOT_INFO_MAX_MMAP)

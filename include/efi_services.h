@@ -1,7 +1,7 @@
-/* The thin layer over the UEFI boot services (arch/x86_64/efi_services.c):
+/* The thin layer over the UEFI boot services (firmware/efi_services.c):
  * each function makes the firmware calls of one job and leaves every decision
  * on the bytes to the pure code in loader/ (tpm_eventlog, secure_boot, gop).
- * Only boot/efi_main.c calls it, before ExitBootServices. */
+ * Only boot/multiboot2/efi_main.c calls it, before ExitBootServices. */
 #ifndef CHAINLOADER_EFI_SERVICES_H
 #define CHAINLOADER_EFI_SERVICES_H
 
@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "boot_info.h"
-#include "efi.h"
+#include "abi/efi.h"
 #include "error.h"
 
 struct efi_env {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "boot_info.h"
-#include "bootparam.h"
+#include "abi/zeropage.h"
 #include "error.h"
 
 /* UEFI 2.x: EFI_MEMORY_DESCRIPTOR (the firmware's stride, descr_size, may be larger). */

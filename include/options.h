@@ -18,7 +18,7 @@ enum entry_mode {
 	ENTRY_64,   /* the 64-bit entry, or an error */
 	ENTRY_32,   /* bzImage: the 32-bit entry at code32_start, paging off */
 	ENTRY_PVH,  /* ELF: the XEN_ELFNOTE_PHYS32_ENTRY address with an hvm_start_info */
-	ENTRY_16,   /* bzImage, BIOS only: the real-mode entry (include/realmode.h) */
+	ENTRY_16,   /* bzImage, BIOS only: the real-mode entry (loader/handoff/realmode.h) */
 };
 
 struct loader_options {

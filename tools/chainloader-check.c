@@ -15,7 +15,7 @@
 
 #include "boot_info.h"
 #include "boot_plan.h"
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 #include "options.h"
 
 #define LOADER_START 0x100000u
@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < info.module_count; i++)
 		info.modules[i].data = data[i];
-	/* On BIOS, SeaBIOS's vectors (F segment) and EBDA, as boot/main.c would read them. */
+	/* On BIOS, SeaBIOS's vectors (F segment) and EBDA, as boot/multiboot2/bios_main.c would read them. */
 	struct plan_inputs in = { .info = &info, .entry = opt.entry, .loader = { LOADER_START, LOADER_END },
 				  .workspace = { LOADER_END, WORKSPACE_END } };
 	if (!uefi)

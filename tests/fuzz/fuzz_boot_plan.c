@@ -1,4 +1,4 @@
-/* libFuzzer harness: the whole boot plan (loader/boot_plan.c and everything it
+/* libFuzzer harness: the whole boot plan (loader/plan/boot_plan.c and everything it
  * calls) from a fuzzed struct boot_info.
  *
  * Input layout (little-endian; tests/fuzz/gen_seeds.py writes the seeds):

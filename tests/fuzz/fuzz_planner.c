@@ -1,4 +1,4 @@
-/* libFuzzer harness: the placement planner (loader/planner.c).
+/* libFuzzer harness: the placement planner (loader/plan/planner.c).
  *
  * Input: a flags byte (bit 0: addresses and sizes are raw 64-bit values, else
  * 32-bit page numbers), a count byte and that many memory map entries (start,

@@ -1,4 +1,4 @@
-/* libFuzzer harness: the TPM event log sizes (loader/tpm_eventlog.c) over
+/* libFuzzer harness: the TPM event log sizes (firmware/tpm_eventlog.c) over
  * random logs and final events tables, against a reference written here.
  *
  * Input:

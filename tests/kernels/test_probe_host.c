@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e820.h"
+#include "abi/e820.h"
 #include "fwrules.h"
 #include "memmap.h"
 #include "pagewalk.h"

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "builders.h"
-#include "elf64.h"
-#include "elf_kernel.h"
+#include "abi/elf64.h"
+#include "loader/format/elf.h"
 
 static struct elf_kernel k;
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "builders.h"
-#include "e820.h"
+#include "abi/e820.h"
 #include "firmware.h"
 
 static void efi_types_map_as_the_linux_stub_does(void **state)

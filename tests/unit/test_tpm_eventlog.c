@@ -162,7 +162,7 @@ static void guids_in_efi_memory_order(void **state)
 	assert_memory_equal(EFI_TCG2_FINAL_EVENTS_TABLE_GUID, g, 16);
 	guid_bytes(g, 0x607f766c, 0x7455, 0x42be, (const uint8_t[8]){ 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f });
 	assert_memory_equal(EFI_TCG2_PROTOCOL_GUID, g, 16);
-	/* The encoder itself, against the ACPI 2.0 table GUID loader/firmware.c finds on OVMF. */
+	/* The encoder itself, against the ACPI 2.0 table GUID firmware/tables.c finds on OVMF. */
 	guid_bytes(g, 0x8868e871, 0xe4f1, 0x11d3, (const uint8_t[8]){ 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 });
 	assert_memory_equal(g, ((const uint8_t[16]){ 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11, 0xbc, 0x22, 0x00,
 						     0x80, 0xc7, 0x3c, 0x88, 0x81 }),

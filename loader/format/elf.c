@@ -1,8 +1,8 @@
-/* The ELF64 vmlinux format in the boot plan (include/plan_parts.h): PT_LOAD
+/* The ELF64 vmlinux format in the boot plan (loader/plan/parts.h): PT_LOAD
  * segments at p_paddr, e_entry in 64-bit mode or the PVH note's entry. */
-#include "plan_parts.h"
+#include "loader/plan/parts.h"
 
-#include "zeropage.h"
+#include "loader/handoff/zeropage.h"
 
 static int elf_parse_module(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {

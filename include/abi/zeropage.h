@@ -1,13 +1,13 @@
 /* The Linux x86 boot protocol: setup_header and the zero page (boot_params).
  * Offsets from Documentation/arch/x86/boot.rst and zero-page.rst, and
  * arch/x86/include/uapi/asm/bootparam.h; each field we rely on is asserted. */
-#ifndef CHAINLOADER_BOOTPARAM_H
-#define CHAINLOADER_BOOTPARAM_H
+#ifndef CHAINLOADER_ABI_ZEROPAGE_H
+#define CHAINLOADER_ABI_ZEROPAGE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "e820.h"
+#include "abi/e820.h"
 
 #define BOOT_FLAG_MAGIC 0xAA55u          /* boot_flag at image offset 0x1FE */
 #define SETUP_HEADER_MAGIC 0x53726448u   /* "HdrS" at image offset 0x202 */

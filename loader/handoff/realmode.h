@@ -37,11 +37,11 @@
 #include <stdint.h>
 
 #include "boot_info.h"
-#include "bootparam.h"
-#include "bzimage.h"
+#include "abi/zeropage.h"
+#include "loader/format/bzimage.h"
 #include "error.h"
 
-/* What the BIOS left in low memory, read by the BIOS entry (boot/main.c). */
+/* What the BIOS left in low memory, read by the BIOS entry (boot/multiboot2/bios_main.c). */
 struct bios_low_memory {
 	bool present;       /* false on UEFI: no real mode to return to */
 	uint32_t int13;     /* IVT entries as stored: offset | segment << 16 */

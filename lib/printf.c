@@ -1,4 +1,4 @@
-#include "format.h"
+#include "printf.h"
 
 #include <stdint.h>
 

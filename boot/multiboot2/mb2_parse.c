@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "boot_info.h"
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 
 #define ALIGN_UP8(x) (((x) + 7u) & ~(uint64_t)7u)
 

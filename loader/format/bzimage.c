@@ -1,8 +1,8 @@
-/* The bzImage format in the boot plan (include/plan_parts.h): which entries
+/* The bzImage format in the boot plan (loader/plan/parts.h): which entries
  * it has, where its protected-mode part goes, its limits. */
 #include <string.h>
 
-#include "plan_parts.h"
+#include "loader/plan/parts.h"
 
 static int bz_parse(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {

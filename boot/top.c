@@ -1,5 +1,5 @@
-/* The top of the loader: parse, plan, report, then commit and jump. The only
- * place that prints errors and halts. */
+/* The shared top of every way in (boot/top.h): plan, report, then commit and
+ * jump. The only place that prints errors and halts. */
 #include <string.h>
 
 #include "arch.h"
@@ -7,8 +7,8 @@
 #include "boot_plan.h"
 #include "console.h"
 #include "firmware.h"
-#include "loader.h"
-#include "multiboot2.h"
+#include "boot/top.h"
+#include "abi/multiboot2.h"
 #include "options.h"
 #include "workspace.h"
 
@@ -192,7 +192,7 @@ void loader_boot(struct workspace_data *ws, struct mem_range workspace, const st
 		.acpi_rsdp = rsdp,
 	};
 	/* BIOS: the kernel's RNG seed from the CPU. On UEFI the seed is already in
-	 * the firmware's configuration table (boot/efi_main.c). */
+	 * the firmware's configuration table (boot/multiboot2/efi_main.c). */
 	uint8_t seed[RNG_SEED_SIZE];
 	const char *seed_source = NULL;
 	if (fw) {
@@ -232,21 +232,4 @@ void loader_boot(struct workspace_data *ws, struct mem_range workspace, const st
 	}
 	boot_plan_commit_seed(plan);
 	trampoline_launch(plan);
-}
-
-void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace);
-
-/* The BIOS path (start32.S): GRUB has exited whatever firmware services there were. */
-void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
-{
-	struct cl_error err;
-	console_init();
-	(void)magic; /* start32.S has checked it */
-	struct workspace_data *ws = (struct workspace_data *)(uintptr_t)(workspace + WORKSPACE_DATA);
-
-	/* Below 4 GiB everything is mapped, so the information may extend to there. */
-	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, &ws->info, &err), &err);
-	struct loader_options opt;
-	loader_start_console(ws, &opt);
-	loader_boot(ws, (struct mem_range){ workspace, (uint64_t)workspace + WORKSPACE_SIZE }, &opt, NULL);
 }

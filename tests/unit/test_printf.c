@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "format.h"
+#include "printf.h"
 
 static void formats_each_conversion(void **state)
 {

@@ -1,7 +1,7 @@
 /* PVH boot ABI: the start_info a PVH entry receives in EBX.
  * From Xen xen/include/public/arch-x86/hvm/start_info.h and public/elfnote.h. */
-#ifndef CHAINLOADER_PVH_H
-#define CHAINLOADER_PVH_H
+#ifndef CHAINLOADER_ABI_PVH_H
+#define CHAINLOADER_ABI_PVH_H
 
 #include <stddef.h>
 #include <stdint.h>

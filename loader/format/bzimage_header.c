@@ -1,9 +1,9 @@
 /* bzImage header checks, per Documentation/arch/x86/boot.rst. */
-#include "bzimage.h"
+#include "loader/format/bzimage.h"
 
 #include <string.h>
 
-#include "bootparam.h"
+#include "abi/zeropage.h"
 
 #define JUMP_SHORT_OPCODE 0xEBu
 #define HEADER_MIN_END (SH_OFF(init_size) + 4) /* protocol 2.10 reaches init_size */

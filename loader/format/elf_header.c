@@ -1,10 +1,10 @@
 /* ELF64 kernel checks: every offset, count and size is bounded by the module. */
-#include "elf_kernel.h"
+#include "loader/format/elf.h"
 
 #include <string.h>
 
-#include "elf64.h"
-#include "pvh.h"
+#include "abi/elf64.h"
+#include "abi/pvh.h"
 
 #define NOTE_ALIGN 4u
 

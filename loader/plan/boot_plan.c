@@ -1,6 +1,6 @@
 /* Parse, then check, then commit: this file decides; arch code only executes.
  * It knows neither image formats nor entries: those are the parts of
- * include/plan_parts.h (loader/format_*.c, loader/handoff_*.c).
+ * loader/plan/parts.h (loader/format_*.c, loader/handoff_*.c).
  * Copies run in plan order: first into free memory (staging, handoff data),
  * last into the kernel's destinations, so that no source is overwritten
  * before it has been read. */
@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "firmware.h"
-#include "plan_parts.h"
+#include "loader/plan/parts.h"
 #include "trampoline.h"
-#include "zeropage.h"
+#include "loader/handoff/zeropage.h"
 
 #define EFI_MMAP_ALIGN 4096u /* whole pages: the kernel reserves it by pages */
 #define RSDP_COPY_ALIGN 4096u

@@ -1,7 +1,8 @@
-/* The loader's top, shared by its two entries: loader_main (BIOS, boot/main.c)
- * and efi_main (UEFI with boot services, boot/efi_main.c). */
-#ifndef CHAINLOADER_LOADER_H
-#define CHAINLOADER_LOADER_H
+/* The shared top every way in calls once it has a boot_info (boot/top.c):
+ * today loader_main (multiboot2 on BIOS, boot/multiboot2/bios_main.c) and
+ * efi_main (multiboot2 on UEFI with boot services, boot/multiboot2/efi_main.c). */
+#ifndef CHAINLOADER_BOOT_TOP_H
+#define CHAINLOADER_BOOT_TOP_H
 
 #include <stdbool.h>
 #include <stdint.h>

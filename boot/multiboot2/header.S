@@ -2,7 +2,7 @@
  * No code here: GRUB reads it, then enters _start (arch/x86_64/start32.S) on
  * BIOS, or efi_start (arch/x86_64/efi_entry.S) on x86_64 UEFI with the boot
  * services still running. GRUB on BIOS accepts and ignores the two EFI tags. */
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 #include "relocate.h"
 
 	.section .multiboot2, "a"

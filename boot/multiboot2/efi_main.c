@@ -2,15 +2,15 @@
  * running, so chainloader collects what only they can tell — the TPM event
  * log, the secure-boot state, an RNG seed, the GOP framebuffer — hands it on
  * the way Linux's own EFI stub does, exits the boot services itself, and then
- * boots as on BIOS (boot/main.c) from the final EFI memory map. */
+ * boots as on BIOS (boot/top.c) from the final EFI memory map. */
 #include <string.h>
 
 #include "arch.h"
 #include "boot_info.h"
 #include "console.h"
 #include "efi_services.h"
-#include "loader.h"
-#include "multiboot2.h"
+#include "boot/top.h"
+#include "abi/multiboot2.h"
 #include "secure_boot.h"
 #include "tpm_eventlog.h"
 #include "workspace.h"

@@ -2,9 +2,9 @@
 #ifndef CHAINLOADER_ZEROPAGE_H
 #define CHAINLOADER_ZEROPAGE_H
 
-#include "bootparam.h"
-#include "bzimage.h"
+#include "abi/zeropage.h"
 #include "e820_build.h"
+#include "loader/format/bzimage.h"
 
 /* The header fields a kernel without a setup_header of its own (an ELF vmlinux) gets. */
 #define SYNTH_BOOT_PROTOCOL BOOT_PROTOCOL(2, 15)

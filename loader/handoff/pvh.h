@@ -1,9 +1,9 @@
 /* Builds the PVH handoff: hvm_start_info, one module entry and the memory map, in one block. */
-#ifndef CHAINLOADER_PVH_INFO_H
-#define CHAINLOADER_PVH_INFO_H
+#ifndef CHAINLOADER_PVH_H
+#define CHAINLOADER_PVH_H
 
+#include "abi/pvh.h"
 #include "e820_build.h"
-#include "pvh.h"
 
 struct pvh_handoff {
 	struct hvm_start_info info;

@@ -1,7 +1,7 @@
 /* The boot plan's parts: one per kernel format (loader/format_bzimage.c,
  * format_elf.c) and one per handoff (loader/handoff_64.c, handoff_32.c,
  * handoff_16.c, handoff_pvh.c), behind the two interfaces below, as iPXE
- * gives each image type one struct image_type. loader/boot_plan.c, the
+ * gives each image type one struct image_type. loader/plan/boot_plan.c, the
  * planner and the trampoline know neither formats nor entries: they call
  * these and place what is common (initrds, EFI map, RSDP, trampoline).
  * Internal to loader/. */

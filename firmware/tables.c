@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "e820.h"
+#include "abi/e820.h"
 
 /* UEFI memory types */
 enum {
