@@ -1,5 +1,6 @@
 /* The shared top of every way in (boot/top.h): plan, report, then commit and
  * jump. The only place that prints errors and halts. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "arch.h"
@@ -74,37 +75,18 @@ static void print_firmware(const struct boot_info *bi, uint64_t rsdp)
 	}
 }
 
-static void print_kernel(const struct boot_plan *p)
+/* The parts' own reports (loader/format/, loader/handoff/) go to the console at `verbose`. */
+static void verbose(const char *fmt, ...)
 {
-	if (p->format == KERNEL_BZIMAGE) {
-		const struct bzimage *k = &p->bzimage;
-		console_printf(LOG_VERBOSE, "bzImage: protocol %u.%02u, %s, kernel_alignment 0x%x, pref_address 0x%llx, init_size 0x%llx, xloadflags 0x%x\n",
-			       k->version >> 8, k->version & 0xff, k->relocatable ? "relocatable" : "not relocatable",
-			       k->alignment, (unsigned long long)k->pref_address, (unsigned long long)k->init_size,
-			       k->xloadflags);
-		if (p->entry32_fallback)
-			console_printf(LOG_VERBOSE, "note: no XLF_KERNEL_64, entry=auto uses the 32-bit entry\n");
-		if (p->entry16_fallback)
-			console_printf(LOG_VERBOSE, "note: protocol older than 2.10 or code32_start 0, entry=auto uses the real-mode entry\n");
-		if (p->handoff == HANDOFF_16)
-			console_printf(LOG_VERBOSE, "real mode: the %u-byte real-mode part at 0x%llx, its heap and stack to +0x%x\n",
-				       k->setup_size, (unsigned long long)p->handoff_data, RM_HEAP_END);
-		return;
-	}
-	const struct elf_kernel *e = &p->elf;
-	console_printf(LOG_VERBOSE, "ELF: e_entry 0x%llx, %llu PT_LOAD, PVH entry %s0x%x\n", (unsigned long long)e->entry,
-		       (unsigned long long)e->segment_count, e->has_pvh_entry ? "" : "(none) ", e->pvh_entry);
-	for (size_t i = 0; i < e->segment_count; i++) {
-		const struct elf_segment *s = &e->segments[i];
-		console_printf(LOG_VERBOSE, "  PT_LOAD [0x%llx, 0x%llx) filesz 0x%llx from offset 0x%llx\n",
-			       (unsigned long long)s->paddr, (unsigned long long)(s->paddr + s->memsz),
-			       (unsigned long long)s->filesz, (unsigned long long)s->offset);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	console_vprintf(LOG_VERBOSE, fmt, ap);
+	va_end(ap);
 }
 
 static void print_plan(const struct boot_plan *p)
 {
-	print_kernel(p);
+	boot_plan_report(p, verbose);
 	console_printf(LOG_VERBOSE, "placement (ranges in use until the jump; inputs until consumed):\n");
 	for (size_t i = 0; i < p->planner.live_count; i++) {
 		const struct live_range *l = &p->planner.live[i];
@@ -125,7 +107,7 @@ static void print_plan(const struct boot_plan *p)
 		       (unsigned long long)p->initrd.end,
 		       p->initrd.end == p->initrd.start ? "(none)" : p->initrd_moved ? "(moved)" : "(in place, not copied)");
 	console_printf(LOG_VERBOSE, "%s at 0x%llx: command line at 0x%llx (%llu bytes), ramdisk 0x%llx+0x%llx, e820 %llu entries:\n",
-		       p->handoff == HANDOFF_PVH ? "hvm_start_info" : p->handoff == HANDOFF_16 ? "real-mode part" : "boot_params",
+		       boot_plan_data_name(p),
 		       (unsigned long long)p->handoff_data, (unsigned long long)p->cmdline_addr,
 		       (unsigned long long)p->cmdline_len, (unsigned long long)p->initrd.start,
 		       (unsigned long long)(p->initrd.end - p->initrd.start), (unsigned long long)p->e820.count);
@@ -145,14 +127,14 @@ static uint64_t highest_ram_end(const struct e820_table *t)
 	return end;
 }
 
-static void print_firmware_handoff(const struct boot_plan *p, const char *seed_source)
+static void print_rng_seed(const struct boot_plan *p, const char *seed_source)
 {
 	if (p->rng_seed_addr)
 		console_printf(LOG_VERBOSE, "RNG seed: %u bytes from %s as SETUP_RNG_SEED at 0x%llx\n", RNG_SEED_SIZE,
 			       seed_source, (unsigned long long)p->rng_seed_addr);
 	else if (seed_source)
 		console_printf(LOG_VERBOSE, "RNG seed: note: the %s entry passes none; the kernel gets none\n",
-			       handoff_name(p->handoff));
+			       boot_plan_entry_name(p));
 }
 
 void loader_start_console(struct workspace_data *ws, struct loader_options *opt)
@@ -168,7 +150,7 @@ void loader_start_console(struct workspace_data *ws, struct loader_options *opt)
 }
 
 void loader_boot(struct workspace_data *ws, struct mem_range workspace, const struct loader_options *opt,
-		 const struct firmware_handoff *fw)
+		 const struct efi_collected *fw)
 {
 	struct cl_error err;
 	info = &ws->info;
@@ -212,10 +194,10 @@ void loader_boot(struct workspace_data *ws, struct mem_range workspace, const st
 	fail_if(rc, &err);
 	fail_if(paging_build(highest_ram_end(&plan->e820), &plan->planner, &err), &err);
 	print_plan(plan);
-	print_firmware_handoff(plan, seed_source);
+	print_rng_seed(plan, seed_source);
 	console_printf(LOG_NORMAL, "chainloader: booting %s [0x%llx, 0x%llx) by the %s entry at 0x%llx, initrd %llu bytes\n",
-		       plan->format == KERNEL_BZIMAGE ? "bzImage" : "ELF", (unsigned long long)plan->kernel_range.start,
-		       (unsigned long long)plan->kernel_range.end, handoff_name(plan->handoff),
+		       boot_plan_format_name(plan), (unsigned long long)plan->kernel_range.start,
+		       (unsigned long long)plan->kernel_range.end, boot_plan_entry_name(plan),
 		       (unsigned long long)plan->entry, (unsigned long long)(plan->initrd.end - plan->initrd.start));
 
 	/* Point of no return: every check has passed. The trampoline, in memory no

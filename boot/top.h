@@ -21,6 +21,6 @@ void loader_start_console(struct workspace_data *ws, struct loader_options *opt)
 /* Plans, reports and boots the kernel described by ws->info; fw is NULL on
  * BIOS. Runs on the workspace's stack and page tables. */
 __attribute__((noreturn)) void loader_boot(struct workspace_data *ws, struct mem_range workspace,
-					   const struct loader_options *opt, const struct firmware_handoff *fw);
+					   const struct loader_options *opt, const struct efi_collected *fw);
 
 #endif

@@ -3,14 +3,14 @@
 #define CHAINLOADER_BOOT_PLAN_H
 
 #include "boot_info.h"
-#include "loader/handoff/zeropage.h"
-#include "loader/format/bzimage.h"
 #include "e820_build.h"
+#include "loader/format/bzimage.h"
 #include "loader/format/elf.h"
-#include "options.h"
-#include "planner.h"
 #include "loader/handoff/pvh.h"
 #include "loader/handoff/realmode.h"
+#include "loader/handoff/zeropage.h"
+#include "options.h"
+#include "planner.h"
 
 #define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + BOOT_INFO_MAX_MODULES + 8)
 #define PLAN_MAX_EFI_FIXED_RAM 128
@@ -22,17 +22,13 @@
 #define SETUP_DATA_ALIGN 4096u /* the kernel reserves setup_data by whole pages */
 #define INITRD_JOIN_ALIGN 4u /* initrds joined into one initramfs start 4-byte aligned */
 
-enum kernel_format {
-	KERNEL_BZIMAGE,
-	KERNEL_ELF,
-};
+/* The parts a plan is made of (loader/plan/parts.h): opaque outside loader/. */
+struct image_format;
+struct kernel_entry;
+struct tramp_entry;
 
-enum handoff_kind {
-	HANDOFF_64,  /* 64-bit mode, RSI = boot_params */
-	HANDOFF_32,  /* 32-bit protected mode, paging off, ESI = boot_params */
-	HANDOFF_PVH, /* 32-bit protected mode, paging off, EBX = hvm_start_info */
-	HANDOFF_16,  /* real mode at (X >> 4) + 0x20 : 0, the real-mode part at X (loader/handoff/realmode.h) */
-};
+/* Where a part writes its verbose report (boot/top.c: the console at `verbose`). */
+typedef void report_fn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct copy_step {
 	const char *what;
@@ -46,12 +42,16 @@ struct boot_plan {
 	struct e820_table e820;
 	struct mmap_entry e820_scratch[E820_BUILD_MAX_INPUT]; /* the maps before e820_build */
 	struct planner planner;
-	enum kernel_format format;
-	struct bzimage bzimage;    /* when format == KERNEL_BZIMAGE */
-	struct elf_kernel elf;     /* when format == KERNEL_ELF */
-	enum handoff_kind handoff;
-	bool entry32_fallback;     /* entry=auto chose the 32-bit entry: no XLF_KERNEL_64 */
-	bool entry16_fallback;     /* entry=auto chose the real-mode entry: protocol < 2.10 or code32_start 0 */
+	const struct image_format *format;        /* one of image_formats[] */
+	const struct kernel_entry *kernel_entry; /* how it is entered (loader/handoff/) */
+	union {                    /* the format's own state, read by its file only (and the real-mode entry's, a bzImage's) */
+		struct {
+			struct bzimage bzimage;
+			bool entry32_fallback; /* entry=auto chose the 32-bit entry: no XLF_KERNEL_64 */
+			bool entry16_fallback; /* entry=auto chose the real-mode entry: protocol < 2.10 or code32_start 0 */
+		};
+		struct elf_kernel elf;
+	};
 	uint64_t entry;            /* the address jumped to */
 	uint64_t handoff_data;     /* boot_params, hvm_start_info for PVH, the real-mode part's X for 16 */
 	uint64_t kernel_load;      /* bzImage: where the protected-mode part goes */
@@ -121,7 +121,14 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan);
 uint64_t boot_plan_bytes_placed(const struct boot_plan *plan);
 
-const char *handoff_name(enum handoff_kind kind);
+/* The plan's format and entry, by name; the handoff data's name ("boot_params", ...). */
+const char *boot_plan_format_name(const struct boot_plan *plan);
+const char *boot_plan_entry_name(const struct boot_plan *plan);
+const char *boot_plan_data_name(const struct boot_plan *plan);
+/* The format's and then the entry's own verbose lines. */
+void boot_plan_report(const struct boot_plan *plan, report_fn *out);
+/* How the trampoline enters the kernel (the entry's own description). */
+const struct tramp_entry *boot_plan_tramp_entry(const struct boot_plan *plan);
 
 /* The KASLR invariant: every range the plan has the kernel read after its
  * decompressor ran — the EFI memory map, the RSDP copy, the kept firmware

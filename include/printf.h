@@ -1,7 +1,7 @@
 /* A small printf-style formatter shared by the loader and the host tests.
  * Conversions: %s %c %d %u %x %% with optional '0', width, '.*' (for %s), 'l'/'ll' (64-bit). */
-#ifndef CHAINLOADER_FORMAT_H
-#define CHAINLOADER_FORMAT_H
+#ifndef CHAINLOADER_PRINTF_H
+#define CHAINLOADER_PRINTF_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -192,7 +192,7 @@ static void verbose_map(const char *path)
 static void print_plan(const char *kernel)
 {
 	(void)printf("chainloader-check: %s: boots as %s by the %s entry at 0x%llx\n", kernel,
-	       plan.format == KERNEL_BZIMAGE ? "bzImage" : "ELF", handoff_name(plan.handoff),
+	       boot_plan_format_name(&plan), boot_plan_entry_name(&plan),
 	       (unsigned long long)plan.entry);
 	(void)printf("  kernel [0x%llx, 0x%llx)\n", (unsigned long long)plan.kernel_range.start,
 	       (unsigned long long)plan.kernel_range.end);

@@ -21,7 +21,7 @@
 __attribute__((noreturn)) void efi_enter_workspace(uint64_t pml4, uint64_t stack_top, void (*fn)(void *), void *arg);
 void efi_main(uint32_t magic, uint32_t mbi_addr);
 
-static void keep(struct firmware_handoff *fw, struct mem_range r, const char *what)
+static void keep(struct efi_collected *fw, struct mem_range r, const char *what)
 {
 	/* Whole pages: a pool allocation shares its pages with nothing we place. */
 	r.start &= ~(PAGE_BYTES - 1);
@@ -43,7 +43,7 @@ static void find_framebuffer(const struct efi_env *env, struct boot_info *bi, co
 	}
 }
 
-static void collect_tpm_log(const struct efi_env *env, struct firmware_handoff *fw)
+static void collect_tpm_log(const struct efi_env *env, struct efi_collected *fw)
 {
 	struct cl_error err;
 	struct efi_tpm_log log;
@@ -112,7 +112,7 @@ void efi_main(uint32_t magic, uint32_t mbi_addr)
 	fail_if(mb2_parse(mbi, mbi_addr, FOUR_GIB - mbi_addr, bi, &err), &err);
 	const char *gop_note;
 	find_framebuffer(&env, bi, &gop_note);
-	struct firmware_handoff *fw = &ws->efi_fw;
+	struct efi_collected *fw = &ws->efi_fw;
 	loader_start_console(ws, &ws->efi_opt);
 	console_printf(LOG_VERBOSE, "UEFI: boot services kept by GRUB; collecting what Linux's EFI stub would\n");
 	if (gop_note)

@@ -1,5 +1,6 @@
 /* The bzImage format in the boot plan (loader/plan/parts.h): which entries
- * it has, where its protected-mode part goes, its limits. */
+ * it has, where its protected-mode part goes, its limits, its report. Its
+ * header is parsed by bzimage_header.c. */
 #include <string.h>
 
 #include "loader/plan/parts.h"
@@ -19,19 +20,19 @@ static int bz_choose_entry(enum entry_mode mode, bool bios, struct boot_plan *pl
 	case ENTRY_16:
 		if (!bios)
 			return cl_fail(err, "entry=16 is the real-mode entry: it needs a BIOS, and this machine booted by UEFI");
-		plan->handoff = HANDOFF_16;
+		plan->kernel_entry = &entry_16;
 		return 0;
 	case ENTRY_32:
-		plan->handoff = HANDOFF_32;
+		plan->kernel_entry = &entry_32;
 		break;
 	case ENTRY_AUTO:
 		/* What the protected-mode entries refuse, the BIOS's real mode may boot (linux16's images). */
 		if (bios && (k->version < BOOT_PROTOCOL_MIN || k->code32_start == 0)) {
-			plan->handoff = HANDOFF_16;
+			plan->kernel_entry = &entry_16;
 			plan->entry16_fallback = true;
 			return 0;
 		}
-		plan->handoff = k->has_entry64 ? HANDOFF_64 : HANDOFF_32;
+		plan->kernel_entry = k->has_entry64 ? &entry_64 : &entry_32;
 		plan->entry32_fallback = !k->has_entry64;
 		break;
 	case ENTRY_64:
@@ -41,7 +42,7 @@ static int bz_choose_entry(enum entry_mode mode, bool bios, struct boot_plan *pl
 		if (!k->has_entry64)
 			return cl_fail(err, "bzImage: xloadflags 0x%x lack XLF_KERNEL_64 (no 64-bit entry; entry=32 may work)",
 				       k->xloadflags);
-		plan->handoff = HANDOFF_64;
+		plan->kernel_entry = &entry_64;
 		break;
 	}
 	return bzimage_check_protected(k, err);
@@ -66,7 +67,7 @@ static int place_for_real_mode(struct boot_plan *plan, struct cl_error *err)
 static int bz_place(struct boot_plan *plan, struct cl_error *err)
 {
 	const struct bzimage *k = &plan->bzimage;
-	if (plan->handoff == HANDOFF_16)
+	if (plan->kernel_entry == &entry_16)
 		return place_for_real_mode(plan, err);
 	if (!k->relocatable) {
 		struct mem_range r = { k->pref_address, k->pref_address + k->init_size };
@@ -78,7 +79,7 @@ static int bz_place(struct boot_plan *plan, struct cl_error *err)
 		 * pref_address anyway, so never place it lower: pref_address when free, else
 		 * the lowest aligned fit above it, below 4 GiB first. */
 		uint64_t max_end = FOUR_GIB;
-		if (plan->handoff == HANDOFF_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+		if (plan->kernel_entry == &entry_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
 			max_end = UINT64_MAX;
 		struct alloc_request req = { .what = "kernel", .size = k->init_size, .align = k->alignment,
 					     .min = k->pref_address, .max_end = FOUR_GIB, .policy = ALLOC_LOWEST };
@@ -91,7 +92,7 @@ static int bz_place(struct boot_plan *plan, struct cl_error *err)
 			return -1;
 	}
 	plan->kernel_range = (struct mem_range){ plan->kernel_load, plan->kernel_load + k->init_size };
-	plan->entry = plan->kernel_load + (plan->handoff == HANDOFF_64 ? KERNEL_ENTRY64_OFFSET : k->code32_offset);
+	plan->entry = plan->kernel_load + (plan->kernel_entry == &entry_64 ? KERNEL_ENTRY64_OFFSET : k->code32_offset);
 	return 0;
 }
 
@@ -115,7 +116,7 @@ static int bz_add_copies(struct boot_plan *plan, struct cl_error *err)
 static uint64_t bz_initrd_limit(const struct boot_plan *plan)
 {
 	const struct bzimage *k = &plan->bzimage;
-	if (plan->handoff == HANDOFF_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+	if (plan->kernel_entry == &entry_64 && (k->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
 		return UINT64_MAX;
 	return (uint64_t)k->initrd_addr_max + 1;
 }
@@ -130,8 +131,26 @@ static uint64_t bz_bytes(const struct boot_plan *plan)
 	return plan->bzimage.pm_size;
 }
 
+static const struct bzimage *bz_setup_header(const struct boot_plan *plan)
+{
+	return &plan->bzimage;
+}
+
+static void bz_report(const struct boot_plan *p, report_fn *out)
+{
+	const struct bzimage *k = &p->bzimage;
+	out("bzImage: protocol %u.%02u, %s, kernel_alignment 0x%x, pref_address 0x%llx, init_size 0x%llx, xloadflags 0x%x\n",
+	    k->version >> 8, k->version & 0xff, k->relocatable ? "relocatable" : "not relocatable", k->alignment,
+	    (unsigned long long)k->pref_address, (unsigned long long)k->init_size, k->xloadflags);
+	if (p->entry32_fallback)
+		out("note: no XLF_KERNEL_64, entry=auto uses the 32-bit entry\n");
+	if (p->entry16_fallback)
+		out("note: protocol older than 2.10 or code32_start 0, entry=auto uses the real-mode entry\n");
+}
+
 const struct image_format bzimage_format = {
 	.name = "bzImage",
+	.probe = bzimage_probe,
 	.parse = bz_parse,
 	.choose_entry = bz_choose_entry,
 	.place = bz_place,
@@ -140,4 +159,6 @@ const struct image_format bzimage_format = {
 	.initrd_limit = bz_initrd_limit,
 	.cmdline_max = bz_cmdline_max,
 	.bytes = bz_bytes,
+	.setup_header = bz_setup_header,
+	.report = bz_report,
 };

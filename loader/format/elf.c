@@ -2,7 +2,7 @@
  * segments at p_paddr, e_entry in 64-bit mode or the PVH note's entry. */
 #include "loader/plan/parts.h"
 
-#include "loader/handoff/zeropage.h"
+#include "loader/handoff/zeropage.h" /* SYNTH_CMDLINE_SIZE */
 
 static int elf_parse_module(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {
@@ -20,10 +20,10 @@ static int elf_choose_entry(enum entry_mode mode, bool bios, struct boot_plan *p
 	case ENTRY_PVH:
 		if (!plan->elf.has_pvh_entry)
 			return cl_fail(err, "entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner \"Xen\")");
-		plan->handoff = HANDOFF_PVH;
+		plan->kernel_entry = &entry_pvh;
 		return 0;
 	default:
-		plan->handoff = HANDOFF_64;
+		plan->kernel_entry = &entry_64;
 		return 0;
 	}
 }
@@ -38,7 +38,7 @@ static int elf_place(struct boot_plan *plan, struct cl_error *err)
 	}
 	const struct elf_segment *last = &e->segments[e->segment_count - 1];
 	plan->kernel_range = (struct mem_range){ e->segments[0].paddr, last->paddr + last->memsz };
-	plan->entry = plan->handoff == HANDOFF_PVH ? e->pvh_entry : e->entry;
+	plan->entry = plan->kernel_entry == &entry_pvh ? e->pvh_entry : e->entry;
 	return 0;
 }
 
@@ -94,8 +94,22 @@ static uint64_t elf_bytes(const struct boot_plan *plan)
 	return n;
 }
 
+static void elf_report(const struct boot_plan *p, report_fn *out)
+{
+	const struct elf_kernel *e = &p->elf;
+	out("ELF: e_entry 0x%llx, %llu PT_LOAD, PVH entry %s0x%x\n", (unsigned long long)e->entry,
+	    (unsigned long long)e->segment_count, e->has_pvh_entry ? "" : "(none) ", e->pvh_entry);
+	for (size_t i = 0; i < e->segment_count; i++) {
+		const struct elf_segment *s = &e->segments[i];
+		out("  PT_LOAD [0x%llx, 0x%llx) filesz 0x%llx from offset 0x%llx\n", (unsigned long long)s->paddr,
+		    (unsigned long long)(s->paddr + s->memsz), (unsigned long long)s->filesz,
+		    (unsigned long long)s->offset);
+	}
+}
+
 const struct image_format elf_format = {
 	.name = "ELF",
+	.probe = elf_probe,
 	.parse = elf_parse_module,
 	.choose_entry = elf_choose_entry,
 	.place = elf_place,
@@ -104,4 +118,5 @@ const struct image_format elf_format = {
 	.initrd_limit = elf_initrd_limit,
 	.cmdline_max = elf_cmdline_max,
 	.bytes = elf_bytes,
+	.report = elf_report,
 };

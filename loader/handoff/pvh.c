@@ -51,9 +51,11 @@ static uint64_t pvh_size(const struct boot_plan *plan)
 	return pvh_handoff_size(&plan->e820);
 }
 
-const struct handoff handoff_pvh = {
+const struct kernel_entry entry_pvh = {
 	.name = "PVH",
+	.data_name = "hvm_start_info",
 	.paging_off = true,
+	.tramp = { .kind = TRAMP_KIND_PROTECTED32, .data_in_rbx = true },
 	.place_cmdline = plan_alloc_cmdline,
 	.build = pvh_build,
 	.data_size = pvh_size,

@@ -153,16 +153,25 @@ static int rm_build(const struct plan_inputs *in, struct boot_plan *plan, struct
 						       k->header_end, 0 }, err);
 }
 
+static void rm_report(const struct boot_plan *p, report_fn *out)
+{
+	out("real mode: the %u-byte real-mode part at 0x%llx, its heap and stack to +0x%x\n", p->bzimage.setup_size,
+	    (unsigned long long)p->handoff_data, RM_HEAP_END);
+}
+
 static uint64_t rm_size(const struct boot_plan *plan)
 {
 	return plan->bzimage.setup_size;
 }
 
-const struct handoff handoff_16 = {
+const struct kernel_entry entry_16 = {
 	.name = "16-bit",
+	.data_name = "real-mode part",
 	.paging_off = true,
+	.tramp = { .kind = TRAMP_KIND_PROTECTED32, .real16_stub = true },
 	.place = rm_place,
 	.place_cmdline = rm_place_cmdline,
 	.build = rm_build,
 	.data_size = rm_size,
+	.report = rm_report,
 };

@@ -85,8 +85,9 @@ uint64_t e820_ext_build(struct e820_ext_node *node, const struct e820_table *e82
 	return sizeof(node->hdr) + node->hdr.len;
 }
 
-/* The zero page (boot_params) and its setup_data chain: what the 64-bit and
- * 32-bit entries hand the kernel, and those two entries. */
+/* The zero page (boot_params) and its setup_data chain in the plan: what the
+ * 64-bit and 32-bit entries hand the kernel, and those two entries. */
+
 /* setup_data nodes outside [load, load + init_size) (the allocations avoid it),
  * chained SETUP_E820_EXT -> SETUP_RNG_SEED. The seed node is not a copy step:
  * boot_plan_commit_seed writes it, so that no second copy of the seed is left
@@ -126,7 +127,9 @@ void boot_plan_commit_seed(struct boot_plan *plan)
 		src[offsetof(struct rng_seed_node, seed) + i] = 0;
 }
 
-int plan_build_zero_page(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
+/* Needs the plan placed but for its handoff data; sets setup_data, handoff_data
+ * (the zero page) and their copies. */
+static int build_zero_page(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	if (place_setup_data(in, plan, err))
 		return -1;
@@ -134,8 +137,8 @@ int plan_build_zero_page(const struct plan_inputs *in, struct boot_plan *plan, s
 		       &plan->handoff_data, err))
 		return -1;
 	struct zeropage_inputs zp = {
-		.bzimage = plan->format == KERNEL_BZIMAGE ? &plan->bzimage : NULL,
-		.code32_start = plan->handoff == HANDOFF_32 ? plan->entry : 0,
+		.bzimage = plan->format->setup_header ? plan->format->setup_header(plan) : NULL,
+		.code32_start = plan->kernel_entry == &entry_32 ? plan->entry : 0,
 		.cmdline_addr = plan->cmdline_addr,
 		.initrd_addr = plan->initrd.start,
 		.initrd_size = plan->initrd.end - plan->initrd.start,
@@ -153,7 +156,7 @@ int plan_build_zero_page(const struct plan_inputs *in, struct boot_plan *plan, s
 			     err);
 }
 
-uint64_t plan_zero_page_size(const struct boot_plan *plan)
+static uint64_t zero_page_size(const struct boot_plan *plan)
 {
 	uint64_t n = sizeof(struct boot_params);
 	if (plan->e820_ext_addr)
@@ -165,21 +168,25 @@ uint64_t plan_zero_page_size(const struct boot_plan *plan)
 
 /* The 64-bit entry (boot.rst, "64-bit Boot Protocol"): paging on, RSI = the
  * zero page; the command line, initrd and zero page may lie above 4 GiB when
- * the kernel says so (XLF_CAN_BE_LOADED_ABOVE_4G, in format_bzimage.c). */
-const struct handoff handoff_64 = {
+ * the kernel says so (XLF_CAN_BE_LOADED_ABOVE_4G, in loader/format/bzimage.c). */
+const struct kernel_entry entry_64 = {
 	.name = "64-bit",
+	.data_name = "boot_params",
 	.paging_off = false,
+	.tramp = { .kind = TRAMP_KIND_64 },
 	.place_cmdline = plan_alloc_cmdline,
-	.build = plan_build_zero_page,
-	.data_size = plan_zero_page_size,
+	.build = build_zero_page,
+	.data_size = zero_page_size,
 };
 
 /* The 32-bit entry (boot.rst, "32-bit Boot Protocol"): protected mode, paging
  * off, ESI = the zero page; everything the kernel reads below 4 GiB. */
-const struct handoff handoff_32 = {
+const struct kernel_entry entry_32 = {
 	.name = "32-bit",
+	.data_name = "boot_params",
 	.paging_off = true,
+	.tramp = { .kind = TRAMP_KIND_PROTECTED32 },
 	.place_cmdline = plan_alloc_cmdline,
-	.build = plan_build_zero_page,
-	.data_size = plan_zero_page_size,
+	.build = build_zero_page,
+	.data_size = zero_page_size,
 };

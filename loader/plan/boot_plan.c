@@ -16,23 +16,31 @@
 #define EFI_MMAP_ALIGN 4096u /* whole pages: the kernel reserves it by pages */
 #define RSDP_COPY_ALIGN 4096u
 
-const struct handoff *handoff_of(enum handoff_kind kind)
+const char *boot_plan_format_name(const struct boot_plan *plan)
 {
-	static const struct handoff *const by_kind[] = {
-		[HANDOFF_64] = &handoff_64, [HANDOFF_32] = &handoff_32,
-		[HANDOFF_PVH] = &handoff_pvh, [HANDOFF_16] = &handoff_16,
-	};
-	return by_kind[kind];
+	return plan->format->name;
 }
 
-const char *handoff_name(enum handoff_kind kind)
+const char *boot_plan_entry_name(const struct boot_plan *plan)
 {
-	return handoff_of(kind)->name;
+	return plan->kernel_entry->name;
 }
 
-static const struct image_format *format_of(const struct boot_plan *plan)
+const char *boot_plan_data_name(const struct boot_plan *plan)
 {
-	return plan->format == KERNEL_ELF ? &elf_format : &bzimage_format;
+	return plan->kernel_entry->data_name;
+}
+
+void boot_plan_report(const struct boot_plan *plan, report_fn *out)
+{
+	plan->format->report(plan, out);
+	if (plan->kernel_entry->report)
+		plan->kernel_entry->report(plan, out);
+}
+
+const struct tramp_entry *boot_plan_tramp_entry(const struct boot_plan *plan)
+{
+	return &plan->kernel_entry->tramp;
 }
 
 static bool overlaps_fixed(const struct boot_plan *plan, struct mem_range r)
@@ -74,17 +82,15 @@ static int alloc_kaslr_safe(const struct boot_info *bi, struct boot_plan *plan, 
 	return planner_alloc(&plan->planner, &req, addr, err);
 }
 
+/* The first format whose probe knows the module parses it. */
 static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {
 	uint64_t size = kmod->end - kmod->start;
-	if (bzimage_probe(kmod->data, size)) {
-		plan->format = KERNEL_BZIMAGE;
-		return bzimage_format.parse(kmod, plan, err);
-	}
-	if (elf_probe(kmod->data, size)) {
-		plan->format = KERNEL_ELF;
-		return elf_format.parse(kmod, plan, err);
-	}
+	for (const struct image_format *const *f = image_formats; *f; f++)
+		if ((*f)->probe(kmod->data, size)) {
+			plan->format = *f;
+			return (*f)->parse(kmod, plan, err);
+		}
 	const uint8_t *b = kmod->data;
 	if (size < 4)
 		return cl_fail(err, "kernel module [0x%llx, 0x%llx) of %llu bytes is too short to be a kernel",
@@ -116,9 +122,9 @@ static int reserve_inputs(const struct plan_inputs *in, struct planner *pl, stru
 
 int plan_claim_fixed(struct boot_plan *plan, struct mem_range r, const char *what, struct cl_error *err)
 {
-	if (handoff_of(plan->handoff)->paging_off && r.end > FOUR_GIB)
+	if (plan->kernel_entry->paging_off && r.end > FOUR_GIB)
 		return cl_fail(err, "%s [0x%llx, 0x%llx) is above 4 GiB, out of reach of the %s entry", what,
-			       (unsigned long long)r.start, (unsigned long long)r.end, handoff_name(plan->handoff));
+			       (unsigned long long)r.start, (unsigned long long)r.end, plan->kernel_entry->name);
 	if (planner_claim(&plan->planner, r, what, err))
 		return -1;
 	plan->fixed[plan->fixed_count++] = r;
@@ -132,7 +138,7 @@ static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan 
 {
 	plan->kernel_bytes = kmod->data;
 	if (!overlaps_fixed(plan, (struct mem_range){ kmod->start, kmod->end }) ||
-	    format_of(plan)->copies_in_place(plan, kmod))
+	    plan->format->copies_in_place(plan, kmod))
 		return 0;
 	uint64_t size = kmod->end - kmod->start, addr;
 	if (plan_alloc(plan, "kernel module (staged)", size, BOUNCE_ALIGN, UINT64_MAX, &addr, err))
@@ -145,8 +151,8 @@ static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan 
 /* One past the highest address the initrd's last byte may have. */
 static uint64_t initrd_limit(const struct boot_plan *plan)
 {
-	uint64_t limit = format_of(plan)->initrd_limit(plan);
-	if (handoff_of(plan->handoff)->paging_off && limit > FOUR_GIB)
+	uint64_t limit = plan->format->initrd_limit(plan);
+	if (plan->kernel_entry->paging_off && limit > FOUR_GIB)
 		limit = FOUR_GIB; /* 32-bit addresses only */
 	return limit;
 }
@@ -227,12 +233,12 @@ int plan_alloc_cmdline(struct boot_plan *plan, struct cl_error *err)
 
 static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_error *err)
 {
-	uint32_t max = format_of(plan)->cmdline_max(plan);
+	uint32_t max = plan->format->cmdline_max(plan);
 	plan->cmdline_len = strlen(cmdline);
 	if (plan->cmdline_len > max)
 		return cl_fail(err, "kernel command line is %llu bytes, the kernel's cmdline_size is %u",
 			       (unsigned long long)plan->cmdline_len, max);
-	if (handoff_of(plan->handoff)->place_cmdline(plan, err))
+	if (plan->kernel_entry->place_cmdline(plan, err))
 		return -1;
 	return plan_add_copy(plan, (struct copy_step){ "command line", plan->cmdline_addr, cmdline,
 						       plan->cmdline_len + 1, 0 },
@@ -401,27 +407,27 @@ int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct 
 		return cl_fail(err, "plan: %llu kept ranges, at most %u", (unsigned long long)in->kept_count, PLAN_MAX_KEPT);
 	const struct boot_module *kmod = &bi->modules[0];
 
-	if (parse_kernel(kmod, plan, err) || format_of(plan)->choose_entry(in->entry, in->bios.present, plan, err))
+	if (parse_kernel(kmod, plan, err) || plan->format->choose_entry(in->entry, in->bios.present, plan, err))
 		return -1;
-	const struct handoff *ho = handoff_of(plan->handoff);
+	const struct kernel_entry *ho = plan->kernel_entry;
 	if (build_e820(bi, plan, err))
 		return -1;
 	planner_init(&plan->planner, &plan->e820);
 	/* Destinations the image fixes are claimed before anything is allocated. */
-	if (reserve_inputs(in, &plan->planner, err) || format_of(plan)->place(plan, err) ||
+	if (reserve_inputs(in, &plan->planner, err) || plan->format->place(plan, err) ||
 	    (ho->place && ho->place(in, plan, err)) || place_initrds(plan, &bi->modules[1], bi->module_count - 1, err) ||
 	    place_cmdline(plan, kmod->string, err) || stage_kernel_module(kmod, plan, err) ||
 	    place_efi_info(in, plan, err) || place_rsdp(in, plan, err) || ho->build(in, plan, err))
 		return -1;
 	if (plan_alloc(plan, "trampoline", TRAMPOLINE_SIZE, TRAMPOLINE_PAGE, FOUR_GIB, &plan->trampoline, err))
 		return -1;
-	return format_of(plan)->add_copies(plan, err);
+	return plan->format->add_copies(plan, err);
 }
 
 uint64_t boot_plan_bytes_placed(const struct boot_plan *plan)
 {
-	return format_of(plan)->bytes(plan) + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 +
-	       handoff_of(plan->handoff)->data_size(plan);
+	return plan->format->bytes(plan) + (plan->initrd.end - plan->initrd.start) + plan->cmdline_len + 1 +
+	       plan->kernel_entry->data_size(plan);
 }
 
 uint64_t boot_plan_bytes_copied(const struct boot_plan *plan)

@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "boot_plan.h"
+#include "loader/plan/parts.h" /* the formats and entries, to compare */
 #include "fuzz_common.h"
 #include "trampoline.h"
 
@@ -195,13 +196,13 @@ static struct plan_inputs plan_in; /* what boot_plan_make was given */
 static void check_firmware_handoff(struct span kernel)
 {
 	struct span seed = { plan.rng_seed_addr, plan.rng_seed_addr + sizeof(plan.rng_seed) };
-	bool want_seed = extra.rng_seed && plan.handoff != HANDOFF_PVH && plan.handoff != HANDOFF_16;
+	bool want_seed = extra.rng_seed && plan.kernel_entry != &entry_pvh && plan.kernel_entry != &entry_16;
 	FUZZ_CHECK(want_seed == (plan.rng_seed_addr != 0), "RNG seed node 0x%llx (%s entry, seed %s)",
-		   (unsigned long long)plan.rng_seed_addr, handoff_name(plan.handoff), extra.rng_seed ? "given" : "none");
+		   (unsigned long long)plan.rng_seed_addr, boot_plan_entry_name(&plan), extra.rng_seed ? "given" : "none");
 	if (want_seed) {
 		/* A bzImage decompresses over all of [load, load + init_size); an ELF
 		 * kernel writes only its segments. */
-		bool over_kernel = plan.format == KERNEL_BZIMAGE && span_overlap(seed, kernel);
+		bool over_kernel = plan.format == &bzimage_format && span_overlap(seed, kernel);
 		for (size_t f = 0; f < plan.fixed_count; f++)
 			over_kernel |= span_overlap(seed, (struct span){ plan.fixed[f].start, plan.fixed[f].end });
 		FUZZ_CHECK(!over_kernel && seed.end <= FOUR_GIB && seed.start >= ONE_MIB,
@@ -224,7 +225,7 @@ static void check_firmware_handoff(struct span kernel)
 	}
 	for (size_t k = 0; k < extra.kept_count; k++) {
 		struct span kept = { extra.kept[k].range.start, extra.kept[k].range.end };
-		FUZZ_CHECK(plan.format != KERNEL_BZIMAGE || !span_overlap(kernel, kept), "kernel range over kept %s",
+		FUZZ_CHECK(plan.format != &bzimage_format || !span_overlap(kernel, kept), "kernel range over kept %s",
 			   extra.kept[k].what);
 		for (size_t f = 0; f < plan.fixed_count; f++)
 			FUZZ_CHECK(!span_overlap(kept, (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
@@ -233,7 +234,7 @@ static void check_firmware_handoff(struct span kernel)
 	if (extra.efi_mmap_in_place && plan.efi.efi_loader_signature)
 		FUZZ_CHECK((plan.efi.efi_memmap | (uint64_t)plan.efi.efi_memmap_hi << 32) == (uintptr_t)info.efi_mmap,
 			   "efi_info does not point at the map used in place");
-	if (plan.handoff != HANDOFF_PVH && plan.handoff != HANDOFF_16)
+	if (plan.kernel_entry != &entry_pvh && plan.kernel_entry != &entry_16)
 		FUZZ_CHECK(plan.params.secure_boot == extra.secure_boot, "secure_boot %u, given %u",
 			   plan.params.secure_boot, extra.secure_boot);
 }
@@ -308,7 +309,7 @@ static void check_plan(const char *cmdline)
 	FUZZ_CHECK(n <= PLAN_MAX_COPIES && n <= TRAMPOLINE_MAX_COPIES, "%zu copies", n);
 
 	/* The kernel copies come last. */
-	size_t kfirst = n, kcount = plan.format == KERNEL_BZIMAGE ? 1 : plan.elf.segment_count;
+	size_t kfirst = n, kcount = plan.format == &bzimage_format ? 1 : plan.elf.segment_count;
 	for (size_t i = 0; i < n; i++)
 		if (is_kernel_copy(&plan.copies[i]) && kfirst == n)
 			kfirst = i;
@@ -326,7 +327,7 @@ static void check_plan(const char *cmdline)
 		src[i] = source_of(c);
 		dst[i] = (struct span){ c->dst, c->dst + c->len + c->zero_len };
 		FUZZ_CHECK(dst[i].end >= dst[i].start, "copy %zu (%s) wraps", i, c->what);
-		if (!(plan.handoff == HANDOFF_16 && dst[i].end <= ONE_MIB)) /* check_real_mode: below 1 MiB */
+		if (!(plan.kernel_entry == &entry_16 && dst[i].end <= ONE_MIB)) /* check_real_mode: below 1 MiB */
 			check_in_ram(dst[i], c->what);
 		FUZZ_CHECK(!span_overlap(dst[i], tramp) && !span_overlap(src[i], tramp),
 			   "copy %zu (%s) touches the trampoline", i, c->what);
@@ -334,7 +335,7 @@ static void check_plan(const char *cmdline)
 			FUZZ_CHECK(!span_overlap(dst[i], (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
 				   "copy %zu (%s) [0x%llx, 0x%llx) before the kernel copies lands in fixed destination %zu",
 				   i, c->what, (unsigned long long)dst[i].start, (unsigned long long)dst[i].end, f);
-		if (plan.format == KERNEL_BZIMAGE && i < kfirst)
+		if (plan.format == &bzimage_format && i < kfirst)
 			FUZZ_CHECK(!span_overlap(dst[i], kernel), "copy %zu (%s) lands in [load, load + init_size)", i, c->what);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -378,16 +379,16 @@ static void check_plan(const char *cmdline)
 			   "trampoline in fixed destination %zu", f);
 
 	/* The kernel. */
-	if (plan.format == KERNEL_BZIMAGE) {
+	if (plan.format == &bzimage_format) {
 		const struct bzimage *k = &plan.bzimage;
-		if (plan.handoff == HANDOFF_16)
+		if (plan.kernel_entry == &entry_16)
 			check_real_mode(cmdline);
 		else
 			FUZZ_CHECK(kernel.start == plan.kernel_load && kernel.end == plan.kernel_load + k->init_size,
 				   "kernel_range");
 		check_in_ram(kernel, "kernel [load, load + init_size)");
 		FUZZ_CHECK(!span_overlap(tramp, kernel), "trampoline in [load, load + init_size)");
-		if (plan.handoff == HANDOFF_16)
+		if (plan.kernel_entry == &entry_16)
 			; /* at 1 MiB: check_real_mode */
 		else if (k->relocatable)
 			FUZZ_CHECK(plan.kernel_load % k->alignment == 0 && plan.kernel_load >= k->pref_address,
@@ -395,8 +396,8 @@ static void check_plan(const char *cmdline)
 				   (unsigned long long)plan.kernel_load, k->alignment, (unsigned long long)k->pref_address);
 		else
 			FUZZ_CHECK(plan.kernel_load == k->pref_address, "fixed kernel at 0x%llx", (unsigned long long)plan.kernel_load);
-		if (plan.handoff != HANDOFF_16)
-			FUZZ_CHECK(plan.entry == plan.kernel_load + (plan.handoff == HANDOFF_64 ? 0x200 : k->code32_offset),
+		if (plan.kernel_entry != &entry_16)
+			FUZZ_CHECK(plan.entry == plan.kernel_load + (plan.kernel_entry == &entry_64 ? 0x200 : k->code32_offset),
 				   "entry 0x%llx", (unsigned long long)plan.entry);
 		const struct copy_step *c = &plan.copies[kfirst];
 		FUZZ_CHECK(c->dst == plan.kernel_load && c->len == k->pm_size, "kernel copy");
@@ -410,17 +411,17 @@ static void check_plan(const char *cmdline)
 					   plan.fixed[i].end == e->segments[i].paddr + e->segments[i].memsz, "fixed %zu", i);
 			check_in_ram((struct span){ plan.fixed[i].start, plan.fixed[i].end }, "ELF PT_LOAD");
 		}
-		FUZZ_CHECK(plan.entry == (plan.handoff == HANDOFF_PVH ? e->pvh_entry : e->entry), "entry");
+		FUZZ_CHECK(plan.entry == (plan.kernel_entry == &entry_pvh ? e->pvh_entry : e->entry), "entry");
 	}
-	if (plan.handoff != HANDOFF_64)
+	if (plan.kernel_entry != &entry_64)
 		FUZZ_CHECK(plan.entry < FOUR_GIB && kernel.end <= FOUR_GIB && plan.initrd.end <= FOUR_GIB,
 			   "%s entry: kernel [0x%llx, 0x%llx), entry 0x%llx, initrd end 0x%llx above 4 GiB",
-			   handoff_name(plan.handoff), (unsigned long long)kernel.start, (unsigned long long)kernel.end,
+			   boot_plan_entry_name(&plan), (unsigned long long)kernel.start, (unsigned long long)kernel.end,
 			   (unsigned long long)plan.entry, (unsigned long long)plan.initrd.end);
 
 	/* Handoff data and command line. */
-	uint64_t hsize = plan.handoff == HANDOFF_PVH ? pvh_handoff_size(&plan.e820)
-			 : plan.handoff == HANDOFF_16 ? plan.bzimage.header_end
+	uint64_t hsize = plan.kernel_entry == &entry_pvh ? pvh_handoff_size(&plan.e820)
+			 : plan.kernel_entry == &entry_16 ? plan.bzimage.header_end
 						      : sizeof(struct boot_params);
 	FUZZ_CHECK(plan.handoff_data + hsize <= FOUR_GIB && plan.cmdline_addr + plan.cmdline_len + 1 <= FOUR_GIB,
 		   "handoff data 0x%llx or command line 0x%llx above 4 GiB", (unsigned long long)plan.handoff_data,
@@ -437,12 +438,12 @@ static void check_plan(const char *cmdline)
 	/* The initrd. */
 	uint64_t isize = plan.initrd.end - plan.initrd.start;
 	FUZZ_CHECK(plan.initrd.end >= plan.initrd.start && plan.initrd_count == info.module_count - 1, "initrd");
-	if (isize && plan.format == KERNEL_BZIMAGE &&
-	    !(plan.handoff == HANDOFF_64 && (plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)))
+	if (isize && plan.format == &bzimage_format &&
+	    !(plan.kernel_entry == &entry_64 && (plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)))
 		FUZZ_CHECK(plan.initrd.end - 1 <= plan.bzimage.initrd_addr_max,
 			   "initrd [0x%llx, 0x%llx) beyond initrd_addr_max 0x%x (%s entry, xloadflags 0x%x)",
 			   (unsigned long long)plan.initrd.start, (unsigned long long)plan.initrd.end,
-			   plan.bzimage.initrd_addr_max, handoff_name(plan.handoff), plan.bzimage.xloadflags);
+			   plan.bzimage.initrd_addr_max, boot_plan_entry_name(&plan), plan.bzimage.xloadflags);
 	if (info.module_count > 1 && !plan.initrd_moved) {
 		FUZZ_CHECK(plan.initrd.start == info.modules[1].start &&
 				   plan.initrd.end == info.modules[info.module_count - 1].end, "initrd in place");
@@ -451,7 +452,7 @@ static void check_plan(const char *cmdline)
 			for (size_t i = 0; i < n; i++)
 				FUZZ_CHECK(!span_overlap(dst[i], mod), "copy %zu (%s) overwrites initrd module %zu left in place",
 					   i, plan.copies[i].what, m);
-			if (plan.format == KERNEL_BZIMAGE)
+			if (plan.format == &bzimage_format)
 				FUZZ_CHECK(!span_overlap(mod, kernel), "initrd module %zu in [load, load + init_size)", m);
 			for (size_t f = 0; f < plan.fixed_count; f++)
 				FUZZ_CHECK(!span_overlap(mod, (struct span){ plan.fixed[f].start, plan.fixed[f].end }),
@@ -474,7 +475,7 @@ static void check_plan(const char *cmdline)
 	}
 
 	/* What the kernel reads. */
-	if (plan.handoff == HANDOFF_PVH) {
+	if (plan.kernel_entry == &entry_pvh) {
 		const struct hvm_start_info *s = &plan.pvh.info;
 		FUZZ_CHECK(s->magic == HVM_START_MAGIC_VALUE && s->cmdline_paddr == plan.cmdline_addr &&
 				   s->memmap_entries == plan.e820.count &&
@@ -483,7 +484,7 @@ static void check_plan(const char *cmdline)
 			   "hvm_start_info");
 		if (isize)
 			FUZZ_CHECK(plan.pvh.module.paddr == plan.initrd.start && plan.pvh.module.size == isize, "PVH module");
-	} else if (plan.handoff != HANDOFF_16) {
+	} else if (plan.kernel_entry != &entry_16) {
 		const struct boot_params *bp = &plan.params;
 		FUZZ_CHECK((bp->hdr.cmd_line_ptr | (uint64_t)bp->ext_cmd_line_ptr << 32) == plan.cmdline_addr &&
 				   (bp->hdr.ramdisk_image | (uint64_t)bp->ext_ramdisk_image << 32) == plan.initrd.start &&
@@ -494,20 +495,20 @@ static void check_plan(const char *cmdline)
 		FUZZ_CHECK((plan.e820.count > 128) == (plan.e820_ext_addr != 0) &&
 				   plan.setup_data == (plan.e820_ext_addr ? plan.e820_ext_addr : plan.rng_seed_addr),
 			   "SETUP_E820_EXT");
-		if (plan.handoff == HANDOFF_32)
+		if (plan.kernel_entry == &entry_32)
 			FUZZ_CHECK(bp->hdr.code32_start == plan.entry, "code32_start");
-		if (plan.format == KERNEL_BZIMAGE && !(plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+		if (plan.format == &bzimage_format && !(plan.bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
 			FUZZ_CHECK(plan.handoff_data + hsize <= FOUR_GIB && plan.cmdline_addr < FOUR_GIB &&
 					   plan.initrd.end <= FOUR_GIB && plan.setup_data < FOUR_GIB,
 				   "above 4 GiB without XLF_CAN_BE_LOADED_ABOVE_4G");
-		FUZZ_CHECK(bp->acpi_rsdp_addr == plan.acpi_rsdp || plan.format == KERNEL_BZIMAGE,
+		FUZZ_CHECK(bp->acpi_rsdp_addr == plan.acpi_rsdp || plan.format == &bzimage_format,
 			   "acpi_rsdp_addr 0x%llx, plan 0x%llx", (unsigned long long)bp->acpi_rsdp_addr,
 			   (unsigned long long)plan.acpi_rsdp);
 	}
 
 	/* The memory map the kernel gets: its own destinations and the initrd are
 	 * usable RAM (else Linux treats them as firmware's), the RSDP copy is not. */
-	if (plan.format == KERNEL_BZIMAGE)
+	if (plan.format == &bzimage_format)
 		FUZZ_CHECK(e820_is_ram(kernel.start, kernel.end), "e820 given to the kernel: [load, load + init_size) [0x%llx, 0x%llx) not all usable",
 			   (unsigned long long)kernel.start, (unsigned long long)kernel.end);
 	for (size_t f = 0; f < plan.fixed_count; f++)
@@ -527,7 +528,7 @@ static void check_plan(const char *cmdline)
 			efi_copy = true;
 			FUZZ_CHECK(c->len == info.efi_mmap_size && c->src == info.efi_mmap && c->dst + c->len <= FOUR_GIB &&
 					   c->dst % 4096 == 0, "EFI memory map copy");
-			if (plan.handoff != HANDOFF_PVH)
+			if (plan.kernel_entry != &entry_pvh)
 				FUZZ_CHECK(plan.params.efi_info.efi_memmap == c->dst && plan.params.efi_info.efi_memmap_hi == 0 &&
 						   plan.params.efi_info.efi_memmap_size == c->len &&
 						   plan.params.efi_info.efi_memdesc_size == info.efi_desc_size,
@@ -544,7 +545,7 @@ static void check_plan(const char *cmdline)
 	FUZZ_CHECK(efi_copy == (info.efi_system_table && info.efi_mmap && !extra.efi_mmap_in_place),
 		   "EFI memory map copied: %d", efi_copy);
 	FUZZ_CHECK(rsdp_copy == plan.acpi_rsdp_copied, "RSDP copied: %d", rsdp_copy);
-	if (plan.handoff == HANDOFF_PVH)
+	if (plan.kernel_entry == &entry_pvh)
 		FUZZ_CHECK(plan.pvh.info.rsdp_paddr == plan.acpi_rsdp, "PVH rsdp_paddr");
 }
 

@@ -1,0 +1,9 @@
+/* The image formats, probed in this order (parse_kernel, loader/plan/boot_plan.c):
+ * a new format is its own file in this folder and one line here. */
+#include "loader/plan/parts.h"
+
+const struct image_format *const image_formats[] = {
+	&bzimage_format,
+	&elf_format,
+	NULL,
+};
