@@ -36,15 +36,12 @@ static void print_memory_map(const struct boot_info *bi)
 	if (bi->mmap_count == 0 && bi->efi_mmap) {
 		console_printf(LOG_VERBOSE, "EFI memory map: %llu descriptors\n",
 			       (unsigned long long)(bi->efi_mmap_size / bi->efi_desc_size));
-		for (uint32_t off = 0; off + sizeof(struct efi_memory_descriptor) <= bi->efi_mmap_size;
-		     off += bi->efi_desc_size) {
-			struct efi_memory_descriptor d;
-			memcpy(&d, bi->efi_mmap + off, sizeof(d));
+		struct efi_memory_descriptor d;
+		for (uint32_t i = 0; efi_mmap_desc(bi, i, &d); i++)
 			console_printf(LOG_VERBOSE, "  EFI [0x%016llx, 0x%016llx) type %u attr 0x%llx\n",
 				       (unsigned long long)d.physical_start,
 				       (unsigned long long)(d.physical_start + (d.number_of_pages << EFI_PAGE_SHIFT)),
 				       d.type, (unsigned long long)d.attribute);
-		}
 	} else
 		console_printf(LOG_VERBOSE, "memory map from GRUB: %llu entries\n", (unsigned long long)bi->mmap_count);
 	for (size_t i = 0; i < bi->mmap_count; i++)

@@ -4,24 +4,14 @@
 
 #include "abi/e820.h"
 
-/* UEFI memory types */
-enum {
-	EFI_RESERVED_TYPE,
-	EFI_LOADER_CODE,
-	EFI_LOADER_DATA,
-	EFI_BOOT_SERVICES_CODE,
-	EFI_BOOT_SERVICES_DATA,
-	EFI_RUNTIME_SERVICES_CODE,
-	EFI_RUNTIME_SERVICES_DATA,
-	EFI_CONVENTIONAL_MEMORY,
-	EFI_UNUSABLE_MEMORY,
-	EFI_ACPI_RECLAIM_MEMORY,
-	EFI_ACPI_MEMORY_NVS,
-	EFI_MEMORY_MAPPED_IO,
-	EFI_MEMORY_MAPPED_IO_PORT_SPACE,
-	EFI_PAL_CODE,
-	EFI_PERSISTENT_MEMORY,
-};
+bool efi_mmap_desc(const struct boot_info *bi, uint32_t i, struct efi_memory_descriptor *d)
+{
+	uint64_t off = (uint64_t)i * bi->efi_desc_size;
+	if (!bi->efi_desc_size || off + bi->efi_desc_size > bi->efi_mmap_size)
+		return false;
+	memcpy(d, bi->efi_mmap + off, sizeof(*d));
+	return true;
+}
 
 uint32_t efi_type_to_e820(uint32_t efi_type)
 {
@@ -45,12 +35,11 @@ uint32_t efi_type_to_e820(uint32_t efi_type)
 	}
 }
 
-int efi_mmap_to_entries(const uint8_t *map, uint32_t size, uint32_t desc_size, struct mmap_entry *out,
-			size_t cap, size_t *n, struct cl_error *err)
+int efi_mmap_to_entries(const struct boot_info *bi, struct mmap_entry *out, size_t cap, size_t *n,
+			struct cl_error *err)
 {
-	for (uint32_t off = 0; desc_size && size - off >= desc_size; off += desc_size) {
-		struct efi_memory_descriptor d;
-		memcpy(&d, map + off, sizeof(d));
+	struct efi_memory_descriptor d;
+	for (uint32_t i = 0; efi_mmap_desc(bi, i, &d); i++) {
 		uint64_t bytes, end;
 		if (d.number_of_pages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
 		    __builtin_add_overflow(d.physical_start, bytes = d.number_of_pages << EFI_PAGE_SHIFT, &end))

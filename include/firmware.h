@@ -7,30 +7,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/efi.h"
 #include "boot_info.h"
 #include "abi/zeropage.h"
 #include "error.h"
 
-/* UEFI 2.x: EFI_MEMORY_DESCRIPTOR (the firmware's stride, descr_size, may be larger). */
-struct efi_memory_descriptor {
-	uint32_t type;
-	uint32_t pad;
-	uint64_t physical_start;
-	uint64_t virtual_start;
-	uint64_t number_of_pages; /* 4 KiB pages */
-	uint64_t attribute;
-};
-_Static_assert(sizeof(struct efi_memory_descriptor) == 40, "EFI memory descriptor");
-
-#define EFI_PAGE_SHIFT 12
+/* The i-th descriptor of the EFI memory map bi holds, into *d; false past its
+ * end. The one walk over an EFI map: for (i = 0; efi_mmap_desc(bi, i, &d); i++). */
+bool efi_mmap_desc(const struct boot_info *bi, uint32_t i, struct efi_memory_descriptor *d);
 
 /* e820 type of an EFI memory type, as Linux's EFI stub maps them (boot services
  * are over, so their memory is RAM; runtime services stay reserved). */
 uint32_t efi_type_to_e820(uint32_t efi_type);
 
 /* Appends the EFI memory map's descriptors to out[*n..cap) as mmap entries. */
-int efi_mmap_to_entries(const uint8_t *map, uint32_t size, uint32_t desc_size, struct mmap_entry *out,
-			size_t cap, size_t *n, struct cl_error *err);
+int efi_mmap_to_entries(const struct boot_info *bi, struct mmap_entry *out, size_t cap, size_t *n,
+			struct cl_error *err);
 
 #define ACPI_RSDP_V1_SIZE 20
 #define ACPI_RSDP_V2_SIZE 36

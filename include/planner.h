@@ -45,6 +45,9 @@ struct alloc_request {
 
 void planner_init(struct planner *p, const struct e820_table *e820);
 
+/* v rounded up to a (a power of two); sets *overflow if that passes 2^64, else leaves it. */
+uint64_t planner_align_up(uint64_t v, uint64_t a, bool *overflow);
+
 /* Marks a range as needed until the jump. Fails if the table is full. */
 int planner_reserve(struct planner *p, struct mem_range r, const char *what, struct cl_error *err);
 /* Marks an input as needed until it is consumed: a fixed destination may claim it,

@@ -31,9 +31,37 @@ _Static_assert(sizeof(struct efi_guid) == 16, "EFI_GUID");
 
 /* EFI_ALLOCATE_TYPE */
 #define EFI_ALLOCATE_MAX_ADDRESS 1
-/* EFI_MEMORY_TYPE values chainloader allocates */
-#define EFI_LOADER_DATA 2
-#define EFI_ACPI_RECLAIM_MEMORY 9
+/* EFI_MEMORY_TYPE */
+enum {
+	EFI_RESERVED_TYPE,
+	EFI_LOADER_CODE,
+	EFI_LOADER_DATA,
+	EFI_BOOT_SERVICES_CODE,
+	EFI_BOOT_SERVICES_DATA,
+	EFI_RUNTIME_SERVICES_CODE,
+	EFI_RUNTIME_SERVICES_DATA,
+	EFI_CONVENTIONAL_MEMORY,
+	EFI_UNUSABLE_MEMORY,
+	EFI_ACPI_RECLAIM_MEMORY,
+	EFI_ACPI_MEMORY_NVS,
+	EFI_MEMORY_MAPPED_IO,
+	EFI_MEMORY_MAPPED_IO_PORT_SPACE,
+	EFI_PAL_CODE,
+	EFI_PERSISTENT_MEMORY,
+};
+
+/* EFI_MEMORY_DESCRIPTOR (the firmware's stride, descr_size, may be larger). */
+struct efi_memory_descriptor {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t physical_start;
+	uint64_t virtual_start;
+	uint64_t number_of_pages; /* 4 KiB pages */
+	uint64_t attribute;
+};
+_Static_assert(sizeof(struct efi_memory_descriptor) == 40, "EFI memory descriptor");
+
+#define EFI_PAGE_SHIFT 12
 
 struct efi_table_header {
 	uint64_t signature;

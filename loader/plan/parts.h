@@ -63,5 +63,18 @@ int plan_alloc(struct boot_plan *plan, const char *what, uint64_t size, uint64_t
 int plan_claim_fixed(struct boot_plan *plan, struct mem_range r, const char *what, struct cl_error *err);
 /* The command line anywhere below 4 GiB (every entry but the real-mode one). */
 int plan_alloc_cmdline(struct boot_plan *plan, struct cl_error *err);
+/* Does r overlap a destination the image fixes? */
+bool plan_overlaps_fixed(const struct boot_plan *plan, struct mem_range r);
+
+/* The plan's own steps in files of their own. */
+/* loader/plan/initrd.c: needs the kernel's destinations; sets initrd, initrd_count, initrd_moved. */
+int plan_place_initrds(struct boot_plan *plan, const struct boot_module *m, size_t n, struct cl_error *err);
+/* loader/plan/kaslr.c: needs the EFI map; sets efi_fixed_ram (loader and
+ * boot-services RAM, never a KASLR destination). */
+void plan_collect_efi_fixed_ram(const struct boot_info *bi, struct boot_plan *plan);
+/* As plan_alloc below 4 GiB, for what the kernel reads after decompressing:
+ * with an EFI map, only inside efi_fixed_ram (boot_plan_check_kaslr). */
+int plan_alloc_kaslr_safe(const struct boot_info *bi, struct boot_plan *plan, const char *what, uint64_t size,
+			  uint64_t align, uint64_t *addr, struct cl_error *err);
 
 #endif

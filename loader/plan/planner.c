@@ -69,7 +69,7 @@ int planner_claim(struct planner *p, struct mem_range r, const char *what, struc
 	return planner_reserve(p, r, what, err);
 }
 
-static uint64_t align_up(uint64_t v, uint64_t a, bool *overflow)
+uint64_t planner_align_up(uint64_t v, uint64_t a, bool *overflow)
 {
 	uint64_t r;
 	*overflow = __builtin_add_overflow(v, a - 1, &r) || *overflow;
@@ -81,14 +81,14 @@ static bool fit_lowest(const struct planner *p, uint64_t lo, uint64_t hi, uint64
 		       uint64_t align, uint64_t *out)
 {
 	bool overflow = false;
-	uint64_t a = align_up(lo, align, &overflow);
+	uint64_t a = planner_align_up(lo, align, &overflow);
 	while (!overflow && a <= hi && size <= hi - a) {
 		const struct live_range *c = planner_conflict(p, (struct mem_range){ a, a + size });
 		if (!c) {
 			*out = a;
 			return true;
 		}
-		a = align_up(c->range.end, align, &overflow);
+		a = planner_align_up(c->range.end, align, &overflow);
 	}
 	return false;
 }

@@ -33,7 +33,8 @@ static void efi_map_with_a_longer_descriptor_stride(void **state)
 	struct mmap_entry out[4];
 	size_t n = 0;
 	struct cl_error err;
-	assert_int_equal(efi_mmap_to_entries(map, sizeof(map), 48, out, 4, &n, &err), 0);
+	struct boot_info bi = { .efi_mmap = map, .efi_mmap_size = sizeof(map), .efi_desc_size = 48 };
+	assert_int_equal(efi_mmap_to_entries(&bi, out, 4, &n, &err), 0);
 	assert_int_equal(n, 2); /* the empty third one is dropped */
 	assert_int_equal(out[0].start, 0x100000);
 	assert_int_equal(out[0].end, 0x110000);
@@ -42,7 +43,7 @@ static void efi_map_with_a_longer_descriptor_stride(void **state)
 	d[0].number_of_pages = 0x0010000000000000ull; /* beyond 2^64 bytes */
 	memcpy(map, &d[0], sizeof(d[0]));
 	n = 0;
-	assert_int_equal(efi_mmap_to_entries(map, sizeof(map), 48, out, 4, &n, &err), -1);
+	assert_int_equal(efi_mmap_to_entries(&bi, out, 4, &n, &err), -1);
 	assert_string_equal(err.msg, "EFI memory map: descriptor at 0x100000 + 4503599627370496 pages overflows");
 }
 
