@@ -26,7 +26,8 @@ TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-
 PORTABLE_SRCS := boot/multiboot2/mb2_parse.c boot/options.c \
 	$(sort $(wildcard loader/format/*.c)) $(sort $(wildcard loader/plan/*.c)) $(sort $(wildcard loader/handoff/*.c)) \
 	firmware/tables.c firmware/tpm_eventlog.c firmware/secure_boot.c firmware/gop.c lib/printf.c
-TARGET_SRCS := $(PORTABLE_SRCS) lib/string.c boot/console.c boot/top.c boot/multiboot2/bios_main.c boot/multiboot2/efi_main.c \
+# The plan's invariants are checked by the host tools and tests only.
+TARGET_SRCS := $(filter-out loader/plan/invariants.c,$(PORTABLE_SRCS)) lib/string.c boot/console.c boot/top.c boot/multiboot2/bios_main.c boot/multiboot2/efi_main.c \
 	firmware/efi_services.c \
 	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
 	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c arch/x86_64/bios_lowmem.c arch/x86_64/cpu_random.c

@@ -112,6 +112,10 @@ struct plan_inputs {
 	 * points at it instead of at a copy. */
 	bool efi_mmap_in_place;
 	struct bios_low_memory bios;      /* for the real-mode entry; present is false on UEFI */
+	/* Where the multiboot2 information's bytes are, when that is not at
+	 * info->mbi (host tools and tests); NULL in the loader. Read only by
+	 * boot_plan_check_invariants, to tell what a copy reads. */
+	const void *mbi_data;
 };
 
 int boot_plan_make(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err);
@@ -140,6 +144,11 @@ const struct tramp_entry *boot_plan_tramp_entry(const struct boot_plan *plan);
  * those ranges in loader or boot-services RAM (efi_fixed_ram); the unit tests
  * and the boot-plan fuzzer run this check on every plan they make. */
 int boot_plan_check_kaslr(const struct plan_inputs *in, const struct boot_plan *plan, struct cl_error *err);
+
+/* Every invariant a finished plan must keep (loader/plan/invariants.c, which
+ * lists them), the KASLR rule included: 0, or -1 with a message starting
+ * "invariant: ". For the unit tests, the fuzzer and chainloader-check. */
+int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_plan *plan, struct cl_error *err);
 
 /* Writes the SETUP_RNG_SEED node to its place (free memory no copy touches) and
  * wipes the plan's own copy of the seed: the kernel's node is then the only one. */

@@ -309,9 +309,15 @@ int main(int argc, char **argv)
 				  .workspace = { LOADER_END, WORKSPACE_END } };
 	if (!uefi)
 		in.bios = (struct bios_low_memory){ true, 0xF000E3FEu, 0xF000F859u, 0x9FC00 };
+	in.mbi_data = mbi;
 	if (boot_plan_make(&in, &plan, &err)) {
 		(void)printf("chainloader: error: %s\n", err.msg);
 		return 1;
+	}
+	/* A plan that breaks an invariant is the loader's bug, not the kernel's. */
+	if (boot_plan_check_invariants(&in, &plan, &err)) {
+		(void)fprintf(stderr, "chainloader-check: internal error: %s\n", err.msg);
+		return 3;
 	}
 	if (!quiet)
 		print_plan(argv[optind]); /* a plan means a kernel module */

@@ -16,8 +16,8 @@
 # keep it replayed by every run.
 
 FUZZ_CC ?= clang
-# More -D flags for the harnesses, e.g. -DFUZZ_KNOWN_RSDP_PAGE leaves out the
-# pages of a reported, not yet fixed finding while the rest is fuzzed on.
+# More -D flags for the harnesses (none are defined today; a harness may add
+# one to set aside a reported, not yet fixed finding while the rest is fuzzed on).
 FUZZ_DEFINES ?=
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -I. -Itests/fuzz \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $(FUZZ_DEFINES)
