@@ -29,13 +29,6 @@ __attribute__((noinline)) static int install_failed(struct cl_error *err, const 
 		       (unsigned long long)s);
 }
 
-static struct efi_guid guid_from(const uint8_t bytes[16])
-{
-	struct efi_guid g;
-	memcpy(&g, bytes, sizeof(g));
-	return g;
-}
-
 int efi_env_init(struct efi_env *env, uint64_t system_table, uint64_t image_handle, struct cl_error *err)
 {
 	struct efi_system_table *st = (struct efi_system_table *)(uintptr_t)system_table;
@@ -78,13 +71,12 @@ void *efi_config_table(const struct efi_env *env, const struct efi_guid *guid)
 
 /* Into a 1-byte buffer, as Linux reads them: a longer variable is an error too. */
 static struct efi_var_byte read_byte_var(const struct efi_env *env, const efi_char16_t *name,
-					 const uint8_t guid_bytes[16])
+					 const struct efi_guid *guid)
 {
-	struct efi_guid guid = guid_from(guid_bytes);
 	uint8_t value = 0;
 	uint32_t attributes = 0;
 	uint64_t size = sizeof(value);
-	efi_status_t s = env->st->runtime_services->get_variable(name, &guid, &attributes, &size, &value);
+	efi_status_t s = env->st->runtime_services->get_variable(name, guid, &attributes, &size, &value);
 	if (s == EFI_SUCCESS && size == sizeof(value))
 		return (struct efi_var_byte){ EFI_VAR_FOUND, value, attributes };
 	return (struct efi_var_byte){ s == EFI_NOT_FOUND ? EFI_VAR_NOT_FOUND : EFI_VAR_ERROR, 0, 0 };
@@ -92,10 +84,11 @@ static struct efi_var_byte read_byte_var(const struct efi_env *env, const efi_ch
 
 uint8_t efi_secure_boot_mode(const struct efi_env *env)
 {
+	static const struct efi_guid global = EFI_GLOBAL_VARIABLE_GUID, shim = EFI_SHIM_LOCK_GUID;
 	struct secure_boot_vars v = {
-		read_byte_var(env, EFI_SECURE_BOOT_VAR_NAME, EFI_GLOBAL_VARIABLE_GUID),
-		read_byte_var(env, EFI_SETUP_MODE_VAR_NAME, EFI_GLOBAL_VARIABLE_GUID),
-		read_byte_var(env, SHIM_MOK_SB_STATE_VAR_NAME, EFI_SHIM_LOCK_GUID),
+		read_byte_var(env, EFI_SECURE_BOOT_VAR_NAME, &global),
+		read_byte_var(env, EFI_SETUP_MODE_VAR_NAME, &global),
+		read_byte_var(env, SHIM_MOK_SB_STATE_VAR_NAME, &shim),
 	};
 	return secure_boot_mode(&v);
 }
@@ -111,7 +104,7 @@ static efi_status_t get_event_log(struct efi_tcg2_protocol *tcg2, uint32_t forma
 
 int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, const char **why, struct cl_error *err)
 {
-	struct efi_guid tcg2_guid = guid_from(EFI_TCG2_PROTOCOL_GUID);
+	struct efi_guid tcg2_guid = EFI_TCG2_PROTOCOL_GUID;
 	struct efi_tcg2_protocol *tcg2 = NULL;
 	memset(out, 0, sizeof(*out));
 	if (env->st->boot_services->locate_protocol(&tcg2_guid, NULL, (void **)&tcg2) != EFI_SUCCESS || !tcg2) {
@@ -142,7 +135,7 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 	/* Events logged since GetEventLog go to the final-events table as well:
 	 * the kernel must know how many of those the log already holds. */
 	uint64_t final_preboot = 0;
-	struct efi_guid final_guid = guid_from(EFI_TCG2_FINAL_EVENTS_TABLE_GUID);
+	struct efi_guid final_guid = EFI_TCG2_FINAL_EVENTS_TABLE_GUID;
 	const uint8_t *final = efi_config_table(env, &final_guid);
 	if (format == EFI_TCG2_EVENT_LOG_FORMAT_TCG_2 && final && size) {
 		struct tpm_log_digests d;
@@ -163,7 +156,7 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 	if (s != EFI_SUCCESS)
 		return pool_failed(err, table_size, "TPM event log", s);
 	tpm_eventlog_table_fill(table, format, log, (uint32_t)size, (uint32_t)final_preboot);
-	struct efi_guid linux_guid = guid_from(LINUX_EFI_TPM_EVENT_TABLE_GUID);
+	struct efi_guid linux_guid = LINUX_EFI_TPM_EVENT_TABLE_GUID;
 	s = env->st->boot_services->install_configuration_table(&linux_guid, table);
 	if (s != EFI_SUCCESS)
 		return install_failed(err, "LINUX_EFI_TPM_EVENT_LOG", s);
@@ -176,7 +169,7 @@ int efi_tpm_log_install(const struct efi_env *env, struct efi_tpm_log *out, cons
 
 static bool efi_rng_fill(const struct efi_env *env, uint8_t *buf, uint32_t len)
 {
-	struct efi_guid rng_guid = EFI_RNG_PROTOCOL_GUID_INIT, raw = EFI_RNG_ALGORITHM_RAW_INIT;
+	struct efi_guid rng_guid = EFI_RNG_PROTOCOL_GUID, raw = EFI_RNG_ALGORITHM_RAW_GUID;
 	struct efi_rng_protocol *rng = NULL;
 	if (env->st->boot_services->locate_protocol(&rng_guid, NULL, (void **)&rng) != EFI_SUCCESS || !rng)
 		return false;
@@ -189,7 +182,7 @@ static bool efi_rng_fill(const struct efi_env *env, uint8_t *buf, uint32_t len)
 
 int efi_rng_seed_install(const struct efi_env *env, struct efi_rng_seed *out, struct cl_error *err)
 {
-	struct efi_guid seed_guid = LINUX_EFI_RANDOM_SEED_TABLE_GUID_INIT;
+	struct efi_guid seed_guid = LINUX_EFI_RANDOM_SEED_TABLE_GUID;
 	struct linux_efi_random_seed *prev = efi_config_table(env, &seed_guid);
 	uint32_t prev_size = prev && prev->size <= RNG_PREVIOUS_SEED_MAX ? prev->size : 0;
 	uint64_t table_size = sizeof(struct linux_efi_random_seed) + EFI_RANDOM_SEED_SIZE + prev_size;
@@ -225,7 +218,7 @@ int efi_rng_seed_install(const struct efi_env *env, struct efi_rng_seed *out, st
 
 bool efi_gop_framebuffer(const struct efi_env *env, struct boot_framebuffer *fb, const char **why)
 {
-	struct efi_guid gop_guid = EFI_GOP_GUID_INIT;
+	struct efi_guid gop_guid = EFI_GOP_GUID;
 	struct efi_gop *gop = NULL;
 	if (env->st->boot_services->locate_protocol(&gop_guid, NULL, (void **)&gop) != EFI_SUCCESS || !gop ||
 	    !gop->mode || !gop->mode->info) {

@@ -7,11 +7,6 @@ const uint16_t EFI_SECURE_BOOT_VAR_NAME[11] = u"SecureBoot";
 const uint16_t EFI_SETUP_MODE_VAR_NAME[10] = u"SetupMode";
 const uint16_t SHIM_MOK_SB_STATE_VAR_NAME[13] = u"MokSBStateRT";
 
-const uint8_t EFI_GLOBAL_VARIABLE_GUID[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
-					       0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
-const uint8_t EFI_SHIM_LOCK_GUID[16] = { 0x50, 0xab, 0x5d, 0x60, 0x46, 0xe0, 0x00, 0x43,
-					 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 };
-
 /* Linux's efi_get_secureboot_mode: SetupMode's read status is not checked (its byte starts at 0). */
 static bool firmware_enforces(const struct secure_boot_vars *v)
 {

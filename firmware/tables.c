@@ -84,48 +84,28 @@ const uint8_t *acpi_scan_for_rsdp(const uint8_t *area, size_t len)
 	return NULL;
 }
 
-/* EFI_SYSTEM_TABLE (UEFI 2.x, 64-bit): the fields we read. */
-#define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ull /* "IBI SYST" */
-#define EFI_SYSTAB_NR_TABLES 104
-#define EFI_SYSTAB_TABLES 112
-#define EFI_CONFIG_ENTRY_SIZE 24 /* EFI_GUID + VOID* */
 #define EFI_MAX_CONFIG_TABLES 1024
 
-static const uint8_t acpi20_guid[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-					  0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
-static const uint8_t acpi10_guid[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
-					  0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
-
-static uint64_t config_table_lookup(const uint8_t *tables, uint64_t count, const uint8_t guid[16])
+/* The first entry with this GUID that points at a valid RSDP, or 0. */
+static uint64_t config_table_rsdp(const struct efi_system_table *st, const struct efi_guid *guid)
 {
-	for (uint64_t i = 0; i < count; i++) {
-		const uint8_t *e = tables + i * EFI_CONFIG_ENTRY_SIZE;
-		if (memcmp(e, guid, 16) == 0) {
-			uint64_t addr;
-			memcpy(&addr, e + 16, sizeof(addr));
-			if (addr && acpi_rsdp_valid((const uint8_t *)(uintptr_t)addr, ACPI_RSDP_V2_SIZE))
-				return addr;
-		}
+	for (uint64_t i = 0; i < st->number_of_table_entries; i++) {
+		const struct efi_config_table *e = &st->configuration_table[i];
+		if (!memcmp(&e->guid, guid, sizeof(*guid)) && e->table && acpi_rsdp_valid(e->table, ACPI_RSDP_V2_SIZE))
+			return (uintptr_t)e->table;
 	}
 	return 0;
 }
 
 uint64_t efi_find_rsdp(uint64_t system_table)
 {
-	const uint8_t *st = (const uint8_t *)(uintptr_t)system_table;
-	uint64_t signature, count, tables;
-	if (!st)
+	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID, acpi10 = EFI_ACPI_TABLE_GUID;
+	const struct efi_system_table *st = (const struct efi_system_table *)(uintptr_t)system_table;
+	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE || !st->configuration_table ||
+	    st->number_of_table_entries > EFI_MAX_CONFIG_TABLES)
 		return 0;
-	memcpy(&signature, st, sizeof(signature));
-	if (signature != EFI_SYSTEM_TABLE_SIGNATURE)
-		return 0;
-	memcpy(&count, st + EFI_SYSTAB_NR_TABLES, sizeof(count));
-	memcpy(&tables, st + EFI_SYSTAB_TABLES, sizeof(tables));
-	if (!tables || count > EFI_MAX_CONFIG_TABLES)
-		return 0;
-	const uint8_t *t = (const uint8_t *)(uintptr_t)tables;
-	uint64_t rsdp = config_table_lookup(t, count, acpi20_guid);
-	return rsdp ? rsdp : config_table_lookup(t, count, acpi10_guid);
+	uint64_t rsdp = config_table_rsdp(st, &acpi20);
+	return rsdp ? rsdp : config_table_rsdp(st, &acpi10);
 }
 
 bool screen_info_from_framebuffer(struct screen_info *si, const struct boot_framebuffer *fb, bool efi)

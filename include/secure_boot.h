@@ -71,9 +71,4 @@ extern const uint16_t EFI_SETUP_MODE_VAR_NAME[10];    /* "SetupMode" */
  * to stable 4.19+); older kernels read the non-volatile "MokSBState". */
 extern const uint16_t SHIM_MOK_SB_STATE_VAR_NAME[13];
 
-/* EFI_GUIDs in memory order (first field little-endian, the next two
- * little-endian, the last 8 bytes as written). */
-extern const uint8_t EFI_GLOBAL_VARIABLE_GUID[16]; /* 8be4df61-93ca-11d2-aa0d-00e098032b8c */
-extern const uint8_t EFI_SHIM_LOCK_GUID[16];       /* 605dab50-e046-4300-abb6-3dd810dd8b23 */
-
 #endif

@@ -135,16 +135,6 @@ _Static_assert(offsetof(struct linux_efi_tpm_eventlog, version) == 8, "linux_efi
 _Static_assert(offsetof(struct linux_efi_tpm_eventlog, log) == 9, "linux_efi_tpm_eventlog.log");
 _Static_assert(sizeof(struct linux_efi_tpm_eventlog) == 12, "linux_efi_tpm_eventlog");
 
-/* EFI_GUIDs in memory order (first field little-endian, the next two
- * little-endian, the last 8 bytes as written). */
-#define EFI_GUID_SIZE 16u
-/* b7799cb0-eca2-4943-9667-1fae07b747fa (Linux: LINUX_EFI_TPM_EVENT_LOG_GUID) */
-extern const uint8_t LINUX_EFI_TPM_EVENT_TABLE_GUID[EFI_GUID_SIZE];
-/* 1e2ed096-30e2-4254-bd89-863bbef82325 (Linux: LINUX_EFI_TPM_FINAL_LOG_GUID) */
-extern const uint8_t EFI_TCG2_FINAL_EVENTS_TABLE_GUID[EFI_GUID_SIZE];
-/* 607f766c-7455-42be-930b-e4d76db2720f */
-extern const uint8_t EFI_TCG2_PROTOCOL_GUID[EFI_GUID_SIZE];
-
 /* PCR banks a log may list: firmware today has at most five (SHA-1, SHA-256,
  * SHA-384, SHA-512, SM3-256). */
 #define TPM_LOG_MAX_ALGS 8u

@@ -22,6 +22,23 @@ struct efi_guid {
 };
 _Static_assert(sizeof(struct efi_guid) == 16, "EFI_GUID");
 
+/* Every GUID chainloader uses, spelled one way: an initializer of struct
+ * efi_guid, as the specifications write it (its bytes in memory: d1, d2, d3
+ * little-endian, then d4 as written). */
+#define EFI_ACPI_20_TABLE_GUID { 0x8868e871, 0xe4f1, 0x11d3, { 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 } }
+#define EFI_ACPI_TABLE_GUID { 0xeb9d2d30, 0x2d88, 0x11d3, { 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } }
+#define EFI_GLOBAL_VARIABLE_GUID { 0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } }
+#define EFI_SHIM_LOCK_GUID { 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } }
+#define EFI_TCG2_PROTOCOL_GUID { 0x607f766c, 0x7455, 0x42be, { 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f } }
+#define EFI_TCG2_FINAL_EVENTS_TABLE_GUID { 0x1e2ed096, 0x30e2, 0x4254, { 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 } }
+/* Linux's LINUX_EFI_TPM_EVENT_LOG_GUID */
+#define LINUX_EFI_TPM_EVENT_TABLE_GUID { 0xb7799cb0, 0xeca2, 0x4943, { 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa } }
+#define EFI_RNG_PROTOCOL_GUID { 0x3152bca5, 0xeade, 0x433d, { 0x86, 0x2e, 0xc0, 0x1c, 0xdc, 0x29, 0x1f, 0x44 } }
+#define EFI_RNG_ALGORITHM_RAW_GUID { 0xe43176d7, 0xb6e8, 0x4827, { 0xb7, 0x84, 0x7f, 0xfd, 0xc4, 0xb6, 0x85, 0x61 } }
+#define EFI_GOP_GUID { 0x9042a9de, 0x23dc, 0x4a38, { 0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a } }
+/* Linux's own configuration table for an RNG seed (include/linux/efi.h). */
+#define LINUX_EFI_RANDOM_SEED_TABLE_GUID { 0x1ce1e5bc, 0x7ceb, 0x42f2, { 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b } }
+
 #define EFI_ERROR_BIT (1ull << 63)
 #define EFI_SUCCESS 0ull
 #define EFI_INVALID_PARAMETER (EFI_ERROR_BIT | 2)
@@ -132,7 +149,7 @@ _Static_assert(offsetof(struct efi_system_table, configuration_table) == 112, "C
 
 #define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ull /* "IBI SYST" */
 
-/* EFI_TCG2_PROTOCOL (TCG EFI Protocol Specification; its GUID: include/tpm_eventlog.h) */
+/* EFI_TCG2_PROTOCOL (TCG EFI Protocol Specification) */
 struct efi_tcg2_protocol {
 	void *get_capability;
 	efi_status_t(EFIAPI *get_event_log)(struct efi_tcg2_protocol *self, uint32_t format, uint64_t *location,
@@ -140,8 +157,6 @@ struct efi_tcg2_protocol {
 };
 
 /* EFI_RNG_PROTOCOL */
-#define EFI_RNG_PROTOCOL_GUID_INIT { 0x3152bca5, 0xeade, 0x433d, { 0x86, 0x2e, 0xc0, 0x1c, 0xdc, 0x29, 0x1f, 0x44 } }
-#define EFI_RNG_ALGORITHM_RAW_INIT { 0xe43176d7, 0xb6e8, 0x4827, { 0xb7, 0x84, 0x7f, 0xfd, 0xc4, 0xb6, 0x85, 0x61 } }
 struct efi_rng_protocol {
 	void *get_info;
 	efi_status_t(EFIAPI *get_rng)(struct efi_rng_protocol *self, const struct efi_guid *algorithm, uint64_t len,
@@ -149,7 +164,6 @@ struct efi_rng_protocol {
 };
 
 /* EFI_GRAPHICS_OUTPUT_PROTOCOL: only its Mode is read. */
-#define EFI_GOP_GUID_INIT { 0x9042a9de, 0x23dc, 0x4a38, { 0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a } }
 struct efi_gop_mode {
 	uint32_t max_mode;
 	uint32_t mode;
@@ -165,9 +179,8 @@ struct efi_gop {
 };
 _Static_assert(offsetof(struct efi_gop, mode) == 24, "EFI_GRAPHICS_OUTPUT_PROTOCOL");
 
-/* Linux's own configuration table for an RNG seed (include/linux/efi.h):
+/* Linux's own configuration table for an RNG seed (LINUX_EFI_RANDOM_SEED_TABLE_GUID):
  * the kernel mixes the bits in, then wipes them. */
-#define LINUX_EFI_RANDOM_SEED_TABLE_GUID_INIT { 0x1ce1e5bc, 0x7ceb, 0x42f2, { 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b } }
 struct linux_efi_random_seed {
 	uint32_t size;
 	uint8_t bits[];

@@ -84,21 +84,15 @@ static void rsdp_from_the_efi_configuration_table(void **state)
 {
 	(void)state;
 	static uint8_t rsdp[36];
-	static uint8_t tables[2 * 24];
-	static uint8_t systab[120];
 	make_rsdp(rsdp, 2);
-	static const uint8_t smbios_guid[16] = { 0x31, 0x2d, 0x9d, 0xeb };
-	static const uint8_t acpi20_guid[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-						  0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
-	memcpy(tables, smbios_guid, 16);
-	put64(tables + 16, 0x1234);
-	memcpy(tables + 24, acpi20_guid, 16);
-	put64(tables + 40, (uint64_t)(uintptr_t)rsdp);
-	put64(systab, 0x5453595320494249ull); /* "IBI SYST" */
-	put64(systab + 104, 2);
-	put64(systab + 112, (uint64_t)(uintptr_t)tables);
+	static struct efi_config_table tables[2] = { { { 0xeb9d2d31, 0, 0, { 0 } }, (void *)0x1234 }, /* SMBIOS's, roughly */
+						      { EFI_ACPI_20_TABLE_GUID, rsdp } };
+	static struct efi_system_table st = { .hdr.signature = 0x5453595320494249ull, /* "IBI SYST" */
+					      .number_of_table_entries = 2,
+					      .configuration_table = tables };
+	uint8_t *systab = (uint8_t *)&st;
 	assert_int_equal(efi_find_rsdp((uint64_t)(uintptr_t)systab), (uint64_t)(uintptr_t)rsdp);
-	put64(systab, 0); /* not a system table */
+	st.hdr.signature = 0; /* not a system table */
 	assert_int_equal(efi_find_rsdp((uint64_t)(uintptr_t)systab), 0);
 	assert_int_equal(efi_find_rsdp(0), 0);
 }
