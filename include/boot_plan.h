@@ -65,8 +65,6 @@ struct boot_plan {
 	struct mem_range initrd;   /* final place of the (joined) initramfs; empty when there is none */
 	size_t initrd_count;       /* initrd modules joined into it */
 	bool initrd_moved;
-	uint64_t setup_data;       /* the first setup_data node (SETUP_E820_EXT, then SETUP_RNG_SEED), or 0 (PVH: never) */
-	uint64_t e820_ext_addr;    /* the SETUP_E820_EXT node, or 0 */
 	uint64_t rng_seed_addr;    /* the SETUP_RNG_SEED node, or 0: written by boot_plan_commit_seed, not copied */
 	struct rng_seed_node rng_seed;
 	uint64_t acpi_rsdp;        /* what the kernel is told (the firmware's, or our copy of GRUB's) */
@@ -78,10 +76,14 @@ struct boot_plan {
 	 * decompressing and that is not in the decompressor's avoid list goes here. */
 	size_t efi_fixed_ram_count;
 	struct mem_range efi_fixed_ram[PLAN_MAX_EFI_FIXED_RAM];
-	struct boot_params params; /* copied to handoff_data (64/32); the real-mode part's header (16) */
-	union {                    /* one or the other, by the handoff */
-		struct pvh_handoff pvh;        /* copied to handoff_data (PVH) */
-		struct e820_ext_node e820_ext; /* copied to setup_data (64/32) */
+	union {                    /* the kernel entry's own data, built by its file (loader/handoff/) */
+		struct {           /* the zero page entries (64, 32); params alone for the real-mode one (16) */
+			struct boot_params params;     /* copied to handoff_data (64/32); the real-mode part's header (16) */
+			uint64_t setup_data;           /* the first setup_data node (SETUP_E820_EXT, then SETUP_RNG_SEED), or 0 */
+			uint64_t e820_ext_addr;        /* the SETUP_E820_EXT node, or 0 */
+			struct e820_ext_node e820_ext; /* copied to e820_ext_addr */
+		};
+		struct pvh_handoff pvh; /* copied to handoff_data (PVH) */
 	};
 	uint64_t trampoline;       /* TRAMPOLINE_SIZE bytes below 4 GiB, clear of every destination */
 	size_t copy_count;         /* executed in order: staging first, kernel last */
