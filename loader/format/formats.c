@@ -2,6 +2,8 @@
  * a new format is its own file in this folder and one line here. */
 #include "loader/plan/parts.h"
 
+extern const struct image_format bzimage_format, elf_format;
+
 const struct image_format *const image_formats[] = {
 	&bzimage_format,
 	&elf_format,

@@ -51,6 +51,8 @@ struct kernel_entry {
 
 /* The formats boot_plan_make probes, in order, NULL-terminated (loader/format/formats.c). */
 extern const struct image_format *const image_formats[];
+/* The formats and entries by name: for the formats that choose an entry, and
+ * for the checks (invariants.c, the tests) that compare with one. */
 extern const struct image_format bzimage_format, elf_format;
 extern const struct kernel_entry entry_64, entry_32, entry_16, entry_pvh;
 
