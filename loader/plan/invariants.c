@@ -118,6 +118,7 @@ static bool e820_any_ram(const struct boot_plan *p, uint64_t start, uint64_t end
 	return false;
 }
 
+/* Is p inside [base, base + len]? *off: how far in. */
 static bool host_in(const void *p, const void *base, size_t len, size_t *off)
 {
 	uintptr_t a = (uintptr_t)p, b = (uintptr_t)base;
@@ -158,11 +159,13 @@ static int source_of(const struct plan_inputs *in, const struct boot_plan *p, co
 	return 0;
 }
 
+/* The kernel's own copies, by the names the formats give them. */
 static bool is_kernel_copy(const struct copy_step *c)
 {
 	return !strcmp(c->what, "kernel") || !strcmp(c->what, "ELF PT_LOAD");
 }
 
+/* s (if not empty): at or above 1 MiB and usable RAM by the firmware's maps. */
 static int check_in_ram(const struct plan_inputs *in, struct span s, const char *what, struct cl_error *err)
 {
 	if (s.start == s.end)
@@ -175,11 +178,10 @@ static int check_in_ram(const struct plan_inputs *in, struct span s, const char 
 }
 
 
-/* The RNG seed node and the UEFI entry's kept ranges. */
-static int check_firmware_handoff(const struct plan_inputs *in, const struct boot_plan *p, struct span kernel,
-				  struct cl_error *err)
+/* The RNG seed node: where it is wanted, outside the kernel and every copy, linked last. */
+static int check_rng_seed(const struct plan_inputs *in, const struct boot_plan *p, struct span kernel,
+			  struct cl_error *err)
 {
-	const struct boot_info *bi = in->info;
 	struct span seed = { p->rng_seed_addr, p->rng_seed_addr + sizeof(p->rng_seed) };
 	bool want_seed = in->rng_seed && p->kernel_entry != &entry_pvh && p->kernel_entry != &entry_16;
 	CHECK(want_seed == (p->rng_seed_addr != 0), "RNG seed node 0x%llx (%s entry, seed %s)",
@@ -203,6 +205,19 @@ static int check_firmware_handoff(const struct plan_inputs *in, const struct boo
 		const struct copy_step *c = &p->copies[i];
 		struct span d = { c->dst, c->dst + c->len + c->zero_len };
 		CHECK(!want_seed || !span_overlap(d, seed), "copy %lu (%s) over the RNG seed node", i, c->what);
+	}
+	return 0;
+}
+
+/* The UEFI entry's handoff: kept ranges overlapped by nothing the plan writes,
+ * the map used in place, secure_boot as given. */
+static int check_firmware_handoff(const struct plan_inputs *in, const struct boot_plan *p, struct span kernel,
+				  struct cl_error *err)
+{
+	const struct boot_info *bi = in->info;
+	for (size_t i = 0; i < p->copy_count; i++) {
+		const struct copy_step *c = &p->copies[i];
+		struct span d = { c->dst, c->dst + c->len + c->zero_len };
 		for (size_t k = 0; k < in->kept_count; k++)
 			CHECK(!span_overlap(d, (struct span){ in->kept[k].range.start, in->kept[k].range.end }),
 				   "copy %lu (%s) [0x%llx, 0x%llx) over kept %s", i, c->what, (unsigned long long)d.start,
@@ -225,6 +240,7 @@ static int check_firmware_handoff(const struct plan_inputs *in, const struct boo
 	return 0;
 }
 
+/* s inside one RAM entry of GRUB's map below 1 MiB, touching no other type. */
 static bool in_low_ram(const struct boot_info *bi, struct span s)
 {
 	for (size_t i = 0; i < bi->mmap_count; i++)
@@ -284,27 +300,50 @@ static int check_real_mode(const struct plan_inputs *in, const struct boot_plan 
 	return 0;
 }
 
-int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_plan *p, struct cl_error *err)
-{
-	const struct boot_info *bi = in->info;
-	const char *cmdline = bi->modules[0].string;
-	struct span src[PLAN_MAX_COPIES], dst[PLAN_MAX_COPIES];
-	size_t n = p->copy_count;
-	CHECK(n <= PLAN_MAX_COPIES && n <= TRAMPOLINE_MAX_COPIES, "%lu copies", n);
+/* What the checks of one plan share. */
+struct view {
+	const struct plan_inputs *in;
+	const struct boot_plan *p;
+	struct cl_error *err;
+	size_t kfirst;                    /* the first kernel copy */
+	struct span src[PLAN_MAX_COPIES]; /* what each copy reads */
+	struct span dst[PLAN_MAX_COPIES]; /* what it writes, zeroes included */
+	struct span tramp, kernel;        /* the trampoline; the kernel's range */
+	uint64_t hsize;                   /* the handoff data's bytes */
+	uint64_t isize;                   /* the initrd's bytes */
+};
 
-	/* The kernel copies come last. */
+/* The kernel copies come last. */
+static int check_copy_order(struct view *v)
+{
+	const struct boot_plan *p = v->p;
+	size_t n = v->p->copy_count;
+	struct cl_error *err = v->err;
 	size_t kfirst = n, kcount = p->format == &bzimage_format ? 1 : p->elf.segment_count;
 	for (size_t i = 0; i < n; i++)
 		if (is_kernel_copy(&p->copies[i]) && kfirst == n)
 			kfirst = i;
-	CHECK(kfirst + kcount == n, "kernel copies from %lu, %lu of %lu copies", kfirst, kcount, n);
+	CHECK(kfirst < n && kfirst + kcount == n, "kernel copies from %lu, %lu of %lu copies", kfirst, kcount, n);
 	for (size_t i = kfirst; i < n; i++)
 		CHECK(is_kernel_copy(&p->copies[i]), "copy %lu (%s) after the kernel copies", i, p->copies[i].what);
+	v->kfirst = kfirst;
+	return 0;
+}
 
-	struct span tramp = { p->trampoline, p->trampoline + TRAMPOLINE_SIZE };
-	struct span kernel = { p->kernel_range.start, p->kernel_range.end };
-	TRY(check_firmware_handoff(in, p, kernel, err));
-	TRY(boot_plan_check_kaslr(in, p, err)); /* the KASLR rule (loader/plan/kaslr.c) */
+/* Each copy: in RAM, clear of the trampoline, of the kernel's destinations
+ * before the kernel copies, of every other copy's destination and of the
+ * sources later copies read. */
+static int check_copies(struct view *v)
+{
+	const struct plan_inputs *in = v->in;
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	size_t n = v->p->copy_count;
+	size_t kfirst = v->kfirst;
+	struct span *src = v->src;
+	struct span *dst = v->dst;
+	struct span tramp = v->tramp;
+	struct span kernel = v->kernel;
 	for (size_t i = 0; i < n; i++) {
 		const struct copy_step *c = &p->copies[i];
 		TRY(source_of(in, p, c, &src[i], err));
@@ -321,6 +360,18 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 		if (p->format == &bzimage_format && i < kfirst)
 			CHECK(!span_overlap(dst[i], kernel), "copy %lu (%s) lands in [load, load + init_size)", i, c->what);
 	}
+	return 0;
+}
+
+/* No two copies write the same bytes (but the real-mode header over its part),
+ * and none overwrites what a later copy reads (but the staged kernel's). */
+static int check_copy_overlaps(struct view *v)
+{
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	size_t n = v->p->copy_count;
+	const struct span *src = v->src;
+	const struct span *dst = v->dst;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < n; j++) {
 			if (i == j)
@@ -346,8 +397,17 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 					   (unsigned long long)src[j].end, j, p->copies[j].what);
 		}
 	}
+	return 0;
+}
 
-	/* The trampoline: aligned, RAM, below 4 GiB, clear of every input and destination. */
+/* The trampoline: aligned, RAM, below 4 GiB, clear of every input and destination. */
+static int check_trampoline(struct view *v)
+{
+	const struct plan_inputs *in = v->in;
+	const struct boot_info *bi = v->in->info;
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	struct span tramp = v->tramp;
 	CHECK(p->trampoline % TRAMPOLINE_PAGE == 0 && tramp.end <= FOUR_GIB, "trampoline at 0x%llx",
 		   (unsigned long long)p->trampoline);
 	TRY(check_in_ram(in, tramp, "trampoline", err));
@@ -361,50 +421,89 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 	for (size_t f = 0; f < p->fixed_count; f++)
 		CHECK(!span_overlap(tramp, (struct span){ p->fixed[f].start, p->fixed[f].end }),
 			   "trampoline in fixed destination %lu", f);
+	return 0;
+}
 
-	/* The kernel. */
-	if (p->format == &bzimage_format) {
-		const struct bzimage *k = &p->bzimage;
-		if (p->kernel_entry == &entry_16)
-			TRY(check_real_mode(in, p, cmdline, err));
-		else
-			CHECK(kernel.start == p->kernel_load && kernel.end == p->kernel_load + k->init_size,
-				   "kernel_range");
-		TRY(check_in_ram(in, kernel, "kernel [load, load + init_size)", err));
-		CHECK(!span_overlap(tramp, kernel), "trampoline in [load, load + init_size)");
-		if (p->kernel_entry == &entry_16)
-			; /* at 1 MiB: check_real_mode */
-		else if (k->relocatable)
-			CHECK(p->kernel_load % k->alignment == 0 && p->kernel_load >= k->pref_address,
-				   "relocatable kernel at 0x%llx (alignment 0x%x, pref_address 0x%llx)",
-				   (unsigned long long)p->kernel_load, k->alignment, (unsigned long long)k->pref_address);
-		else
-			CHECK(p->kernel_load == k->pref_address, "fixed kernel at 0x%llx", (unsigned long long)p->kernel_load);
-		if (p->kernel_entry != &entry_16)
-			CHECK(p->entry == p->kernel_load + (p->kernel_entry == &entry_64 ? 0x200 : k->code32_offset),
-				   "entry 0x%llx", (unsigned long long)p->entry);
-		const struct copy_step *c = &p->copies[kfirst];
-		CHECK(c->dst == p->kernel_load && c->len == k->pm_size, "kernel copy");
-		uint64_t kmod = p->kernel_bounced ? (uintptr_t)p->kernel_bytes : bi->modules[0].start;
-		CHECK(src[kfirst].start == kmod + k->pm_offset, "kernel copy source");
-	} else {
-		const struct elf_kernel *e = &p->elf;
-		CHECK(p->fixed_count == e->segment_count, "fixed_count");
-		for (size_t i = 0; i < e->segment_count; i++) {
-			CHECK(p->fixed[i].start == e->segments[i].paddr &&
-					   p->fixed[i].end == e->segments[i].paddr + e->segments[i].memsz, "fixed %lu", i);
-			TRY(check_in_ram(in, (struct span){ p->fixed[i].start, p->fixed[i].end }, "ELF PT_LOAD", err));
-		}
-		CHECK(p->entry == (p->kernel_entry == &entry_pvh ? e->pvh_entry : e->entry), "entry");
+/* A bzImage: [load, load + init_size) in RAM where its header allows, its
+ * entry, its one copy (the real-mode entry: check_real_mode). */
+static int check_bzimage_kernel(struct view *v)
+{
+	const struct plan_inputs *in = v->in;
+	const struct boot_info *bi = v->in->info;
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	size_t kfirst = v->kfirst;
+	const struct span *src = v->src;
+	struct span tramp = v->tramp;
+	struct span kernel = v->kernel;
+	const char *cmdline = v->in->info->modules[0].string;
+	const struct bzimage *k = &p->bzimage;
+	if (p->kernel_entry == &entry_16)
+		TRY(check_real_mode(in, p, cmdline, err));
+	else
+		CHECK(kernel.start == p->kernel_load && kernel.end == p->kernel_load + k->init_size,
+			   "kernel_range");
+	TRY(check_in_ram(in, kernel, "kernel [load, load + init_size)", err));
+	CHECK(!span_overlap(tramp, kernel), "trampoline in [load, load + init_size)");
+	if (p->kernel_entry == &entry_16)
+		; /* at 1 MiB: check_real_mode */
+	else if (k->relocatable)
+		CHECK(p->kernel_load % k->alignment == 0 && p->kernel_load >= k->pref_address,
+			   "relocatable kernel at 0x%llx (alignment 0x%x, pref_address 0x%llx)",
+			   (unsigned long long)p->kernel_load, k->alignment, (unsigned long long)k->pref_address);
+	else
+		CHECK(p->kernel_load == k->pref_address, "fixed kernel at 0x%llx", (unsigned long long)p->kernel_load);
+	if (p->kernel_entry != &entry_16)
+		CHECK(p->entry == p->kernel_load + (p->kernel_entry == &entry_64 ? 0x200 : k->code32_offset),
+			   "entry 0x%llx", (unsigned long long)p->entry);
+	const struct copy_step *c = &p->copies[kfirst];
+	CHECK(c->dst == p->kernel_load && c->len == k->pm_size, "kernel copy");
+	uint64_t kmod = p->kernel_bounced ? (uintptr_t)p->kernel_bytes : bi->modules[0].start;
+	CHECK(src[kfirst].start == kmod + k->pm_offset, "kernel copy source");
+	return 0;
+}
+
+/* An ELF kernel: its segments are the fixed destinations, in RAM; its entry. */
+static int check_elf_kernel(struct view *v)
+{
+	const struct plan_inputs *in = v->in;
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	const struct elf_kernel *e = &p->elf;
+	CHECK(p->fixed_count == e->segment_count, "fixed_count");
+	for (size_t i = 0; i < e->segment_count; i++) {
+		CHECK(p->fixed[i].start == e->segments[i].paddr &&
+				   p->fixed[i].end == e->segments[i].paddr + e->segments[i].memsz, "fixed %lu", i);
+		TRY(check_in_ram(in, (struct span){ p->fixed[i].start, p->fixed[i].end }, "ELF PT_LOAD", err));
 	}
+	CHECK(p->entry == (p->kernel_entry == &entry_pvh ? e->pvh_entry : e->entry), "entry");
+	return 0;
+}
+
+/* The kernel, by its format; below 4 GiB for the entries without paging. */
+static int check_kernel(struct view *v)
+{
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	struct span kernel = v->kernel;
+	TRY(p->format == &bzimage_format ? check_bzimage_kernel(v) : check_elf_kernel(v));
 	if (p->kernel_entry != &entry_64)
 		CHECK(p->entry < FOUR_GIB && kernel.end <= FOUR_GIB && p->initrd.end <= FOUR_GIB,
 			   "%s entry: kernel [0x%llx, 0x%llx), entry 0x%llx, initrd end 0x%llx above 4 GiB",
 			   boot_plan_entry_name(p), (unsigned long long)kernel.start, (unsigned long long)kernel.end,
 			   (unsigned long long)p->entry, (unsigned long long)p->initrd.end);
+	return 0;
+}
 
-	/* Handoff data and command line. */
-	uint64_t hsize = p->kernel_entry == &entry_pvh ? pvh_handoff_size(&p->e820)
+/* Handoff data and command line. */
+static int check_handoff_data(struct view *v)
+{
+	const struct boot_plan *p = v->p;
+	size_t n = v->p->copy_count;
+	const char *cmdline = v->in->info->modules[0].string;
+	uint64_t hsize;
+	struct cl_error *err = v->err;
+	hsize = p->kernel_entry == &entry_pvh ? pvh_handoff_size(&p->e820)
 			 : p->kernel_entry == &entry_16 ? p->bzimage.header_end
 						      : sizeof(struct boot_params);
 	CHECK(p->handoff_data + hsize <= FOUR_GIB && p->cmdline_addr + p->cmdline_len + 1 <= FOUR_GIB,
@@ -418,9 +517,65 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 				 !memcmp(p->copies[i].src, cmdline, p->cmdline_len + 1);
 	}
 	CHECK(found_handoff && found_cmdline, "no copy of the handoff data or the command line");
+	v->hsize = hsize;
+	return 0;
+}
 
-	/* The initrd. */
-	uint64_t isize = p->initrd.end - p->initrd.start;
+/* An initrd left where GRUB put it: overwritten by nothing. */
+static int check_initrd_in_place(struct view *v)
+{
+	const struct boot_info *bi = v->in->info;
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	size_t n = v->p->copy_count;
+	const struct span *dst = v->dst;
+	struct span kernel = v->kernel;
+	CHECK(p->initrd.start == bi->modules[1].start &&
+			   p->initrd.end == bi->modules[bi->module_count - 1].end, "initrd in place");
+	for (size_t m = 1; m < bi->module_count; m++) {
+		struct span mod = { bi->modules[m].start, bi->modules[m].end };
+		for (size_t i = 0; i < n; i++)
+			CHECK(!span_overlap(dst[i], mod), "copy %lu (%s) overwrites initrd module %lu left in place",
+				   i, p->copies[i].what, m);
+		if (p->format == &bzimage_format)
+			CHECK(!span_overlap(mod, kernel), "initrd module %lu in [load, load + init_size)", m);
+		for (size_t f = 0; f < p->fixed_count; f++)
+			CHECK(!span_overlap(mod, (struct span){ p->fixed[f].start, p->fixed[f].end }),
+				   "initrd module %lu in fixed destination %lu", m, f);
+	}
+	return 0;
+}
+
+/* A joined initrd: the modules copied back to back, in order, 4-byte aligned. */
+static int check_initrd_joined(struct view *v)
+{
+	const struct boot_info *bi = v->in->info;
+	const struct boot_plan *p = v->p;
+	struct cl_error *err = v->err;
+	size_t n = v->p->copy_count;
+	uint64_t at = p->initrd.start;
+	size_t m = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(p->copies[i].what, "initrd") != 0)
+			continue;
+		CHECK(m < bi->module_count && p->copies[i].dst == at &&
+				   p->copies[i].len == bi->modules[m].end - bi->modules[m].start &&
+				   p->copies[i].src == bi->modules[m].data, "initrd copy %lu", m);
+		at += p->copies[i].len + p->copies[i].zero_len;
+		m++;
+	}
+	CHECK(m == bi->module_count && at == p->initrd.end, "joined initrd");
+	return 0;
+}
+
+/* The initrd: below initrd_addr_max where the kernel needs it, in place or joined. */
+static int check_initrd(struct view *v)
+{
+	const struct boot_info *bi = v->in->info;
+	const struct boot_plan *p = v->p;
+	uint64_t isize;
+	struct cl_error *err = v->err;
+	isize = p->initrd.end - p->initrd.start;
 	CHECK(p->initrd.end >= p->initrd.start && p->initrd_count == bi->module_count - 1, "initrd");
 	if (isize && p->format == &bzimage_format &&
 	    !(p->kernel_entry == &entry_64 && (p->bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G)))
@@ -428,37 +583,21 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 			   "initrd [0x%llx, 0x%llx) beyond initrd_addr_max 0x%x (%s entry, xloadflags 0x%x)",
 			   (unsigned long long)p->initrd.start, (unsigned long long)p->initrd.end,
 			   p->bzimage.initrd_addr_max, boot_plan_entry_name(p), p->bzimage.xloadflags);
-	if (bi->module_count > 1 && !p->initrd_moved) {
-		CHECK(p->initrd.start == bi->modules[1].start &&
-				   p->initrd.end == bi->modules[bi->module_count - 1].end, "initrd in place");
-		for (size_t m = 1; m < bi->module_count; m++) {
-			struct span mod = { bi->modules[m].start, bi->modules[m].end };
-			for (size_t i = 0; i < n; i++)
-				CHECK(!span_overlap(dst[i], mod), "copy %lu (%s) overwrites initrd module %lu left in place",
-					   i, p->copies[i].what, m);
-			if (p->format == &bzimage_format)
-				CHECK(!span_overlap(mod, kernel), "initrd module %lu in [load, load + init_size)", m);
-			for (size_t f = 0; f < p->fixed_count; f++)
-				CHECK(!span_overlap(mod, (struct span){ p->fixed[f].start, p->fixed[f].end }),
-					   "initrd module %lu in fixed destination %lu", m, f);
-		}
-	}
-	if (p->initrd_moved) {
-		uint64_t at = p->initrd.start;
-		size_t m = 1;
-		for (size_t i = 0; i < n; i++) {
-			if (strcmp(p->copies[i].what, "initrd"))
-				continue;
-			CHECK(m < bi->module_count && p->copies[i].dst == at &&
-					   p->copies[i].len == bi->modules[m].end - bi->modules[m].start &&
-					   p->copies[i].src == bi->modules[m].data, "initrd copy %lu", m);
-			at += p->copies[i].len + p->copies[i].zero_len;
-			m++;
-		}
-		CHECK(m == bi->module_count && at == p->initrd.end, "joined initrd");
-	}
+	v->isize = isize;
+	if (bi->module_count > 1 && !p->initrd_moved)
+		TRY(check_initrd_in_place(v));
+	if (p->initrd_moved)
+		TRY(check_initrd_joined(v));
+	return 0;
+}
 
-	/* What the kernel reads. */
+/* What the kernel reads. */
+static int check_what_the_kernel_reads(struct view *v)
+{
+	const struct boot_plan *p = v->p;
+	uint64_t hsize = v->hsize;
+	uint64_t isize = v->isize;
+	struct cl_error *err = v->err;
 	if (p->kernel_entry == &entry_pvh) {
 		const struct hvm_start_info *s = &p->pvh.info;
 		CHECK(s->magic == HVM_START_MAGIC_VALUE && s->cmdline_paddr == p->cmdline_addr &&
@@ -489,9 +628,16 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 			   "acpi_rsdp_addr 0x%llx, plan 0x%llx", (unsigned long long)bp->acpi_rsdp_addr,
 			   (unsigned long long)p->acpi_rsdp);
 	}
+	return 0;
+}
 
-	/* The memory map the kernel gets: its own destinations and the initrd are
-	 * usable RAM (else Linux treats them as firmware's), the RSDP copy is not. */
+/* The memory map the kernel gets: its own destinations and the initrd are
+ * usable RAM (else Linux treats them as firmware's), the RSDP copy is not. */
+static int check_e820_given(struct view *v)
+{
+	const struct boot_plan *p = v->p;
+	struct span kernel = v->kernel;
+	struct cl_error *err = v->err;
 	if (p->format == &bzimage_format)
 		CHECK(e820_is_ram(p, kernel.start, kernel.end), "e820 given to the kernel: [load, load + init_size) [0x%llx, 0x%llx) not all usable",
 			   (unsigned long long)kernel.start, (unsigned long long)kernel.end);
@@ -503,8 +649,17 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 		   "e820 given to the kernel: initrd [0x%llx, 0x%llx) not all usable (RSDP copy at 0x%llx)",
 		   (unsigned long long)p->initrd.start, (unsigned long long)p->initrd.end,
 		   (unsigned long long)p->acpi_rsdp);
+	return 0;
+}
 
-	/* EFI memory map and RSDP copies. */
+/* EFI memory map and RSDP copies. */
+static int check_firmware_copies(struct view *v)
+{
+	const struct plan_inputs *in = v->in;
+	const struct boot_info *bi = v->in->info;
+	const struct boot_plan *p = v->p;
+	size_t n = v->p->copy_count;
+	struct cl_error *err = v->err;
 	bool efi_copy = false, rsdp_copy = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct copy_step *c = &p->copies[i];
@@ -534,3 +689,16 @@ int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_p
 	return 0;
 }
 
+int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_plan *p, struct cl_error *err)
+{
+	struct view v = { .in = in, .p = p, .err = err,
+			  .tramp = { p->trampoline, p->trampoline + TRAMPOLINE_SIZE },
+			  .kernel = { p->kernel_range.start, p->kernel_range.end } };
+	CHECK(p->copy_count <= PLAN_MAX_COPIES, "%lu copies", p->copy_count);
+	if (check_copy_order(&v) || check_rng_seed(in, p, v.kernel, err) || check_firmware_handoff(in, p, v.kernel, err) ||
+	    boot_plan_check_kaslr(in, p, err) || /* the KASLR rule (loader/plan/kaslr.c) */
+	    check_copies(&v) || check_copy_overlaps(&v) || check_trampoline(&v) || check_kernel(&v) || check_handoff_data(&v) ||
+	    check_initrd(&v) || check_what_the_kernel_reads(&v) || check_e820_given(&v) || check_firmware_copies(&v))
+		return -1;
+	return 0;
+}
