@@ -178,8 +178,18 @@ static int check_in_ram(const struct plan_inputs *in, struct span s, const char 
 }
 
 
+/* What the checks of one plan share. */
+struct view {
+	size_t kfirst;                    /* the first kernel copy */
+	struct span src[PLAN_MAX_COPIES]; /* what each copy reads */
+	struct span dst[PLAN_MAX_COPIES]; /* what it writes, zeroes included */
+	struct span tramp, kernel;        /* the trampoline; the kernel's range */
+	uint64_t hsize;                   /* the handoff data's bytes */
+	uint64_t isize;                   /* the initrd's bytes */
+};
+
 /* The RNG seed node: where it is wanted, outside the kernel and every copy, linked last. */
-static int check_rng_seed(const struct plan_inputs *in, const struct boot_plan *p, struct span kernel,
+static int check_rng_seed(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
 			  struct cl_error *err)
 {
 	struct span seed = { p->rng_seed_addr, p->rng_seed_addr + sizeof(p->rng_seed) };
@@ -188,8 +198,8 @@ static int check_rng_seed(const struct plan_inputs *in, const struct boot_plan *
 		   (unsigned long long)p->rng_seed_addr, boot_plan_entry_name(p), in->rng_seed ? "given" : "none");
 	if (want_seed) {
 		/* A bzImage decompresses over all of [load, load + init_size); an ELF
-		 * kernel writes only its segments. */
-		bool over_kernel = p->format == &bzimage_format && span_overlap(seed, kernel);
+		 * v->kernel writes only its segments. */
+		bool over_kernel = p->format == &bzimage_format && span_overlap(seed, v->kernel);
 		for (size_t f = 0; f < p->fixed_count; f++)
 			over_kernel |= span_overlap(seed, (struct span){ p->fixed[f].start, p->fixed[f].end });
 		CHECK(!over_kernel && seed.end <= FOUR_GIB && seed.start >= ONE_MIB,
@@ -211,7 +221,7 @@ static int check_rng_seed(const struct plan_inputs *in, const struct boot_plan *
 
 /* The UEFI entry's handoff: kept ranges overlapped by nothing the plan writes,
  * the map used in place, secure_boot as given. */
-static int check_firmware_handoff(const struct plan_inputs *in, const struct boot_plan *p, struct span kernel,
+static int check_firmware_handoff(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
 				  struct cl_error *err)
 {
 	const struct boot_info *bi = in->info;
@@ -225,7 +235,7 @@ static int check_firmware_handoff(const struct plan_inputs *in, const struct boo
 	}
 	for (size_t k = 0; k < in->kept_count; k++) {
 		struct span kept = { in->kept[k].range.start, in->kept[k].range.end };
-		CHECK(p->format != &bzimage_format || !span_overlap(kernel, kept), "kernel range over kept %s",
+		CHECK(p->format != &bzimage_format || !span_overlap(v->kernel, kept), "kernel range over kept %s",
 			   in->kept[k].what);
 		for (size_t f = 0; f < p->fixed_count; f++)
 			CHECK(!span_overlap(kept, (struct span){ p->fixed[f].start, p->fixed[f].end }),
@@ -300,25 +310,13 @@ static int check_real_mode(const struct plan_inputs *in, const struct boot_plan 
 	return 0;
 }
 
-/* What the checks of one plan share. */
-struct view {
-	const struct plan_inputs *in;
-	const struct boot_plan *p;
-	struct cl_error *err;
-	size_t kfirst;                    /* the first kernel copy */
-	struct span src[PLAN_MAX_COPIES]; /* what each copy reads */
-	struct span dst[PLAN_MAX_COPIES]; /* what it writes, zeroes included */
-	struct span tramp, kernel;        /* the trampoline; the kernel's range */
-	uint64_t hsize;                   /* the handoff data's bytes */
-	uint64_t isize;                   /* the initrd's bytes */
-};
 
 /* The kernel copies come last. */
-static int check_copy_order(struct view *v)
+static int check_copy_order(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			    struct cl_error *err)
 {
-	const struct boot_plan *p = v->p;
-	size_t n = v->p->copy_count;
-	struct cl_error *err = v->err;
+	(void)in;
+	size_t n = p->copy_count;
 	size_t kfirst = n, kcount = p->format == &bzimage_format ? 1 : p->elf.segment_count;
 	for (size_t i = 0; i < n; i++)
 		if (is_kernel_copy(&p->copies[i]) && kfirst == n)
@@ -333,45 +331,37 @@ static int check_copy_order(struct view *v)
 /* Each copy: in RAM, clear of the trampoline, of the kernel's destinations
  * before the kernel copies, of every other copy's destination and of the
  * sources later copies read. */
-static int check_copies(struct view *v)
+static int check_copies(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			struct cl_error *err)
 {
-	const struct plan_inputs *in = v->in;
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	size_t n = v->p->copy_count;
-	size_t kfirst = v->kfirst;
-	struct span *src = v->src;
+	size_t n = p->copy_count;
 	struct span *dst = v->dst;
-	struct span tramp = v->tramp;
-	struct span kernel = v->kernel;
 	for (size_t i = 0; i < n; i++) {
 		const struct copy_step *c = &p->copies[i];
-		TRY(source_of(in, p, c, &src[i], err));
+		TRY(source_of(in, p, c, &v->src[i], err));
 		dst[i] = (struct span){ c->dst, c->dst + c->len + c->zero_len };
 		CHECK(dst[i].end >= dst[i].start, "copy %lu (%s) wraps", i, c->what);
 		if (!(p->kernel_entry == &entry_16 && dst[i].end <= ONE_MIB)) /* check_real_mode: below 1 MiB */
 			TRY(check_in_ram(in, dst[i], c->what, err));
-		CHECK(!span_overlap(dst[i], tramp) && !span_overlap(src[i], tramp),
+		CHECK(!span_overlap(dst[i], v->tramp) && !span_overlap(v->src[i], v->tramp),
 			   "copy %lu (%s) touches the trampoline", i, c->what);
-		for (size_t f = 0; f < p->fixed_count && i < kfirst; f++)
+		for (size_t f = 0; f < p->fixed_count && i < v->kfirst; f++)
 			CHECK(!span_overlap(dst[i], (struct span){ p->fixed[f].start, p->fixed[f].end }),
 				   "copy %lu (%s) [0x%llx, 0x%llx) before the kernel copies lands in fixed destination %lu",
 				   i, c->what, (unsigned long long)dst[i].start, (unsigned long long)dst[i].end, f);
-		if (p->format == &bzimage_format && i < kfirst)
-			CHECK(!span_overlap(dst[i], kernel), "copy %lu (%s) lands in [load, load + init_size)", i, c->what);
+		if (p->format == &bzimage_format && i < v->kfirst)
+			CHECK(!span_overlap(dst[i], v->kernel), "copy %lu (%s) lands in [load, load + init_size)", i, c->what);
 	}
 	return 0;
 }
 
 /* No two copies write the same bytes (but the real-mode header over its part),
  * and none overwrites what a later copy reads (but the staged kernel's). */
-static int check_copy_overlaps(struct view *v)
+static int check_copy_overlaps(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			       struct cl_error *err)
 {
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	size_t n = v->p->copy_count;
-	const struct span *src = v->src;
-	const struct span *dst = v->dst;
+	(void)in;
+	size_t n = p->copy_count;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < n; j++) {
 			if (i == j)
@@ -379,72 +369,63 @@ static int check_copy_overlaps(struct view *v)
 			/* The real-mode header is written over the part's own, after it. */
 			bool header = !strcmp(p->copies[i].what, "real-mode part") &&
 				      !strcmp(p->copies[j].what, "real-mode header") && j > i &&
-				      dst[j].start >= dst[i].start && dst[j].end <= dst[i].end;
+				      v->dst[j].start >= v->dst[i].start && v->dst[j].end <= v->dst[i].end;
 			bool header_rev = !strcmp(p->copies[j].what, "real-mode part") &&
 					  !strcmp(p->copies[i].what, "real-mode header") && i > j;
-			CHECK(header || header_rev || !span_overlap(dst[i], dst[j]),
+			CHECK(header || header_rev || !span_overlap(v->dst[i], v->dst[j]),
 				   "copies %lu (%s) and %lu (%s) write the same bytes", i, p->copies[i].what, j,
 				   p->copies[j].what);
 			/* A later copy may read only what the staging copy of the kernel module wrote. */
 			bool staged = !strcmp(p->copies[i].what, "kernel module (staged)") &&
-				      is_kernel_copy(&p->copies[j]) && src[j].start >= p->copies[i].dst &&
-				      src[j].end <= p->copies[i].dst + p->copies[i].len;
+				      is_kernel_copy(&p->copies[j]) && v->src[j].start >= p->copies[i].dst &&
+				      v->src[j].end <= p->copies[i].dst + p->copies[i].len;
 			if (j > i && !staged)
-				CHECK(!span_overlap(dst[i], src[j]),
+				CHECK(!span_overlap(v->dst[i], v->src[j]),
 					   "copy %lu (%s) -> [0x%llx, 0x%llx) overwrites the source [0x%llx, 0x%llx) of later copy %lu (%s)",
-					   i, p->copies[i].what, (unsigned long long)dst[i].start,
-					   (unsigned long long)dst[i].end, (unsigned long long)src[j].start,
-					   (unsigned long long)src[j].end, j, p->copies[j].what);
+					   i, p->copies[i].what, (unsigned long long)v->dst[i].start,
+					   (unsigned long long)v->dst[i].end, (unsigned long long)v->src[j].start,
+					   (unsigned long long)v->src[j].end, j, p->copies[j].what);
 		}
 	}
 	return 0;
 }
 
 /* The trampoline: aligned, RAM, below 4 GiB, clear of every input and destination. */
-static int check_trampoline(struct view *v)
+static int check_trampoline(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			    struct cl_error *err)
 {
-	const struct plan_inputs *in = v->in;
-	const struct boot_info *bi = v->in->info;
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	struct span tramp = v->tramp;
-	CHECK(p->trampoline % TRAMPOLINE_PAGE == 0 && tramp.end <= FOUR_GIB, "trampoline at 0x%llx",
+	const struct boot_info *bi = in->info;
+	CHECK(p->trampoline % TRAMPOLINE_PAGE == 0 && v->tramp.end <= FOUR_GIB, "trampoline at 0x%llx",
 		   (unsigned long long)p->trampoline);
-	TRY(check_in_ram(in, tramp, "trampoline", err));
-	CHECK(!span_overlap(tramp, (struct span){ in->loader.start, in->loader.end }) &&
-		      !span_overlap(tramp, (struct span){ in->workspace.start, in->workspace.end }) &&
-			   !span_overlap(tramp, (struct span){ bi->mbi.start, bi->mbi.end }),
+	TRY(check_in_ram(in, v->tramp, "trampoline", err));
+	CHECK(!span_overlap(v->tramp, (struct span){ in->loader.start, in->loader.end }) &&
+		      !span_overlap(v->tramp, (struct span){ in->workspace.start, in->workspace.end }) &&
+			   !span_overlap(v->tramp, (struct span){ bi->mbi.start, bi->mbi.end }),
 		   "trampoline over the loader or the information");
 	for (size_t i = 0; i < bi->module_count; i++)
-		CHECK(!span_overlap(tramp, (struct span){ bi->modules[i].start, bi->modules[i].end }),
+		CHECK(!span_overlap(v->tramp, (struct span){ bi->modules[i].start, bi->modules[i].end }),
 			   "trampoline over module %lu", i);
 	for (size_t f = 0; f < p->fixed_count; f++)
-		CHECK(!span_overlap(tramp, (struct span){ p->fixed[f].start, p->fixed[f].end }),
+		CHECK(!span_overlap(v->tramp, (struct span){ p->fixed[f].start, p->fixed[f].end }),
 			   "trampoline in fixed destination %lu", f);
 	return 0;
 }
 
 /* A bzImage: [load, load + init_size) in RAM where its header allows, its
  * entry, its one copy (the real-mode entry: check_real_mode). */
-static int check_bzimage_kernel(struct view *v)
+static int check_bzimage_kernel(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+				struct cl_error *err)
 {
-	const struct plan_inputs *in = v->in;
-	const struct boot_info *bi = v->in->info;
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	size_t kfirst = v->kfirst;
-	const struct span *src = v->src;
-	struct span tramp = v->tramp;
-	struct span kernel = v->kernel;
-	const char *cmdline = v->in->info->modules[0].string;
+	const struct boot_info *bi = in->info;
+	const char *cmdline = in->info->modules[0].string;
 	const struct bzimage *k = &p->bzimage;
 	if (p->kernel_entry == &entry_16)
 		TRY(check_real_mode(in, p, cmdline, err));
 	else
-		CHECK(kernel.start == p->kernel_load && kernel.end == p->kernel_load + k->init_size,
+		CHECK(v->kernel.start == p->kernel_load && v->kernel.end == p->kernel_load + k->init_size,
 			   "kernel_range");
-	TRY(check_in_ram(in, kernel, "kernel [load, load + init_size)", err));
-	CHECK(!span_overlap(tramp, kernel), "trampoline in [load, load + init_size)");
+	TRY(check_in_ram(in, v->kernel, "kernel [load, load + init_size)", err));
+	CHECK(!span_overlap(v->tramp, v->kernel), "trampoline in [load, load + init_size)");
 	if (p->kernel_entry == &entry_16)
 		; /* at 1 MiB: check_real_mode */
 	else if (k->relocatable)
@@ -456,19 +437,18 @@ static int check_bzimage_kernel(struct view *v)
 	if (p->kernel_entry != &entry_16)
 		CHECK(p->entry == p->kernel_load + (p->kernel_entry == &entry_64 ? 0x200 : k->code32_offset),
 			   "entry 0x%llx", (unsigned long long)p->entry);
-	const struct copy_step *c = &p->copies[kfirst];
+	const struct copy_step *c = &p->copies[v->kfirst];
 	CHECK(c->dst == p->kernel_load && c->len == k->pm_size, "kernel copy");
 	uint64_t kmod = p->kernel_bounced ? (uintptr_t)p->kernel_bytes : bi->modules[0].start;
-	CHECK(src[kfirst].start == kmod + k->pm_offset, "kernel copy source");
+	CHECK(v->src[v->kfirst].start == kmod + k->pm_offset, "kernel copy source");
 	return 0;
 }
 
 /* An ELF kernel: its segments are the fixed destinations, in RAM; its entry. */
-static int check_elf_kernel(struct view *v)
+static int check_elf_kernel(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			    struct cl_error *err)
 {
-	const struct plan_inputs *in = v->in;
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
+	(void)v;
 	const struct elf_kernel *e = &p->elf;
 	CHECK(p->fixed_count == e->segment_count, "fixed_count");
 	for (size_t i = 0; i < e->segment_count; i++) {
@@ -481,28 +461,25 @@ static int check_elf_kernel(struct view *v)
 }
 
 /* The kernel, by its format; below 4 GiB for the entries without paging. */
-static int check_kernel(struct view *v)
+static int check_kernel(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			struct cl_error *err)
 {
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	struct span kernel = v->kernel;
-	TRY(p->format == &bzimage_format ? check_bzimage_kernel(v) : check_elf_kernel(v));
+	TRY(p->format == &bzimage_format ? check_bzimage_kernel(in, p, v, err) : check_elf_kernel(in, p, v, err));
 	if (p->kernel_entry != &entry_64)
-		CHECK(p->entry < FOUR_GIB && kernel.end <= FOUR_GIB && p->initrd.end <= FOUR_GIB,
+		CHECK(p->entry < FOUR_GIB && v->kernel.end <= FOUR_GIB && p->initrd.end <= FOUR_GIB,
 			   "%s entry: kernel [0x%llx, 0x%llx), entry 0x%llx, initrd end 0x%llx above 4 GiB",
-			   boot_plan_entry_name(p), (unsigned long long)kernel.start, (unsigned long long)kernel.end,
+			   boot_plan_entry_name(p), (unsigned long long)v->kernel.start, (unsigned long long)v->kernel.end,
 			   (unsigned long long)p->entry, (unsigned long long)p->initrd.end);
 	return 0;
 }
 
 /* Handoff data and command line. */
-static int check_handoff_data(struct view *v)
+static int check_handoff_data(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			      struct cl_error *err)
 {
-	const struct boot_plan *p = v->p;
-	size_t n = v->p->copy_count;
-	const char *cmdline = v->in->info->modules[0].string;
+	size_t n = p->copy_count;
+	const char *cmdline = in->info->modules[0].string;
 	uint64_t hsize;
-	struct cl_error *err = v->err;
 	hsize = p->kernel_entry == &entry_pvh ? pvh_handoff_size(&p->e820)
 			 : p->kernel_entry == &entry_16 ? p->bzimage.header_end
 						      : sizeof(struct boot_params);
@@ -522,23 +499,20 @@ static int check_handoff_data(struct view *v)
 }
 
 /* An initrd left where GRUB put it: overwritten by nothing. */
-static int check_initrd_in_place(struct view *v)
+static int check_initrd_in_place(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+				 struct cl_error *err)
 {
-	const struct boot_info *bi = v->in->info;
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	size_t n = v->p->copy_count;
-	const struct span *dst = v->dst;
-	struct span kernel = v->kernel;
+	const struct boot_info *bi = in->info;
+	size_t n = p->copy_count;
 	CHECK(p->initrd.start == bi->modules[1].start &&
 			   p->initrd.end == bi->modules[bi->module_count - 1].end, "initrd in place");
 	for (size_t m = 1; m < bi->module_count; m++) {
 		struct span mod = { bi->modules[m].start, bi->modules[m].end };
 		for (size_t i = 0; i < n; i++)
-			CHECK(!span_overlap(dst[i], mod), "copy %lu (%s) overwrites initrd module %lu left in place",
+			CHECK(!span_overlap(v->dst[i], mod), "copy %lu (%s) overwrites initrd module %lu left in place",
 				   i, p->copies[i].what, m);
 		if (p->format == &bzimage_format)
-			CHECK(!span_overlap(mod, kernel), "initrd module %lu in [load, load + init_size)", m);
+			CHECK(!span_overlap(mod, v->kernel), "initrd module %lu in [load, load + init_size)", m);
 		for (size_t f = 0; f < p->fixed_count; f++)
 			CHECK(!span_overlap(mod, (struct span){ p->fixed[f].start, p->fixed[f].end }),
 				   "initrd module %lu in fixed destination %lu", m, f);
@@ -547,15 +521,14 @@ static int check_initrd_in_place(struct view *v)
 }
 
 /* A joined initrd: the modules copied back to back, in order, 4-byte aligned. */
-static int check_initrd_joined(struct view *v)
+static int check_initrd_joined(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			       struct cl_error *err)
 {
-	const struct boot_info *bi = v->in->info;
-	const struct boot_plan *p = v->p;
-	struct cl_error *err = v->err;
-	size_t n = v->p->copy_count;
+	(void)v;
+	const struct boot_info *bi = in->info;
 	uint64_t at = p->initrd.start;
 	size_t m = 1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < p->copy_count; i++) {
 		if (strcmp(p->copies[i].what, "initrd") != 0)
 			continue;
 		CHECK(m < bi->module_count && p->copies[i].dst == at &&
@@ -569,12 +542,11 @@ static int check_initrd_joined(struct view *v)
 }
 
 /* The initrd: below initrd_addr_max where the kernel needs it, in place or joined. */
-static int check_initrd(struct view *v)
+static int check_initrd(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			struct cl_error *err)
 {
-	const struct boot_info *bi = v->in->info;
-	const struct boot_plan *p = v->p;
+	const struct boot_info *bi = in->info;
 	uint64_t isize;
-	struct cl_error *err = v->err;
 	isize = p->initrd.end - p->initrd.start;
 	CHECK(p->initrd.end >= p->initrd.start && p->initrd_count == bi->module_count - 1, "initrd");
 	if (isize && p->format == &bzimage_format &&
@@ -585,33 +557,31 @@ static int check_initrd(struct view *v)
 			   p->bzimage.initrd_addr_max, boot_plan_entry_name(p), p->bzimage.xloadflags);
 	v->isize = isize;
 	if (bi->module_count > 1 && !p->initrd_moved)
-		TRY(check_initrd_in_place(v));
+		TRY(check_initrd_in_place(in, p, v, err));
 	if (p->initrd_moved)
-		TRY(check_initrd_joined(v));
+		TRY(check_initrd_joined(in, p, v, err));
 	return 0;
 }
 
 /* What the kernel reads. */
-static int check_what_the_kernel_reads(struct view *v)
+static int check_what_the_kernel_reads(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+				       struct cl_error *err)
 {
-	const struct boot_plan *p = v->p;
-	uint64_t hsize = v->hsize;
-	uint64_t isize = v->isize;
-	struct cl_error *err = v->err;
+	(void)in;
 	if (p->kernel_entry == &entry_pvh) {
 		const struct hvm_start_info *s = &p->pvh.info;
 		CHECK(s->magic == HVM_START_MAGIC_VALUE && s->cmdline_paddr == p->cmdline_addr &&
 				   s->memmap_entries == p->e820.count &&
 				   s->memmap_paddr == p->handoff_data + offsetof(struct pvh_handoff, memmap) &&
-				   s->nr_modules == (isize ? 1u : 0u),
+				   s->nr_modules == (v->isize ? 1u : 0u),
 			   "hvm_start_info");
-		if (isize)
-			CHECK(p->pvh.module.paddr == p->initrd.start && p->pvh.module.size == isize, "PVH module");
+		if (v->isize)
+			CHECK(p->pvh.module.paddr == p->initrd.start && p->pvh.module.size == v->isize, "PVH module");
 	} else if (p->kernel_entry != &entry_16) {
 		const struct boot_params *bp = &p->params;
 		CHECK((bp->hdr.cmd_line_ptr | (uint64_t)bp->ext_cmd_line_ptr << 32) == p->cmdline_addr &&
 				   (bp->hdr.ramdisk_image | (uint64_t)bp->ext_ramdisk_image << 32) == p->initrd.start &&
-				   (bp->hdr.ramdisk_size | (uint64_t)bp->ext_ramdisk_size << 32) == isize,
+				   (bp->hdr.ramdisk_size | (uint64_t)bp->ext_ramdisk_size << 32) == v->isize,
 			   "boot_params pointers");
 		size_t in_page = p->e820.count < 128 ? p->e820.count : 128;
 		CHECK(bp->e820_entries == in_page && bp->hdr.setup_data == p->setup_data, "boot_params e820");
@@ -621,7 +591,7 @@ static int check_what_the_kernel_reads(struct view *v)
 		if (p->kernel_entry == &entry_32)
 			CHECK(bp->hdr.code32_start == p->entry, "code32_start");
 		if (p->format == &bzimage_format && !(p->bzimage.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
-			CHECK(p->handoff_data + hsize <= FOUR_GIB && p->cmdline_addr < FOUR_GIB &&
+			CHECK(p->handoff_data + v->hsize <= FOUR_GIB && p->cmdline_addr < FOUR_GIB &&
 					   p->initrd.end <= FOUR_GIB && p->setup_data < FOUR_GIB,
 				   "above 4 GiB without XLF_CAN_BE_LOADED_ABOVE_4G");
 		CHECK(bp->acpi_rsdp_addr == p->acpi_rsdp || p->format == &bzimage_format,
@@ -633,14 +603,13 @@ static int check_what_the_kernel_reads(struct view *v)
 
 /* The memory map the kernel gets: its own destinations and the initrd are
  * usable RAM (else Linux treats them as firmware's), the RSDP copy is not. */
-static int check_e820_given(struct view *v)
+static int check_e820_given(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			    struct cl_error *err)
 {
-	const struct boot_plan *p = v->p;
-	struct span kernel = v->kernel;
-	struct cl_error *err = v->err;
+	(void)in;
 	if (p->format == &bzimage_format)
-		CHECK(e820_is_ram(p, kernel.start, kernel.end), "e820 given to the kernel: [load, load + init_size) [0x%llx, 0x%llx) not all usable",
-			   (unsigned long long)kernel.start, (unsigned long long)kernel.end);
+		CHECK(e820_is_ram(p, v->kernel.start, v->kernel.end), "e820 given to the kernel: [load, load + init_size) [0x%llx, 0x%llx) not all usable",
+			   (unsigned long long)v->kernel.start, (unsigned long long)v->kernel.end);
 	for (size_t f = 0; f < p->fixed_count; f++)
 		CHECK(e820_is_ram(p, p->fixed[f].start, p->fixed[f].end),
 			   "e820 given to the kernel: fixed destination [0x%llx, 0x%llx) not all usable",
@@ -653,15 +622,13 @@ static int check_e820_given(struct view *v)
 }
 
 /* EFI memory map and RSDP copies. */
-static int check_firmware_copies(struct view *v)
+static int check_firmware_copies(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+				 struct cl_error *err)
 {
-	const struct plan_inputs *in = v->in;
-	const struct boot_info *bi = v->in->info;
-	const struct boot_plan *p = v->p;
-	size_t n = v->p->copy_count;
-	struct cl_error *err = v->err;
+	(void)v;
+	const struct boot_info *bi = in->info;
 	bool efi_copy = false, rsdp_copy = false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < p->copy_count; i++) {
 		const struct copy_step *c = &p->copies[i];
 		if (!strcmp(c->what, "EFI memory map")) {
 			efi_copy = true;
@@ -689,16 +656,23 @@ static int check_firmware_copies(struct view *v)
 	return 0;
 }
 
+/* The checks, in order: check_copy_order sets kfirst, check_copies src and
+ * dst, check_handoff_data hsize, check_initrd isize, for those after them. */
+static int (*const checks[])(const struct plan_inputs *in, const struct boot_plan *p, struct view *v,
+			     struct cl_error *err) = {
+	check_copy_order, check_rng_seed, check_firmware_handoff, check_copies, check_copy_overlaps,
+	check_trampoline, check_kernel, check_handoff_data, check_initrd, check_what_the_kernel_reads,
+	check_e820_given, check_firmware_copies,
+};
+
 int boot_plan_check_invariants(const struct plan_inputs *in, const struct boot_plan *p, struct cl_error *err)
 {
-	struct view v = { .in = in, .p = p, .err = err,
-			  .tramp = { p->trampoline, p->trampoline + TRAMPOLINE_SIZE },
+	struct view v = { .tramp = { p->trampoline, p->trampoline + TRAMPOLINE_SIZE },
 			  .kernel = { p->kernel_range.start, p->kernel_range.end } };
 	CHECK(p->copy_count <= PLAN_MAX_COPIES, "%lu copies", p->copy_count);
-	if (check_copy_order(&v) || check_rng_seed(in, p, v.kernel, err) || check_firmware_handoff(in, p, v.kernel, err) ||
-	    boot_plan_check_kaslr(in, p, err) || /* the KASLR rule (loader/plan/kaslr.c) */
-	    check_copies(&v) || check_copy_overlaps(&v) || check_trampoline(&v) || check_kernel(&v) || check_handoff_data(&v) ||
-	    check_initrd(&v) || check_what_the_kernel_reads(&v) || check_e820_given(&v) || check_firmware_copies(&v))
-		return -1;
-	return 0;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (checks[i](in, p, &v, err))
+			return -1;
+	return boot_plan_check_kaslr(in, p, err); /* the KASLR rule (loader/plan/kaslr.c) */
 }
+
