@@ -1,11 +1,6 @@
-/* The image formats, probed in this order (parse_kernel, loader/plan/boot_plan.c):
- * a new format is its own file in this folder and one line here. */
+/* The table of image formats parse_kernel walks (loader/plan/boot_plan.c),
+ * made from the list in formats.h. */
 #include "loader/plan/parts.h"
 
-extern const struct image_format bzimage_format, elf_format;
-
-const struct image_format *const image_formats[] = {
-	&bzimage_format,
-	&elf_format,
-	NULL,
-};
+#define IMAGE_FORMAT_ENTRY(name) &(name),
+const struct image_format *const image_formats[] = { IMAGE_FORMATS(IMAGE_FORMAT_ENTRY) NULL };

@@ -8,6 +8,7 @@
 #define CHAINLOADER_PLAN_PARTS_H
 
 #include "boot_plan.h"
+#include "loader/format/formats.h"
 #include "trampoline.h"
 
 #define FOUR_GIB 0x100000000ull
@@ -51,9 +52,9 @@ struct kernel_entry {
 
 /* The formats boot_plan_make probes, in order, NULL-terminated (loader/format/formats.c). */
 extern const struct image_format *const image_formats[];
-/* The formats and entries by name: for the formats that choose an entry, and
- * for the checks (invariants.c, the tests) that compare with one. */
-extern const struct image_format bzimage_format, elf_format;
+/* The entries by name: for the formats that choose one, and for the checks
+ * (invariants.c, the tests) that compare with one; the formats by name are in
+ * loader/format/formats.h. */
 extern const struct kernel_entry entry_64, entry_32, entry_16, entry_pvh;
 
 /* Steps every part may take. */
