@@ -1,5 +1,7 @@
 /* The shared top of every way in (boot/top.h): plan, report, then commit and
  * jump. The only place that prints errors and halts. */
+#include "boot/top.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -8,16 +10,12 @@
 #include "boot_plan.h"
 #include "console.h"
 #include "firmware.h"
-#include "boot/top.h"
-#include "abi/multiboot2.h"
 #include "options.h"
 #include "workspace.h"
 
 #ifndef CHAINLOADER_VERSION
 #error "CHAINLOADER_VERSION must come from the Makefile (the VERSION file)"
 #endif
-
-#define FOUR_GIB 0x100000000ull
 
 extern char __image_start[], __image_end[];
 
