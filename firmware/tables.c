@@ -1,3 +1,5 @@
+/* What the firmware told GRUB, turned into what Linux reads (include/firmware.h):
+ * the EFI memory map as e820 input, the ACPI RSDP, the framebuffer as screen_info. */
 #include "firmware.h"
 
 #include <string.h>

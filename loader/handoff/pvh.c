@@ -1,3 +1,4 @@
+/* The PVH entry: the hvm_start_info block (include/abi/pvh.h) and its place in the plan. */
 #include "loader/handoff/pvh.h"
 
 #include <string.h>

@@ -1,3 +1,6 @@
+/* The zero page (boot_params, include/abi/zeropage.h): its builder, its
+ * setup_data chain in the plan, and the two entries that hand it over (64-bit,
+ * 32-bit). */
 #include "loader/handoff/zeropage.h"
 
 #include <string.h>
