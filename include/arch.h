@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "boot_plan.h"
 #include "abi/zeropage.h"
+#include "boot_plan.h"
 #include "error.h"
 #include "planner.h"
 

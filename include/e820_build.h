@@ -2,8 +2,8 @@
 #ifndef CHAINLOADER_E820_BUILD_H
 #define CHAINLOADER_E820_BUILD_H
 
-#include "boot_info.h"
 #include "abi/e820.h"
+#include "boot_info.h"
 
 /* Inputs: GRUB's memory map, and on UEFI the EFI memory map as well. */
 #define E820_BUILD_MAX_INPUT (2 * BOOT_INFO_MAX_MMAP)

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "boot_info.h"
 #include "abi/efi.h"
+#include "boot_info.h"
 #include "error.h"
 
 struct efi_env {

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "abi/efi.h"
-#include "boot_info.h"
 #include "abi/zeropage.h"
+#include "boot_info.h"
 #include "error.h"
 
 /* The i-th descriptor of the EFI memory map bi holds, into *d; false past its

@@ -17,9 +17,9 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+#include "arch.h"
 #include "boot_info.h"
 #include "boot_plan.h"
-#include "arch.h"
 #include "options.h"
 
 /* What the UEFI entry collected while the boot services ran. */

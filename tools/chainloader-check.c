@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/multiboot2.h"
 #include "boot_info.h"
 #include "boot_plan.h"
-#include "abi/multiboot2.h"
 #include "options.h"
 
 #define LOADER_START 0x100000u

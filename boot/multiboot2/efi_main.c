@@ -5,12 +5,12 @@
  * boots as on BIOS (boot/top.c) from the final EFI memory map. */
 #include <string.h>
 
+#include "abi/multiboot2.h"
 #include "arch.h"
+#include "boot/top.h"
 #include "boot_info.h"
 #include "console.h"
 #include "efi_services.h"
-#include "boot/top.h"
-#include "abi/multiboot2.h"
 #include "secure_boot.h"
 #include "tpm_eventlog.h"
 #include "workspace.h"

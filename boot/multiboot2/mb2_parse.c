@@ -2,8 +2,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "boot_info.h"
 #include "abi/multiboot2.h"
+#include "boot_info.h"
 
 #define ALIGN_UP8(x) (((x) + 7u) & ~(uint64_t)7u)
 

@@ -36,10 +36,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "boot_info.h"
 #include "abi/zeropage.h"
-#include "loader/format/bzimage.h"
+#include "boot_info.h"
 #include "error.h"
+#include "loader/format/bzimage.h"
 
 /* What the BIOS left in low memory, read by the BIOS entry (boot/multiboot2/bios_main.c). */
 struct bios_low_memory {

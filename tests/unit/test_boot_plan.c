@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "boot_plan.h"
-#include "loader/plan/parts.h" /* the formats and entries, to compare */
 #include "builders.h"
+#include "loader/plan/parts.h" /* the formats and entries, to compare */
 #include "trampoline.h"
 
 #define MIB (1ull << 20)

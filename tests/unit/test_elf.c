@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builders.h"
 #include "abi/elf64.h"
+#include "builders.h"
 #include "loader/format/elf.h"
 
 static struct elf_kernel k;

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "builders.h"
 #include "abi/e820.h"
+#include "builders.h"
 #include "firmware.h"
 
 static void efi_types_map_as_the_linux_stub_does(void **state)

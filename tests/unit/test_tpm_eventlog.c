@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "builders.h"
 #include "abi/efi.h"
+#include "builders.h"
 #include "tpm_eventlog.h"
 
 /* PFP event types the test logs use */
