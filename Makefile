@@ -34,7 +34,7 @@ TARGET_SRCS := $(filter-out loader/plan/invariants.c,$(PORTABLE_SRCS)) lib/strin
 TARGET_ASMS := boot/multiboot2/header.S arch/x86_64/start32.S arch/x86_64/workspace32.S arch/x86_64/trampoline.S \
 	arch/x86_64/efi_entry.S
 # Every header, for the host builds' dependencies.
-ALL_HDRS := $(wildcard include/*.h include/abi/*.h boot/*.h boot/*/*.h loader/*/*.h firmware/*.h)
+ALL_HDRS := $(wildcard include/*.h include/abi/*.h boot/*.h boot/*/*.h loader/*/*.h firmware/*.h lib/*.h)
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 

@@ -1,7 +1,7 @@
 #include "console.h"
 
 #include "arch.h"
-#include "printf.h"
+#include "lib/printf.h"
 
 #define LINE_MAX 512
 

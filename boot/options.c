@@ -1,4 +1,4 @@
-#include "options.h"
+#include "boot/options.h"
 
 #include <stdbool.h>
 #include <stddef.h>

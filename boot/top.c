@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "arch.h"
+#include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
 #include "console.h"
-#include "firmware.h"
-#include "options.h"
+#include "firmware/tables.h"
 #include "workspace.h"
 
 #ifndef CHAINLOADER_VERSION

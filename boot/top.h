@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "boot/options.h"
 #include "boot_plan.h"
 #include "error.h"
-#include "options.h"
 #include "workspace.h"
 
 /* Prints err's message as "chainloader: error: ..." and halts, if rc is non-zero. */

@@ -1,12 +1,12 @@
-/* UEFI boot-services calls, one job per function (include/efi_services.h).
+/* UEFI boot-services calls, one job per function (firmware/efi_services.h).
  * Memory the firmware hands out is reached through its identity map. */
 #include <string.h>
 
 #include "arch.h"
-#include "efi_services.h"
-#include "gop.h"
-#include "secure_boot.h"
-#include "tpm_eventlog.h"
+#include "firmware/efi_services.h"
+#include "firmware/gop.h"
+#include "firmware/secure_boot.h"
+#include "firmware/tpm_eventlog.h"
 
 #define FOUR_GIB 0x100000000ull
 #define PAGE_BYTES 4096ull

@@ -1,5 +1,5 @@
-/* The GOP mode as a linear framebuffer, as Linux's EFI stub reads it (include/gop.h). */
-#include "gop.h"
+/* The GOP mode as a linear framebuffer, as Linux's EFI stub reads it (firmware/gop.h). */
+#include "firmware/gop.h"
 
 #define BITS_PER_BYTE 8u
 #define EFI_8BPC_BPP 32u /* the two fixed formats: 8 bits each of red, green, blue, reserved */

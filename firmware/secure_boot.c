@@ -1,5 +1,5 @@
-/* boot_params.secure_boot as Linux's EFI stub decides it (include/secure_boot.h). */
-#include "secure_boot.h"
+/* boot_params.secure_boot as Linux's EFI stub decides it (firmware/secure_boot.h). */
+#include "firmware/secure_boot.h"
 
 #include <stdbool.h>
 

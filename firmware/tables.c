@@ -1,6 +1,6 @@
-/* What the firmware told GRUB, turned into what Linux reads (include/firmware.h):
+/* What the firmware told GRUB, turned into what Linux reads (firmware/tables.h):
  * the EFI memory map as e820 input, the ACPI RSDP, the framebuffer as screen_info. */
-#include "firmware.h"
+#include "firmware/tables.h"
 
 #include <string.h>
 

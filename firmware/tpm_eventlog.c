@@ -1,11 +1,11 @@
-/* TPM event log sizes, as Linux's EFI stub computes them (include/tpm_eventlog.h). */
-#include "tpm_eventlog.h"
+/* TPM event log sizes, as Linux's EFI stub computes them (firmware/tpm_eventlog.h). */
+#include "firmware/tpm_eventlog.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "printf.h"
+#include "lib/printf.h"
 
 #define ERR_PREFIX "TPM event log: "
 

@@ -2,15 +2,15 @@
 #ifndef CHAINLOADER_BOOT_PLAN_H
 #define CHAINLOADER_BOOT_PLAN_H
 
+#include "boot/options.h"
 #include "boot_info.h"
-#include "e820_build.h"
 #include "loader/format/bzimage.h"
 #include "loader/format/elf.h"
 #include "loader/handoff/pvh.h"
 #include "loader/handoff/realmode.h"
 #include "loader/handoff/zeropage.h"
-#include "options.h"
-#include "planner.h"
+#include "loader/plan/e820_build.h"
+#include "loader/plan/planner.h"
 
 #define PLAN_MAX_COPIES (ELF_MAX_SEGMENTS + BOOT_INFO_MAX_MODULES + 8)
 #define PLAN_MAX_EFI_FIXED_RAM 128

@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 
-#include "options.h"
+#include "boot/options.h"
 
 void console_init(void);
 void console_set_level(enum log_level level);

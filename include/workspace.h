@@ -18,9 +18,9 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
-#include "options.h"
 
 /* What the UEFI entry collected while the boot services ran. */
 struct efi_collected {

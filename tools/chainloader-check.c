@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "abi/multiboot2.h"
+#include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
-#include "options.h"
 
 #define LOADER_START 0x100000u
 #define LOADER_END 0x10B000u    /* chainloader.elf's span, rounded to pages */

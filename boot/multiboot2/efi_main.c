@@ -10,9 +10,9 @@
 #include "boot/top.h"
 #include "boot_info.h"
 #include "console.h"
-#include "efi_services.h"
-#include "secure_boot.h"
-#include "tpm_eventlog.h"
+#include "firmware/efi_services.h"
+#include "firmware/secure_boot.h"
+#include "firmware/tpm_eventlog.h"
 #include "workspace.h"
 
 #define FOUR_GIB 0x100000000ull

@@ -167,7 +167,7 @@ struct efi_rng_protocol {
 struct efi_gop_mode {
 	uint32_t max_mode;
 	uint32_t mode;
-	void *info; /* EFI_GRAPHICS_OUTPUT_MODE_INFORMATION (include/gop.h) */
+	void *info; /* EFI_GRAPHICS_OUTPUT_MODE_INFORMATION (firmware/gop.h) */
 	uint64_t size_of_info;
 	uint64_t frame_buffer_base;
 	uint64_t frame_buffer_size;

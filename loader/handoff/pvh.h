@@ -3,7 +3,7 @@
 #define CHAINLOADER_PVH_H
 
 #include "abi/pvh.h"
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 
 struct pvh_handoff {
 	struct hvm_start_info info;

@@ -3,8 +3,8 @@
 #define CHAINLOADER_ZEROPAGE_H
 
 #include "abi/zeropage.h"
-#include "e820_build.h"
 #include "loader/format/bzimage.h"
+#include "loader/plan/e820_build.h"
 
 /* The header fields a kernel without a setup_header of its own (an ELF vmlinux) gets. */
 #define SYNTH_BOOT_PROTOCOL BOOT_PROTOCOL(2, 15)

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "firmware.h"
+#include "firmware/tables.h"
 #include "loader/plan/parts.h"
 #include "trampoline.h"
 

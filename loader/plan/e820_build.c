@@ -1,4 +1,4 @@
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 
 uint32_t e820_normalise_type(uint32_t type)
 {

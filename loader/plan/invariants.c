@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "boot_plan.h"
-#include "firmware.h"
+#include "firmware/tables.h"
 #include "loader/plan/parts.h"
 #include "trampoline.h"
 

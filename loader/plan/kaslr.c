@@ -5,7 +5,7 @@
  * decompressing must lie in loader or boot-services RAM instead. */
 #include <string.h>
 
-#include "firmware.h"
+#include "firmware/tables.h"
 #include "loader/plan/parts.h"
 
 static struct mem_range efi_desc_range(const struct efi_memory_descriptor *d)

@@ -1,4 +1,4 @@
-#include "planner.h"
+#include "loader/plan/planner.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * a table that overflowed must be full and a correct prefix. */
 #include <string.h>
 
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 #include "fuzz_common.h"
 
 static struct mmap_entry in[E820_BUILD_MAX_INPUT];

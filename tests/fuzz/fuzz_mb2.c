@@ -5,7 +5,7 @@
 
 #include "boot_info.h"
 #include "fuzz_common.h"
-#include "options.h"
+#include "boot/options.h"
 
 #define MBI_PHYS 0x10000u
 

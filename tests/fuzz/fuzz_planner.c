@@ -14,9 +14,9 @@
  * above 1 MiB and clear of every live range that is not movable. */
 #include <string.h>
 
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 #include "fuzz_common.h"
-#include "planner.h"
+#include "loader/plan/planner.h"
 
 #define MAX_MAP 16
 #define MAX_OPS 64

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "tpm_eventlog.h"
+#include "firmware/tpm_eventlog.h"
 
 #define LOG_ADDR 0x7e5f6000ull
 #define FLAG_TCG_1_2 1u

@@ -4,7 +4,7 @@
 
 #include "abi/e820.h"
 #include "builders.h"
-#include "firmware.h"
+#include "firmware/tables.h"
 
 static void efi_types_map_as_the_linux_stub_does(void **state)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "printf.h"
+#include "lib/printf.h"
 
 static void formats_each_conversion(void **state)
 {

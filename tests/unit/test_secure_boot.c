@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "abi/efi.h"
-#include "secure_boot.h"
+#include "firmware/secure_boot.h"
 
 #define NV EFI_VARIABLE_NON_VOLATILE
 #define BS EFI_VARIABLE_BOOTSERVICE_ACCESS

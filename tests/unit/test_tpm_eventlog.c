@@ -6,7 +6,7 @@
 
 #include "abi/efi.h"
 #include "builders.h"
-#include "tpm_eventlog.h"
+#include "firmware/tpm_eventlog.h"
 
 /* PFP event types the test logs use */
 #define EV_SEPARATOR 0x4u

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "boot_info.h"
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 
 #define PLANNER_MAX_RAM E820_TABLE_MAX
 #define PLANNER_MAX_LIVE (BOOT_INFO_MAX_MODULES * 2 + 32) /* modules, the gaps between initrds, the rest */
