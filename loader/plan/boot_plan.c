@@ -28,8 +28,7 @@ static int check_inputs(const struct plan_inputs *in, struct cl_error *err)
 	return 0;
 }
 
-/* Needs the kernel module; sets format and the format's state: the first
- * format whose probe knows the module parses it. */
+/* Needs the kernel module; sets format and its state (the first format whose probe knows it). */
 static int parse_kernel(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {
 	uint64_t size = kmod->end - kmod->start;
@@ -52,8 +51,7 @@ static int choose_entry(const struct plan_inputs *in, struct boot_plan *plan, st
 	return plan->format->choose_entry(in->entry, in->bios.present, plan, err);
 }
 
-/* Needs the memory maps; sets e820: GRUB's map, reconciled with the EFI memory
- * map when there is one (where they disagree, the more restrictive type wins). */
+/* Needs the memory maps; sets e820 (GRUB's and the EFI map's, the more restrictive type winning). */
 static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct cl_error *err)
 {
 	struct mmap_entry *all = plan->e820_scratch;
@@ -67,8 +65,7 @@ static int build_e820(const struct boot_info *bi, struct boot_plan *plan, struct
 	return 0;
 }
 
-/* Needs e820; sets planner: usable RAM less the loader, its workspace, the
- * multiboot2 information, the modules and the kept firmware allocations. */
+/* Needs e820; sets planner: usable RAM less the loader, the information, the modules, the kept ranges. */
 static int reserve_inputs(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	const struct boot_info *bi = in->info;
@@ -92,15 +89,13 @@ static int reserve_inputs(const struct plan_inputs *in, struct boot_plan *plan, 
 	return 0;
 }
 
-/* Needs kernel_entry and the planner; sets the kernel's destinations (fixed,
- * kernel_load, kernel_range, entry), claimed before anything is allocated. */
+/* Needs kernel_entry and planner; sets fixed, kernel_load, kernel_range, entry (before any allocation). */
 static int place_kernel(struct boot_plan *plan, struct cl_error *err)
 {
 	return plan->format->place(plan, err);
 }
 
-/* Needs the kernel placed; sets what the entry needs room for of its own
- * (the real-mode area), if anything. */
+/* Needs the kernel placed; sets the entry's own room (the real-mode area), if it has any. */
 static int place_entry(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	return plan->kernel_entry->place ? plan->kernel_entry->place(in, plan, err) : 0;
@@ -121,12 +116,12 @@ static int place_cmdline(struct boot_plan *plan, const char *cmdline, struct cl_
 			     err);
 }
 
-/* Needs the kernel's destinations; sets kernel_bytes (and kernel_bounced): a
- * kernel module lying in its own destinations is copied out of the way first,
- * unless the copies can be ordered so that none overwrites bytes still to be
- * read (a bzImage is one memmove; ELF segments, see elf_copies_in_place). */
+/* Needs the kernel's destinations; sets kernel_bytes and kernel_bounced. */
 static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan *plan, struct cl_error *err)
 {
+	/* A kernel module lying in its own destinations is copied out of the way
+	 * first, unless the copies can be ordered so that none overwrites bytes
+	 * still to be read (a bzImage is one memmove; ELF: elf_copies_in_place). */
 	plan->kernel_bytes = kmod->data;
 	if (!plan_overlaps_fixed(plan, (struct mem_range){ kmod->start, kmod->end }) ||
 	    plan->format->copies_in_place(plan, kmod))
@@ -139,8 +134,7 @@ static int stage_kernel_module(const struct boot_module *kmod, struct boot_plan 
 	return plan_add_copy(plan, (struct copy_step){ "kernel module (staged)", addr, kmod->data, size, 0 }, err);
 }
 
-/* Needs the planner; sets efi (efi_info: the system table, and the EFI memory
- * map where it survives) and efi_fixed_ram. Nothing on BIOS. */
+/* Needs the planner; sets efi (the system table, the surviving EFI map) and efi_fixed_ram. */
 static int place_efi_info(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	const struct boot_info *bi = in->info;
@@ -165,8 +159,7 @@ static int place_efi_info(const struct plan_inputs *in, struct boot_plan *plan, 
 	return 0;
 }
 
-/* Needs efi_fixed_ram; sets acpi_rsdp: the firmware's RSDP, or else GRUB's copy
- * of it, kept in a page of its own marked reserved in e820. */
+/* Needs efi_fixed_ram; sets acpi_rsdp: the firmware's RSDP, or a reserved copy of GRUB's. */
 static int place_rsdp(const struct plan_inputs *in, struct boot_plan *plan, struct cl_error *err)
 {
 	const struct boot_info *bi = in->info;
