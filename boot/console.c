@@ -1,7 +1,7 @@
 #include "console.h"
 
 #include "arch.h"
-#include "format.h"
+#include "lib/printf.h"
 
 #define LINE_MAX 512
 
@@ -25,16 +25,21 @@ static void write_all(const char *s, uint64_t n)
 	fbcon_write(s, n);
 }
 
-void console_printf(enum log_level level, const char *fmt, ...)
+void console_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
 	if (current < level)
 		return;
 	char line[LINE_MAX];
+	size_t n = fmt_vformat(line, sizeof(line), fmt, ap);
+	write_all(line, n < sizeof(line) ? n : sizeof(line) - 1);
+}
+
+void console_printf(enum log_level level, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	size_t n = fmt_vformat(line, sizeof(line), fmt, ap);
+	console_vprintf(level, fmt, ap);
 	va_end(ap);
-	write_all(line, n < sizeof(line) ? n : sizeof(line) - 1);
 }
 
 void console_fatal(const char *msg)

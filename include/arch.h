@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/zeropage.h"
 #include "boot_plan.h"
-#include "bootparam.h"
 #include "error.h"
-#include "planner.h"
+#include "loader/plan/planner.h"
 
 void serial_init(void);
 void serial_write(const char *s, uint64_t n);

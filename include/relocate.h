@@ -1,5 +1,5 @@
 /* Self-relocation: GRUB may load chainloader.elf at any 4 KiB-aligned address
- * in [RELOC_MIN_ADDR, RELOC_MAX_ADDR) (the relocatable tag, boot/header.S).
+ * in [RELOC_MIN_ADDR, RELOC_MAX_ADDR) (the relocatable tag, boot/multiboot2/header.S).
  * The loader is linked at 1 MiB and compiled without PIC (smaller code), so
  * both entries (start32.S, efi_entry.S) first add (load - link address) to
  * every absolute reference to the image, from the table scripts/mkreloc.py

@@ -44,6 +44,14 @@ _Static_assert(offsetof(struct tramp_copy, src) == TC_SRC, "tramp_copy");
 _Static_assert(offsetof(struct tramp_copy, zero_len) == TC_ZERO, "tramp_copy");
 _Static_assert(sizeof(struct tramp_copy) == TC_SIZE, "tramp_copy");
 
+/* How a kernel entry is entered: part of each entry's own description
+ * (struct kernel_entry, loader/plan/parts.h), read by trampoline_launch. */
+struct tramp_entry {
+	uint8_t kind;        /* TRAMP_KIND_64 or TRAMP_KIND_PROTECTED32 */
+	_Bool data_in_rbx;   /* the handoff data in RBX (PVH), else in RSI */
+	_Bool real16_stub;   /* the stub back to real mode is copied to handoff_data + RM_STUB and entered */
+};
+
 struct tramp_params {
 	uint64_t kind;
 	uint64_t entry;

@@ -17,13 +17,13 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+#include "arch.h"
+#include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
-#include "arch.h"
-#include "options.h"
 
 /* What the UEFI entry collected while the boot services ran. */
-struct firmware_handoff {
+struct efi_collected {
 	uint8_t secure_boot; /* boot_params.secure_boot */
 	size_t kept_count;
 	struct kept_range kept[PLAN_MAX_KEPT]; /* firmware allocations the kernel reads */
@@ -37,7 +37,7 @@ struct workspace_data {
 	uint8_t fbcon_cells[FBCON_MAX_CELLS];
 	/* The UEFI entry's, carried across its switch to the workspace's stack. */
 	struct loader_options efi_opt;
-	struct firmware_handoff efi_fw;
+	struct efi_collected efi_fw;
 };
 _Static_assert(WORKSPACE_DATA + sizeof(struct workspace_data) <= WORKSPACE_SIZE,
 	       "the loader's state must fit its workspace");

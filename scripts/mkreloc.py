@@ -2,7 +2,7 @@
 """The self-relocation table of chainloader.elf (arch/x86_64/relocate.h).
 
 GRUB may load chainloader.elf anywhere in the range its multiboot2 header's
-relocatable tag allows (boot/header.S). The loader is linked at 1 MiB and
+relocatable tag allows (boot/multiboot2/header.S). The loader is linked at 1 MiB and
 compiled without PIC (smaller code), so every absolute reference to its own
 image must move with it: both entries add (load address - link address) to
 each of them before anything else runs.

@@ -16,19 +16,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "abi/multiboot2.h"
+#include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
 #include "check_map.h"
-#include "multiboot2.h"
-#include "options.h"
+#include "firmware/tables.h"
 
 #define LOADER_START 0x100000u
-#define LOADER_END 0x10C000u    /* chainloader.elf's span, rounded to pages */
-#define WORKSPACE_END 0x13C000u /* where start32.S puts its 192 KiB workspace then */
+#define LOADER_END 0x10B000u    /* chainloader.elf's span, rounded to pages */
+#define WORKSPACE_END 0x13B000u /* where start32.S puts its 192 KiB workspace then */
 #define MBI_PHYS 0x9000u        /* GRUB puts the information low */
 #define MODULES_LIMIT 0xFFFFF000u
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
+#define EXIT_INTERNAL 3
 
 static struct boot_info info;
 static struct boot_plan plan;
@@ -143,8 +145,8 @@ static void print_entries(const struct plan_inputs *in)
 			none[n_none++] = names[i];
 			continue;
 		}
-		(void)printf("%s %s at 0x%llx%s", sep, handoff_name(other.handoff), (unsigned long long)other.entry,
-			     other.handoff == plan.handoff ? " (chosen)" : "");
+		(void)printf("%s %s at 0x%llx%s", sep, boot_plan_entry_name(&other), (unsigned long long)other.entry,
+			     other.kernel_entry == plan.kernel_entry ? " (chosen)" : "");
 		sep = ",";
 	}
 	for (size_t i = 0; i < n_none; i++)
@@ -155,8 +157,7 @@ static void print_entries(const struct plan_inputs *in)
 static void print_plan(const char *kernel, const struct plan_inputs *in)
 {
 	(void)printf("chainloader-check: %s: boots as %s by the %s entry at 0x%llx\n", kernel,
-		     plan.format == KERNEL_BZIMAGE ? "bzImage" : "ELF", handoff_name(plan.handoff),
-		     (unsigned long long)plan.entry);
+		     boot_plan_format_name(&plan), boot_plan_entry_name(&plan), (unsigned long long)plan.entry);
 	print_entries(in);
 	(void)printf("  kernel [0x%llx, 0x%llx)\n", (unsigned long long)plan.kernel_range.start,
 		     (unsigned long long)plan.kernel_range.end);
@@ -348,13 +349,19 @@ int main(int argc, char **argv)
 		info.modules[i].data = module_data[i];
 	if (map.efi)
 		info.mmap_count = 0; /* the EFI map alone, as after ExitBootServices */
-	/* On BIOS, SeaBIOS's vectors (F segment) and EBDA, as boot/main.c would read them. */
+	/* On BIOS, SeaBIOS's vectors (F segment) and EBDA, as boot/multiboot2/bios_main.c would read them. */
 	struct plan_inputs in = { .info = &info, .entry = opt.entry, .loader = { LOADER_START, LOADER_END },
 				  .workspace = { LOADER_END, WORKSPACE_END } };
 	if (!uefi)
 		in.bios = (struct bios_low_memory){ true, 0xF000E3FEu, 0xF000F859u, 0x9FC00 };
+	in.mbi_data = mbi;
 	if (boot_plan_make(&in, &plan, &err))
 		return refused(kernel, quiet, &err);
+	/* A plan that breaks an invariant is the loader's bug, not the kernel's. */
+	if (boot_plan_check_invariants(&in, &plan, &err)) {
+		(void)fprintf(stderr, "chainloader-check: internal error: %s\n", err.msg);
+		return EXIT_INTERNAL;
+	}
 	if (!quiet)
 		print_plan(kernel, &in);
 	return 0;

@@ -10,24 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e820.h"
+#include "abi/e820.h"
 
 #define MIB 0x100000ull
 #define FOUR_GIB 0x100000000ull
 
-/* EFI_MEMORY_TYPE (UEFI 2.10, 7.2) */
-enum {
-	EFI_RESERVED = 0,
-	EFI_LOADER_DATA = 2,
-	EFI_BS_CODE = 3,
-	EFI_BS_DATA = 4,
-	EFI_RT_CODE = 5,
-	EFI_RT_DATA = 6,
-	EFI_CONVENTIONAL = 7,
-	EFI_ACPI_RECLAIM = 9,
-	EFI_ACPI_NVS = 10,
-	EFI_MMIO = 11,
-};
 #define EFI_ATTR_WB 0xfull                 /* UC | WC | WT | WB, as OVMF gives RAM */
 #define EFI_ATTR_RUNTIME 0x8000000000000000ull
 
@@ -41,8 +28,8 @@ static void add_efi(struct check_map *m, uint64_t start, uint64_t end, uint32_t 
 {
 	if (end <= start || m->efi_count == CHECK_MAP_MAX)
 		return;
-	uint64_t attr = type == EFI_RT_CODE || type == EFI_RT_DATA || type == EFI_MMIO ? EFI_ATTR_RUNTIME : 0;
-	attr |= type == EFI_MMIO ? 1 : EFI_ATTR_WB;
+	uint64_t attr = type == EFI_RUNTIME_SERVICES_CODE || type == EFI_RUNTIME_SERVICES_DATA || type == EFI_MEMORY_MAPPED_IO ? EFI_ATTR_RUNTIME : 0;
+	attr |= type == EFI_MEMORY_MAPPED_IO ? 1 : EFI_ATTR_WB;
 	m->desc[m->efi_count++] = (struct efi_memory_descriptor){
 		.type = type, .physical_start = start, .number_of_pages = (end - start) >> EFI_PAGE_SHIFT, .attribute = attr
 	};
@@ -56,12 +43,12 @@ static void paint_conventional(struct check_map *m, uint64_t start, uint64_t end
 	for (size_t i = 0; i < n; i++) {
 		struct efi_memory_descriptor *d = &m->desc[i];
 		uint64_t ds = d->physical_start, de = ds + (d->number_of_pages << EFI_PAGE_SHIFT);
-		if (d->type != EFI_CONVENTIONAL || de <= start || ds >= end)
+		if (d->type != EFI_CONVENTIONAL_MEMORY || de <= start || ds >= end)
 			continue;
 		uint64_t ps = start > ds ? start : ds, pe = end < de ? end : de;
 		d->number_of_pages = (ps - ds) >> EFI_PAGE_SHIFT; /* the part below; may become empty */
 		add_efi(m, ps, pe, type);
-		add_efi(m, pe, de, EFI_CONVENTIONAL);
+		add_efi(m, pe, de, EFI_CONVENTIONAL_MEMORY);
 	}
 }
 
@@ -86,9 +73,9 @@ static void drop_empty_and_sort(struct check_map *m)
  * data (the system table is there), boot-services code and data (DXE's
  * pools, GRUB's heap). */
 static const struct { uint32_t below_top_kib; uint32_t type; } ovmf_top[] = {
-	{ 512, EFI_ACPI_NVS },      { 2048, EFI_BS_DATA }, { 2560, EFI_ACPI_NVS }, { 2632, EFI_ACPI_RECLAIM },
-	{ 3072, EFI_RESERVED },     { 4096, EFI_RT_CODE },  { 5120, EFI_RT_DATA }, { 16384, EFI_BS_DATA },
-	{ 20480, EFI_BS_CODE },     { 65536, EFI_BS_DATA },
+	{ 512, EFI_ACPI_MEMORY_NVS },      { 2048, EFI_BOOT_SERVICES_DATA }, { 2560, EFI_ACPI_MEMORY_NVS }, { 2632, EFI_ACPI_RECLAIM_MEMORY },
+	{ 3072, EFI_RESERVED_TYPE },     { 4096, EFI_RUNTIME_SERVICES_CODE },  { 5120, EFI_RUNTIME_SERVICES_DATA }, { 16384, EFI_BOOT_SERVICES_DATA },
+	{ 20480, EFI_BOOT_SERVICES_CODE },     { 65536, EFI_BOOT_SERVICES_DATA },
 };
 #define OVMF_TOP_KIB 65536u
 
@@ -96,28 +83,28 @@ static void uefi_map(struct check_map *m, enum check_machine machine, uint64_t l
 		     const struct check_loaded *loaded, size_t nloaded)
 {
 	m->efi = true;
-	add_efi(m, 0, 0x1000, EFI_BS_CODE);
+	add_efi(m, 0, 0x1000, EFI_BOOT_SERVICES_CODE);
 	add_efi(m, 0x1000, 0x4f000, EFI_LOADER_DATA); /* GRUB's low allocations (the information) */
-	add_efi(m, 0x4f000, 0xa0000, EFI_CONVENTIONAL);
-	add_efi(m, MIB, 0x806000, EFI_CONVENTIONAL);
-	add_efi(m, 0x806000, 0x808000, EFI_ACPI_NVS);
-	add_efi(m, 0x808000, 0x810000, EFI_CONVENTIONAL);
-	add_efi(m, 0x810000, 0x900000, EFI_ACPI_NVS);
-	add_efi(m, 0x900000, 0x1500000, EFI_BS_DATA); /* PEI's memory */
+	add_efi(m, 0x4f000, 0xa0000, EFI_CONVENTIONAL_MEMORY);
+	add_efi(m, MIB, 0x806000, EFI_CONVENTIONAL_MEMORY);
+	add_efi(m, 0x806000, 0x808000, EFI_ACPI_MEMORY_NVS);
+	add_efi(m, 0x808000, 0x810000, EFI_CONVENTIONAL_MEMORY);
+	add_efi(m, 0x810000, 0x900000, EFI_ACPI_MEMORY_NVS);
+	add_efi(m, 0x900000, 0x1500000, EFI_BOOT_SERVICES_DATA); /* PEI's memory */
 	uint64_t top = low - (uint64_t)OVMF_TOP_KIB * 1024;
-	add_efi(m, CHECK_UEFI_MODULES_START, top, EFI_CONVENTIONAL);
+	add_efi(m, CHECK_UEFI_MODULES_START, top, EFI_CONVENTIONAL_MEMORY);
 	uint64_t end = low;
 	for (size_t i = 0; i < sizeof(ovmf_top) / sizeof(ovmf_top[0]); i++) {
 		uint64_t start = low - (uint64_t)ovmf_top[i].below_top_kib * 1024;
 		add_efi(m, start, end, ovmf_top[i].type);
-		if (ovmf_top[i].type == EFI_RT_DATA)
+		if (ovmf_top[i].type == EFI_RUNTIME_SERVICES_DATA)
 			m->efi_system_table = start + 0x18; /* past its header, as OVMF's is */
 		end = start;
 	}
 	if (machine == MACHINE_Q35)
-		add_efi(m, 0xb0000000, 0xc0000000, EFI_RESERVED); /* PCIe MMCONFIG */
-	add_efi(m, 0xffc00000, FOUR_GIB, EFI_MMIO);           /* the flash */
-	add_efi(m, FOUR_GIB, FOUR_GIB + high, EFI_CONVENTIONAL);
+		add_efi(m, 0xb0000000, 0xc0000000, EFI_RESERVED_TYPE); /* PCIe MMCONFIG */
+	add_efi(m, 0xffc00000, FOUR_GIB, EFI_MEMORY_MAPPED_IO);           /* the flash */
+	add_efi(m, FOUR_GIB, FOUR_GIB + high, EFI_CONVENTIONAL_MEMORY);
 	for (size_t i = 0; i < nloaded; i++)
 		paint_conventional(m, loaded[i].start, loaded[i].end, EFI_LOADER_DATA);
 	drop_empty_and_sort(m);
@@ -267,7 +254,7 @@ int check_map_verbose(struct check_map *m, const char *path)
 		m->efi = true;
 		m->count = 0; /* on UEFI the loader prints the EFI map only */
 		for (size_t i = 0; i < m->efi_count && !m->efi_system_table; i++)
-			if (m->desc[i].type == EFI_RT_DATA)
+			if (m->desc[i].type == EFI_RUNTIME_SERVICES_DATA)
 				m->efi_system_table = m->desc[i].physical_start + 0x18;
 	}
 	return m->count || m->efi_count ? 0 : 1;

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "firmware.h"
-#include "multiboot2.h"
+#include "abi/efi.h"
+#include "abi/multiboot2.h"
 
 #define CHECK_MAP_MAX 256u
 #define EFI_DESC_VERSION 1u

@@ -1,7 +1,7 @@
 /* The RSDP on a BIOS machine: in the first KiB of the EBDA, or in 0xE0000-0xFFFFF
  * (ACPI spec, "Finding the RSDP on IA-PC Systems"). */
 #include "arch.h"
-#include "firmware.h"
+#include "firmware/tables.h"
 
 #define BDA_EBDA_SEGMENT 0x40E
 #define EBDA_SCAN_BYTES 1024

@@ -1,5 +1,5 @@
 /* What the BIOS left below 1 MiB that the real-mode entry relies on: the int 13h
- * and 15h vectors and the EBDA's address (include/realmode.h). BIOS path only. */
+ * and 15h vectors and the EBDA's address (loader/handoff/realmode.h). BIOS path only. */
 #include "arch.h"
 
 /* GCC takes a fixed low address for a null-based array; hide its origin. */

@@ -1,5 +1,5 @@
 /* The UEFI entry: GRUB on x86_64-efi enters here, boot services still running
- * (the multiboot2 header's tags 7 and 9, boot/header.S).
+ * (the multiboot2 header's tags 7 and 9, boot/multiboot2/header.S).
  *
  * Register contract on entry at efi_start (multiboot2 "EFI amd64 machine
  * state with boot services enabled", as GRUB's relocator64 EFI path sets it):
@@ -10,7 +10,7 @@
  * GRUB may have loaded the image anywhere the relocatable tag allows (it
  * adjusts this entry address itself): the relocation table is applied first
  * (include/relocate.h), RIP-relative, with RBX, RDX, RDI and RAX.
- * On the call to efi_main (boot/efi_main.c, System V ABI):
+ * On the call to efi_main (boot/multiboot2/efi_main.c, System V ABI):
  *   EDI = the magic, ESI = the information address (zero-extended), RSP
  *   16-byte aligned before the call, .bss zeroed. efi_main calls the firmware
  *   (ms_abi) on this stack and never returns.

@@ -22,7 +22,7 @@ $(FBCON_PSF):
 	@exit 1
 
 # Host tests: fbcon.c draws into malloc'ed memory, so the 4 GiB limit is lifted.
-$(BUILD)/unit/test_fbcon: tests/unit/test_fbcon.c arch/x86_64/fbcon.c $(FBCON_FONT_C) $(wildcard include/*.h)
+$(BUILD)/unit/test_fbcon: tests/unit/test_fbcon.c arch/x86_64/fbcon.c $(FBCON_FONT_C) $(ALL_HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -DFBCON_ADDR_LIMIT=UINT64_MAX $< arch/x86_64/fbcon.c $(FBCON_FONT_C) \

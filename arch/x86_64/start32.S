@@ -20,7 +20,7 @@
  * Failures here print "chainloader: error: ..." on COM1 and the VGA text screen
  * and halt with interrupts off.
  */
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 #include "relocate.h"
 #include "workspace.h"
 #include "x86.h"

@@ -18,7 +18,7 @@
  *     (EBX = hvm_start_info).
  * Never returns.
  */
-#include "realmode.h"
+#include "loader/handoff/realmode.h"
 #include "trampoline.h"
 #include "x86.h"
 

@@ -17,22 +17,18 @@ void trampoline_launch(const struct boot_plan *plan)
 	struct tramp_params *p = (struct tramp_params *)(uintptr_t)(block + TRAMPOLINE_PARAMS_OFFSET);
 	memset(p, 0, sizeof(*p));
 	p->entry = plan->entry;
-	if (plan->handoff == HANDOFF_64) {
-		p->kind = TRAMP_KIND_64;
+	const struct tramp_entry *how = boot_plan_tramp_entry(plan);
+	p->kind = how->kind;
+	if (how->data_in_rbx)
+		p->rbx = plan->handoff_data;
+	else
 		p->rsi = plan->handoff_data;
-	} else {
-		p->kind = TRAMP_KIND_PROTECTED32;
-		if (plan->handoff == HANDOFF_PVH)
-			p->rbx = plan->handoff_data;
-		else
-			p->rsi = plan->handoff_data;
-	}
 	p->count = plan->copy_count;
 	for (size_t i = 0; i < plan->copy_count; i++) {
 		const struct copy_step *c = &plan->copies[i];
 		p->copies[i] = (struct tramp_copy){ c->dst, (uint64_t)(uintptr_t)c->src, c->len, c->zero_len };
 	}
-	if (plan->handoff == HANDOFF_16) { /* last: the stub, from the block, into the real-mode area */
+	if (how->real16_stub) { /* last: the stub, from the block, into the real-mode area */
 		p->entry = plan->handoff_data + RM_STUB;
 		p->copies[p->count++] = (struct tramp_copy){ p->entry, block + (uint64_t)(real16_stub - trampoline_start),
 							     (uint64_t)(real16_stub_end - real16_stub), 0 };

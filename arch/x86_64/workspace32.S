@@ -17,7 +17,7 @@
  * one reaching past total_size: it never reads beyond what GRUB described, and
  * the C parser reports whatever is malformed later.
  */
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 #include "workspace.h"
 #include "x86.h"
 

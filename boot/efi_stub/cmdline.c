@@ -1,5 +1,5 @@
 /* chainloader.efi's command line split (boot/efi_stub/cmdline.h). */
-#include "cmdline.h"
+#include "boot/efi_stub/cmdline.h"
 
 #include <stdbool.h>
 #include <string.h>

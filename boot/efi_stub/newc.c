@@ -2,7 +2,7 @@
  * (boot/efi_stub/newc.h). Every offset is checked against the buffer before
  * it is read; sizes come from 8-digit hex fields, so below 2^32 each, and
  * their sums stay far below 2^64. */
-#include "newc.h"
+#include "boot/efi_stub/newc.h"
 
 #include <string.h>
 

@@ -1,12 +1,11 @@
-/* libFuzzer harness: the bzImage header checks (loader/bzimage.c: those of
+/* libFuzzer harness: the bzImage header checks (loader/format/bzimage_header.c: those of
  * every entry, then the protected-mode entries') and, for an accepted header,
- * the zero page built from it (loader/zeropage.c). The input is the kernel module. */
+ * the zero page built from it (loader/handoff/zeropage.c). The input is the kernel module. */
 #include <string.h>
 
-#include "bootparam.h"
-#include "bzimage.h"
+#include "loader/handoff/zeropage.h"
+#include "loader/format/bzimage.h"
 #include "fuzz_common.h"
-#include "zeropage.h"
 
 static struct bzimage k;
 static struct boot_params bp;

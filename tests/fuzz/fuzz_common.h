@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "boot_info.h"
-#include "e820.h"
+#include "abi/e820.h"
 
 /* An invariant does not hold: say which, and abort so libFuzzer saves the input. */
 #define FUZZ_CHECK(cond, ...)                                                             \

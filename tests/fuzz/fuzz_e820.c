@@ -1,4 +1,4 @@
-/* libFuzzer harness: the e820 builder (loader/e820_build.c) over an arbitrary
+/* libFuzzer harness: the e820 builder (loader/plan/e820_build.c) over an arbitrary
  * memory map. Input: entries of 8-byte start, 8-byte length, 4-byte type (as
  * multiboot2 gives them; a length that would wrap past 2^64 is clipped, as
  * mb2_parse refuses it), up to E820_BUILD_MAX_INPUT (GRUB's map and the EFI
@@ -6,7 +6,7 @@
  * a table that overflowed must be full and a correct prefix. */
 #include <string.h>
 
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 #include "fuzz_common.h"
 
 static struct mmap_entry in[E820_BUILD_MAX_INPUT];

@@ -1,9 +1,9 @@
-/* libFuzzer harness: the ELF64 kernel checks with their notes (loader/elf.c).
+/* libFuzzer harness: the ELF64 kernel checks with their notes (loader/format/elf_header.c).
  * The input is the kernel module. */
 #include <string.h>
 
-#include "elf64.h"
-#include "elf_kernel.h"
+#include "abi/elf64.h"
+#include "loader/format/elf.h"
 #include "fuzz_common.h"
 
 static struct elf_kernel k;

@@ -1,11 +1,11 @@
-/* libFuzzer harness: the multiboot2 information parser (boot/mb2_parse.c) and
- * the loader options parsed from its command line tag (loader/options.c).
+/* libFuzzer harness: the multiboot2 information parser (boot/multiboot2/mb2_parse.c) and
+ * the loader options parsed from its command line tag (boot/options.c).
  * The input is the information itself, placed at an 8-byte aligned address. */
 #include <string.h>
 
 #include "boot_info.h"
 #include "fuzz_common.h"
-#include "options.h"
+#include "boot/options.h"
 
 #define MBI_PHYS 0x10000u
 

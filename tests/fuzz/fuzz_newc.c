@@ -3,8 +3,8 @@
  * archive, then optionally a NUL and a command line. */
 #include <string.h>
 
-#include "../../boot/efi_stub/cmdline.h"
-#include "../../boot/efi_stub/newc.h"
+#include "boot/efi_stub/cmdline.h"
+#include "boot/efi_stub/newc.h"
 #include "fuzz_common.h"
 
 static struct newc_split s;

@@ -1,4 +1,4 @@
-/* libFuzzer harness: the placement planner (loader/planner.c).
+/* libFuzzer harness: the placement planner (loader/plan/planner.c).
  *
  * Input: a flags byte (bit 0: addresses and sizes are raw 64-bit values, else
  * 32-bit page numbers), a count byte and that many memory map entries (start,
@@ -14,9 +14,9 @@
  * above 1 MiB and clear of every live range that is not movable. */
 #include <string.h>
 
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 #include "fuzz_common.h"
-#include "planner.h"
+#include "loader/plan/planner.h"
 
 #define MAX_MAP 16
 #define MAX_OPS 64

@@ -1,4 +1,4 @@
-/* libFuzzer harness: the TPM event log sizes (loader/tpm_eventlog.c) over
+/* libFuzzer harness: the TPM event log sizes (firmware/tpm_eventlog.c) over
  * random logs and final events tables, against a reference written here.
  *
  * Input:
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "tpm_eventlog.h"
+#include "firmware/tpm_eventlog.h"
 
 #define LOG_ADDR 0x7e5f6000ull
 #define FLAG_TCG_1_2 1u

@@ -6,7 +6,7 @@
  * expect. */
 #include "handoff.h"
 #include "fwrules.h"
-#include "e820.h"
+#include "abi/e820.h"
 #include "pagewalk.h"
 
 #define FOUR_GIB 0x100000000ull

@@ -1,7 +1,7 @@
 /* Rules for the ACPI RSDP, the EFI memory map, the framebuffer, the
  * setup_data chain and the RNG seeds a loader passes on (fwrules.h). */
 #include "fwrules.h"
-#include "e820.h"
+#include "abi/e820.h"
 
 /* ---- ACPI RSDP ---- */
 

@@ -8,7 +8,7 @@
 #define PROBE_FWRULES_H
 
 #include "probe.h"
-#include "bootparam.h"
+#include "abi/zeropage.h"
 #include "memmap.h"
 
 /* ---- ACPI RSDP (ACPI 6.x, 5.2.5.3) ---- */

@@ -4,8 +4,8 @@
 #define PROBE_HANDOFF_H
 
 #include "probe.h"
-#include "bootparam.h"
-#include "pvh.h"
+#include "abi/zeropage.h"
+#include "abi/pvh.h"
 #include "memmap.h"
 #include "params.h"
 

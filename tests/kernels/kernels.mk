@@ -21,7 +21,7 @@ PROBE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
 	-fpie -fvisibility=hidden -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-omit-frame-pointer -fno-jump-tables -fcf-protection=none -m64 \
-	-I$(PROBE_DIR) -Iinclude
+	-I$(PROBE_DIR) -Iinclude -I.
 PROBE_LDFLAGS := -nostdlib -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,noseparate-code
 
@@ -93,7 +93,7 @@ PROBE_UNIT_SRCS := $(PROBE_DIR)/test_probe_host.c $(PROBE_DIR)/pagewalk.c $(PROB
 .PHONY: probe-unit
 $(PROBE_OUT)/test_probe_host: $(PROBE_UNIT_SRCS) $(wildcard $(PROBE_DIR)/*.h)
 	@mkdir -p $(dir $@)
-	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -I$(PROBE_DIR) -Iinclude -Itests/unit \
+	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -I$(PROBE_DIR) -Iinclude -I. -Itests/unit \
 		-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 		$(PROBE_UNIT_SRCS) -o $@ -lcmocka
 probe-unit: $(PROBE_OUT)/test_probe_host

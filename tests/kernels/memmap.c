@@ -1,6 +1,6 @@
 /* Questions about the handed-over memory map. */
 #include "memmap.h"
-#include "e820.h"
+#include "abi/e820.h"
 
 bool memmap_sane(const struct memmap *m, char *why, size_t why_size)
 {

@@ -10,7 +10,7 @@
 struct mem_range {
 	uint64_t addr;
 	uint64_t size;
-	uint32_t type; /* e820 types: E820_TYPE_RAM etc. (include/e820.h) */
+	uint32_t type; /* e820 types: E820_TYPE_RAM etc. (include/abi/e820.h) */
 };
 
 struct memmap {

@@ -1,5 +1,5 @@
 /* The Xen ELF note that makes probe.elf PVH-bootable: type
- * XEN_ELFNOTE_PHYS32_ENTRY (18, include/pvh.h), owner "Xen", a 4-byte
+ * XEN_ELFNOTE_PHYS32_ENTRY (18, include/abi/pvh.h), owner "Xen", a 4-byte
  * desc holding the 32-bit physical address of pvh_entry. Left out of
  * probe-nopvh.elf. No code here: no register contract. */
 	.section .note.Xen, "a", @note

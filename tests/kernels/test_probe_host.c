@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e820.h"
+#include "abi/e820.h"
 #include "fwrules.h"
 #include "memmap.h"
 #include "pagewalk.h"
@@ -742,7 +742,7 @@ static void checks_kaslr_in_a_fragmented_map(void **state)
 }
 
 /* As many descriptors as chainloader takes (E820_BUILD_MAX_INPUT in
- * include/e820_build.h, 2 * BOOT_INFO_MAX_MMAP; not included here: its
+ * loader/plan/e820_build.h, 2 * BOOT_INFO_MAX_MMAP; not included here: its
  * struct mem_range is not the probe's), one page each: the walk reaches the
  * last one, and only the last is conventional. */
 #define LOADER_EFI_DESCS_MAX 1024

@@ -2,7 +2,7 @@
 # run_static.sh: shellcheck over the shell scripts; cppcheck and clang-tidy
 # over the project's C, each file with
 # the flags its real build uses (passed in by tests/static/static.mk):
-#   TIDY_TARGET_FLAGS  boot/ loader/ lib/ arch/x86_64/   (the loader)
+#   TIDY_TARGET_FLAGS  boot/ loader/ firmware/ lib/ arch/x86_64/   (the loader)
 #   TIDY_UNIT_FLAGS    tests/unit/, tests/kernels/test_probe_host.c (host tests), tools/chainloader-check.c
 #   TIDY_PROBE_FLAGS   tests/kernels/ (the probe kernels)
 # and TIDY_UNIT_CHECKS / TIDY_PROBE_CHECKS: checks those groups turn off.
@@ -27,7 +27,7 @@ result() { # name, status, log
     fi
 }
 
-target=$(ls boot/*.c boot/efi_stub/*.c loader/*.c lib/*.c arch/x86_64/*.c)
+target=$(find boot loader firmware lib arch/x86_64 -name '*.c' | sort)
 unit="$(ls tests/unit/*.c) tests/kernels/test_probe_host.c tools/chainloader-check.c tools/check_map.c"
 probe=""
 for f in tests/kernels/*.c; do
@@ -47,11 +47,11 @@ cppcheck_group() { # name, include flags, files
     result "$name" $? "$out/$name.log"
 }
 # shellcheck disable=SC2086
-cppcheck_group cppcheck-loader "-Iinclude -Iarch/x86_64" $target
+cppcheck_group cppcheck-loader "-Iinclude -I. -Iarch/x86_64" $target
 # shellcheck disable=SC2086
-cppcheck_group cppcheck-unit "-Iinclude -Itests/unit -Itests/kernels" $unit
+cppcheck_group cppcheck-unit "-Iinclude -I. -Itests/unit -Itests/kernels" $unit
 # shellcheck disable=SC2086
-cppcheck_group cppcheck-probe "-Iinclude -Itests/kernels" $probe
+cppcheck_group cppcheck-probe "-Iinclude -I. -Itests/kernels" $probe
 
 # clang-tidy: one process per file, STATIC_JOBS at once; -Wno-unused-command-
 # line-argument because the link flags (-nostdlib) come along.

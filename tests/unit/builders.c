@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootparam.h"
-#include "elf64.h"
-#include "pvh.h"
+#include "abi/elf64.h"
+#include "abi/pvh.h"
+#include "abi/zeropage.h"
 
 void mbi_begin(struct mbi_builder *b, size_t cap)
 {

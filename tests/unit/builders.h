@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 
 /* A multiboot2 information buffer, built tag by tag (8-byte aligned). */
 struct mbi_builder {

@@ -5,6 +5,7 @@
 
 #include "boot_plan.h"
 #include "builders.h"
+#include "loader/plan/parts.h" /* the formats and entries, to compare */
 #include "trampoline.h"
 
 #define MIB (1ull << 20)
@@ -48,10 +49,10 @@ static int make_plan(struct cl_error *err)
 	in.workspace = (struct mem_range){ 0x108000, 0x138000 };
 	in.screen = &screen;
 	int rc = boot_plan_make(&in, &plan, err);
-	/* Every plan these tests make keeps the KASLR invariant. */
-	struct cl_error kaslr;
-	if (rc == 0 && boot_plan_check_kaslr(&in, &plan, &kaslr))
-		fail_msg("%s", kaslr.msg);
+	/* Every plan these tests make keeps the plan's invariants, the KASLR rule included. */
+	struct cl_error broken;
+	if (rc == 0 && boot_plan_check_invariants(&in, &plan, &broken))
+		fail_msg("%s", broken.msg);
 	return rc;
 }
 
@@ -280,7 +281,7 @@ static void entry_modes_for_a_bzimage(void **state)
 	entry_mode = ENTRY_32;
 	put32(kernel + 0x214, 0x100000 + 0x40); /* a 32-bit entry 0x40 into the image */
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_32);
+	assert_ptr_equal(plan.kernel_entry, &entry_32);
 	assert_int_equal(plan.entry, 16 * MIB + 0x40);
 	assert_int_equal(plan.params.hdr.code32_start, 16 * MIB + 0x40); /* adjusted for the relocation */
 	entry_mode = ENTRY_PVH;
@@ -290,7 +291,7 @@ static void entry_modes_for_a_bzimage(void **state)
 	put16(kernel + 0x236, 0);
 	entry_mode = ENTRY_AUTO;
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_32);
+	assert_ptr_equal(plan.kernel_entry, &entry_32);
 	assert_true(plan.entry32_fallback);
 	entry_mode = ENTRY_64;
 	assert_int_equal(make_plan(&err), -1);
@@ -310,7 +311,7 @@ static void real_mode_entry_loads_the_setup_below_640k(void **state)
 	extra.bios = seabios;
 	entry_mode = ENTRY_16;
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_16);
+	assert_ptr_equal(plan.kernel_entry, &entry_16);
 	/* The highest 4 KiB-aligned X <= 0x90000 with [X, X + 0xA000) in the 640 KiB entry. */
 	assert_int_equal(plan.handoff_data, 0x90000);
 	assert_int_equal(plan.entry, 0x90200); /* CS:IP = 0x9020:0 */
@@ -354,16 +355,16 @@ static void real_mode_entry_is_what_auto_picks_for_linux16_images_on_bios(void *
 	assert_string_equal(err.msg, "bzImage: code32_start 0x0 is outside the protected-mode part [0x100000, 0x110000)");
 	extra.bios = seabios;
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_16);
+	assert_ptr_equal(plan.kernel_entry, &entry_16);
 	assert_true(plan.entry16_fallback);
 	put32(kernel + 0x214, 0x100000);
 	put16(kernel + 0x206, 0x0207); /* protocol 2.07, as ipxe.lkrn */
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_16);
+	assert_ptr_equal(plan.kernel_entry, &entry_16);
 	assert_int_equal(plan.kernel_range.end, 0x100000 + plan.bzimage.pm_size); /* no init_size before 2.10 */
 	put16(kernel + 0x206, 0x020F);
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_64); /* a modern kernel: as before */
+	assert_ptr_equal(plan.kernel_entry, &entry_64); /* a modern kernel: as before */
 }
 
 static void real_mode_entry_errors(void **state)
@@ -534,8 +535,8 @@ static void elf_segments_go_to_p_paddr_in_place_when_the_order_allows(void **sta
 	struct cl_error err;
 	elf_layout(1);
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.format, KERNEL_ELF);
-	assert_int_equal(plan.handoff, HANDOFF_64);
+	assert_ptr_equal(plan.format, &elf_format);
+	assert_ptr_equal(plan.kernel_entry, &entry_64);
 	assert_int_equal(plan.entry, 0x2000000);
 	/* The module lies across the first segment's destination, but copying the
 	 * highest segment first never overwrites bytes still to be read. */
@@ -593,7 +594,7 @@ static void elf_by_pvh_gets_a_start_info(void **state)
 	elf_layout(1);
 	entry_mode = ENTRY_PVH;
 	assert_int_equal(make_plan(&err), 0);
-	assert_int_equal(plan.handoff, HANDOFF_PVH);
+	assert_ptr_equal(plan.kernel_entry, &entry_pvh);
 	assert_int_equal(plan.entry, 0x2000040);
 	const struct hvm_start_info *si = &plan.pvh.info;
 	assert_int_equal(si->magic, 0x336ec578);

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootparam.h"
+#include "abi/zeropage.h"
 #include "builders.h"
-#include "bzimage.h"
+#include "loader/format/bzimage.h"
 
 static struct bzimage k;
 

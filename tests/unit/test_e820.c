@@ -1,6 +1,6 @@
 #include "cmocka_all.h"
 
-#include "e820_build.h"
+#include "loader/plan/e820_build.h"
 
 static struct e820_table t;
 

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/elf64.h"
+#include "abi/pvh.h"
 #include "builders.h"
-#include "elf64.h"
-#include "elf_kernel.h"
-#include "pvh.h"
+#include "loader/format/elf.h"
 
 static struct elf_kernel k;
 

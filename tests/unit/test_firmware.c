@@ -2,9 +2,9 @@
 
 #include <string.h>
 
+#include "abi/e820.h"
 #include "builders.h"
-#include "e820.h"
-#include "firmware.h"
+#include "firmware/tables.h"
 
 static void efi_types_map_as_the_linux_stub_does(void **state)
 {
@@ -33,7 +33,8 @@ static void efi_map_with_a_longer_descriptor_stride(void **state)
 	struct mmap_entry out[4];
 	size_t n = 0;
 	struct cl_error err;
-	assert_int_equal(efi_mmap_to_entries(map, sizeof(map), 48, out, 4, &n, &err), 0);
+	struct boot_info bi = { .efi_mmap = map, .efi_mmap_size = sizeof(map), .efi_desc_size = 48 };
+	assert_int_equal(efi_mmap_to_entries(&bi, out, 4, &n, &err), 0);
 	assert_int_equal(n, 2); /* the empty third one is dropped */
 	assert_int_equal(out[0].start, 0x100000);
 	assert_int_equal(out[0].end, 0x110000);
@@ -42,7 +43,7 @@ static void efi_map_with_a_longer_descriptor_stride(void **state)
 	d[0].number_of_pages = 0x0010000000000000ull; /* beyond 2^64 bytes */
 	memcpy(map, &d[0], sizeof(d[0]));
 	n = 0;
-	assert_int_equal(efi_mmap_to_entries(map, sizeof(map), 48, out, 4, &n, &err), -1);
+	assert_int_equal(efi_mmap_to_entries(&bi, out, 4, &n, &err), -1);
 	assert_string_equal(err.msg, "EFI memory map: descriptor at 0x100000 + 4503599627370496 pages overflows");
 }
 
@@ -83,21 +84,15 @@ static void rsdp_from_the_efi_configuration_table(void **state)
 {
 	(void)state;
 	static uint8_t rsdp[36];
-	static uint8_t tables[2 * 24];
-	static uint8_t systab[120];
 	make_rsdp(rsdp, 2);
-	static const uint8_t smbios_guid[16] = { 0x31, 0x2d, 0x9d, 0xeb };
-	static const uint8_t acpi20_guid[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
-						  0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
-	memcpy(tables, smbios_guid, 16);
-	put64(tables + 16, 0x1234);
-	memcpy(tables + 24, acpi20_guid, 16);
-	put64(tables + 40, (uint64_t)(uintptr_t)rsdp);
-	put64(systab, 0x5453595320494249ull); /* "IBI SYST" */
-	put64(systab + 104, 2);
-	put64(systab + 112, (uint64_t)(uintptr_t)tables);
+	static struct efi_config_table tables[2] = { { { 0xeb9d2d31, 0, 0, { 0 } }, (void *)0x1234 }, /* SMBIOS's, roughly */
+						      { EFI_ACPI_20_TABLE_GUID, rsdp } };
+	static struct efi_system_table st = { .hdr.signature = 0x5453595320494249ull, /* "IBI SYST" */
+					      .number_of_table_entries = 2,
+					      .configuration_table = tables };
+	uint8_t *systab = (uint8_t *)&st;
 	assert_int_equal(efi_find_rsdp((uint64_t)(uintptr_t)systab), (uint64_t)(uintptr_t)rsdp);
-	put64(systab, 0); /* not a system table */
+	st.hdr.signature = 0; /* not a system table */
 	assert_int_equal(efi_find_rsdp((uint64_t)(uintptr_t)systab), 0);
 	assert_int_equal(efi_find_rsdp(0), 0);
 }

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "firmware.h"
-#include "gop.h"
+#include "firmware/gop.h"
+#include "firmware/tables.h"
 
 #define FB_BASE 0x80000000ull
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../boot/efi_stub/cmdline.h"
-#include "../../boot/efi_stub/newc.h"
+#include "boot/efi_stub/cmdline.h"
+#include "boot/efi_stub/newc.h"
 
 #define ARCHIVE_MAX 8192u
 

@@ -1,6 +1,6 @@
 #include "cmocka_all.h"
 
-#include "options.h"
+#include "boot/options.h"
 
 /* The list every unknown-option message ends with, spelled as a user reads it. */
 #define KNOWN_OPTIONS " (known: verbose quiet timing entry=auto|64|32|16|pvh)"

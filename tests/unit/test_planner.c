@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "planner.h"
+#include "loader/plan/planner.h"
 
 static struct planner pl;
 static struct e820_table t;

@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-#include "secure_boot.h"
+#include "abi/efi.h"
+#include "firmware/secure_boot.h"
 
 #define NV EFI_VARIABLE_NON_VOLATILE
 #define BS EFI_VARIABLE_BOOTSERVICE_ACCESS
@@ -143,14 +144,8 @@ static void variable_names_and_guids(void **state)
 				     0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
 	const uint8_t shim[16] = { 0x50, 0xab, 0x5d, 0x60, 0x46, 0xe0, 0x00, 0x43,
 				   0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 };
-	assert_memory_equal(EFI_GLOBAL_VARIABLE_GUID, global, 16);
-	assert_memory_equal(EFI_SHIM_LOCK_GUID, shim, 16);
-	/* The first field little-endian: its lowest byte first. */
-	uint32_t d1;
-	memcpy(&d1, EFI_GLOBAL_VARIABLE_GUID, 4);
-	assert_int_equal(d1, 0x8be4df61);
-	memcpy(&d1, EFI_SHIM_LOCK_GUID, 4);
-	assert_int_equal(d1, 0x605dab50);
+	assert_memory_equal(&(struct efi_guid)EFI_GLOBAL_VARIABLE_GUID, global, 16);
+	assert_memory_equal(&(struct efi_guid)EFI_SHIM_LOCK_GUID, shim, 16);
 }
 
 int main(void)

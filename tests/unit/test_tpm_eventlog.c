@@ -4,8 +4,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "abi/efi.h"
 #include "builders.h"
-#include "tpm_eventlog.h"
+#include "firmware/tpm_eventlog.h"
 
 /* PFP event types the test logs use */
 #define EV_SEPARATOR 0x4u
@@ -157,16 +158,19 @@ static void guids_in_efi_memory_order(void **state)
 	(void)state;
 	uint8_t g[16];
 	guid_bytes(g, 0xb7799cb0, 0xeca2, 0x4943, (const uint8_t[8]){ 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa });
-	assert_memory_equal(LINUX_EFI_TPM_EVENT_TABLE_GUID, g, 16);
+	assert_memory_equal(&(struct efi_guid)LINUX_EFI_TPM_EVENT_TABLE_GUID, g, 16);
 	guid_bytes(g, 0x1e2ed096, 0x30e2, 0x4254, (const uint8_t[8]){ 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 });
-	assert_memory_equal(EFI_TCG2_FINAL_EVENTS_TABLE_GUID, g, 16);
+	assert_memory_equal(&(struct efi_guid)EFI_TCG2_FINAL_EVENTS_TABLE_GUID, g, 16);
 	guid_bytes(g, 0x607f766c, 0x7455, 0x42be, (const uint8_t[8]){ 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f });
-	assert_memory_equal(EFI_TCG2_PROTOCOL_GUID, g, 16);
-	/* The encoder itself, against the ACPI 2.0 table GUID loader/firmware.c finds on OVMF. */
+	assert_memory_equal(&(struct efi_guid)EFI_TCG2_PROTOCOL_GUID, g, 16);
+	/* The encoder itself, against the ACPI 2.0 table GUID's bytes as OVMF's configuration table holds them. */
 	guid_bytes(g, 0x8868e871, 0xe4f1, 0x11d3, (const uint8_t[8]){ 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 });
 	assert_memory_equal(g, ((const uint8_t[16]){ 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11, 0xbc, 0x22, 0x00,
 						     0x80, 0xc7, 0x3c, 0x88, 0x81 }),
 			    16);
+	assert_memory_equal(&(struct efi_guid)EFI_ACPI_20_TABLE_GUID, g, 16);
+	guid_bytes(g, 0xeb9d2d30, 0x2d88, 0x11d3, (const uint8_t[8]){ 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d });
+	assert_memory_equal(&(struct efi_guid)EFI_ACPI_TABLE_GUID, g, 16);
 }
 
 static void spec_id_lists_the_banks(void **state)

@@ -1,15 +1,15 @@
 # Host unit tests (cmocka) over the portable loader code, under ASan and UBSan.
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Itests/unit \
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -I. -Itests/unit \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_LIBS := -lcmocka
-UNIT_TESTS := test_format test_options test_mb2 test_e820 test_planner test_bzimage test_elf test_firmware test_boot_plan \
+UNIT_TESTS := test_printf test_options test_mb2 test_e820 test_planner test_bzimage test_elf test_firmware test_boot_plan \
 	test_tpm_eventlog test_secure_boot test_gop test_newc
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/%)
 # The real Debian kernel (and the vmlinux inside it) the parser and plan tests also read.
 UNIT_REAL_KERNEL := $(BUILD)/kernels/vmlinuz-amd64
 UNIT_REAL_VMLINUX := $(BUILD)/kernels/vmlinux-amd64
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/builders.c tests/unit/builders.h $(PORTABLE_SRCS) $(wildcard include/*.h)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/builders.c tests/unit/builders.h $(PORTABLE_SRCS) $(ALL_HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $< tests/unit/builders.c $(PORTABLE_SRCS) -o $@ $(UNIT_LIBS)
@@ -36,10 +36,10 @@ $(UNIT_REAL_VMLINUX): $(UNIT_REAL_KERNEL) scripts/extract-vmlinux.sh
 IA32_RUN ?= auto
 WS32_IMAGE := -DIMAGE_START=0x100000u -DIMAGE_END=0x107a14u
 WS32_LDSYMS := -Wl,--defsym,__image_start=0x100000 -Wl,--defsym,__image_end=0x107a14
-$(BUILD)/unit/workspace32_test: tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(wildcard include/*.h)
+$(BUILD)/unit/workspace32_test: tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(ALL_HDRS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@ (-m32)")
-	$(Q)$(HOST_CC) -m32 -no-pie -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+	$(Q)$(HOST_CC) -m32 -no-pie -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -I. \
 		-Wa,--noexecstack -fsanitize=undefined -fno-sanitize-recover=all $(WS32_IMAGE) \
 		tests/unit/workspace32_test.c arch/x86_64/workspace32.S $(WS32_LDSYMS) -o $@
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "multiboot2.h"
+#include "abi/multiboot2.h"
 #include "workspace.h"
 
 /* unit.mk passes these and gives ld the same values for __image_start and
