@@ -172,7 +172,7 @@ test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-t
 # sample (the pytest tests marked "full"): about 7 minutes more. CI runs make test.
 .PHONY: test-full
 test-full:
-	$(MAKE) test TEST_MARKS= SYSTEM_TEST_ARGS=--full
+	$(MAKE) test TEST_MARKS=
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
 # each boots in (not part of make test). BENCH_ONLY and BENCH_ROUNDS pick
