@@ -18,6 +18,12 @@ HLT=1 and IF clear (tests/qemu/checks.py). The make targets run two cases
 at a time (pytest-xdist, -n 2). A case the loader does not handle yet
 carries `xfail` (its reason): pytest reports it as XFAIL, or XPASS once it
 passes (then its mark can go). Logs under build/malformed/runs*/.
+
+Each case asserts its whole error line (or its regex, with the addresses
+GRUB chose left open), not a prefix: the values are what many cases check
+(the boundary the loader computed), and the corpus' messages share their
+stable prefixes across different errors (four kinds of "ELF: PT_LOAD N ...",
+two of "bzImage: jump ..."), so a prefix would not tell them apart.
 """
 
 import json

@@ -60,6 +60,13 @@ def failure(name, error, setup=None, **expect):
     return Scenario(name, Setup("chainloader", **(setup or {})), Expect(error=error, **expect))
 
 
+def error_prefix(prefix):
+    """An error's identity: the line starts with PREFIX, its stable prefix
+    (up to the first value), whatever follows. A whole line is asserted only
+    where its wording is the point."""
+    return re.escape(prefix) + rb".*"
+
+
 def debian13_matrix():
     """Debian 13's images x firmware x GRUB (see SCENARIOS)."""
     out = []
@@ -266,22 +273,21 @@ SCENARIOS = [
                   rb"^  e820 \[0x0000000000100000, 0x0000000000400000\) unusable$")),
     # Failures: a specific message, then a clean halt (no reset, no hang in a loop).
     failure("probe-nopvh-by-pvh",
-            re.escape(b'chainloader: error: entry=pvh: the ELF kernel has no '
-                      b'XEN_ELFNOTE_PHYS32_ENTRY note (type 18, owner "Xen")'),
+            error_prefix(b"chainloader: error: entry=pvh: the ELF kernel has no XEN_ELFNOTE_PHYS32_ENTRY note"),
             setup=dict(image="probe-nopvh.elf", loader_opts="entry=pvh", timeout=60)),
+    # The whole line: the known options it lists are the point (the user's help).
     failure("chainloader-unknown-option",
             re.escape(b"chainloader: error: unknown loader option 'frobnicate' "
                       b"(known: verbose quiet timing entry=auto|64|32|16|pvh)"),
             setup=dict(loader_opts="verbose frobnicate", timeout=60)),
+    # No value in these two: the whole line is the error's stable prefix.
     failure("chainloader-entry16-uefi",
             re.escape(b"chainloader: error: entry=16 is the real-mode entry: it needs a BIOS, "
                       b"and this machine booted by UEFI"),
             setup=dict(firmware="uefi", loader_opts="entry=16", timeout=90)),
     # No low memory left (GRUB's cutmem): the real-mode part has nowhere to go.
     failure("chainloader-entry16-no-low-memory",
-            re.escape(b"chainloader: error: entry=16: no room for the real-mode part: 0xa000 bytes "
-                      b"of free RAM within [0x10000, 0x9fc00), clear of the multiboot2 "
-                      b"information and the modules"),
+            error_prefix(b"chainloader: error: entry=16: no room for the real-mode part: "),
             setup=dict(loader_opts="entry=16", grub_pre="  cutmem 0x10000 0x9fc00\n", timeout=60)),
     failure("chainloader-pvh-on-bzimage",
             re.escape(b"chainloader: error: entry=pvh needs an ELF kernel "
@@ -361,9 +367,6 @@ SCENARIOS = [
           ("tpm-4g", 4096, dict(grub="2.12", ovmf="2025", **TPM_RNG),
            dict(efi_tables=(EFI_TPM_EVENT_LOG, EFI_RNG))))],
     # 64 MiB cannot hold [16 MiB, 16 MiB + init_size) (init_size is about 64 MiB).
-    failure("chainloader-ram-too-small",
-            rb"chainloader: error: no room for kernel: 0x[0-9a-f]+ bytes "
-            rb"aligned to 0x200000 within \[0x1000000, 0xffffffffffffffff\) "
-            rb"of usable RAM",
+    failure("chainloader-ram-too-small", error_prefix(b"chainloader: error: no room for kernel: "),
             setup=dict(memory_mib=64, timeout=60)),
 ]
