@@ -350,10 +350,10 @@ def expected_fb(setup, expect):
 
 
 def check_fb(setup, expect, out, result):
-    """The first framebuffer in /proc/fb."""
+    """One CL-FB line; the first framebuffer in /proc/fb, where the scenario says."""
     fb = pl.marker(out.lines, "CL-FB").decode("utf-8", "replace")
     want = expected_fb(setup, expect)
-    if fb != want:
+    if want is not None and fb != want:
         raise Fail(f"CL-FB is {fb!r} (/proc/fb), expected {want!r}")
 
 
@@ -610,7 +610,7 @@ CHECKS = (
     (check_extra_initrds, lambda s, e: e.kind == "linux"),
     (check_e820, lambda s, e: e.kind == "linux"),
     (check_efi_acpi, lambda s, e: e.kind == "linux"),
-    (check_fb, lambda s, e: e.kind == "linux" and expected_fb(s, e) is not None),
+    (check_fb, lambda s, e: e.kind == "linux"),
     (check_measured_boot_markers, lambda s, e: e.kind == "linux"),
     (check_secureboot, lambda s, e: e.kind == "linux" and e.secureboot is not None),
     (check_efi_tables, lambda s, e: e.kind == "linux" and (e.efi_tables or e.reject_efi_tables)),
