@@ -150,7 +150,8 @@ qemu-test: probe-kernels
 # GRUB's own linux and chainloader must give the kernel the same machine.
 .PHONY: diff-test
 diff-test: deps $(BUILD)/chainloader.elf
-	BUILD=$(BUILD) python3 tests/qemu/differential.py
+	BUILD=$(BUILD) $(PYTEST) tests/qemu/test_differential.py -v \
+	    --junitxml=$(BUILD)/test-results/differential.xml --results-json=$(BUILD)/qemu/differential.json $(DIFF_TEST_ARGS)
 
 # The statistics make bench reports (scripts/benchstats.py), on the host; and
 # the bench's instruction-counting QEMU plugin must build.
@@ -172,12 +173,12 @@ test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-t
 	deb-test system-test
 	@echo "make test: all test suites passed"
 
-# make test with every QEMU scenario, the whole Debian 13 matrix included
-# (run_tests.py --full), and every malformed case that reaches the kernel's
-# parser on OVMF, not a sample: about 7 minutes more. CI runs make test.
+# make test with every QEMU scenario, the whole Debian 13 matrix included,
+# and every malformed case that reaches the kernel's parser on OVMF, not a
+# sample (the pytest tests marked "full"): about 7 minutes more. CI runs make test.
 .PHONY: test-full
 test-full:
-	$(MAKE) test QEMU_TEST_ARGS="--full $(QEMU_TEST_ARGS)" MALFORMED_UEFI_ARGS= SYSTEM_TEST_ARGS=--full
+	$(MAKE) test TEST_MARKS=
 
 # Timings against GRUB's own linux and QEMU's -kernel, and the smallest RAM
 # each boots in (not part of make test). BENCH_ONLY and BENCH_ROUNDS pick

@@ -34,12 +34,14 @@ import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "qemu"))
-import run_tests as rt  # noqa: E402
+import plumbing as pl  # noqa: E402  (tests/qemu: the QEMU boot plumbing)
+import scenario as scn  # noqa: E402  (tests/qemu: a scenario's setup, expectations and run)
+from scenarios import CMDLINE_GRUB_LINUX, CMDLINE_MODULE2  # noqa: E402
 import benchstats as bs  # noqa: E402  (beside this file)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-OUT = rt.BUILD / "bench"
-rt.QDIR = OUT / "qemu"  # its own ISOs and initramfs: a test run beside it cannot swap them
+OUT = pl.BUILD / "bench"
+pl.QDIR = OUT / "qemu"  # its own ISOs and initramfs: a test run beside it cannot swap them
 
 DIRECT, GRUB, CL = "qemu -kernel", "GRUB linux", "chainloader"
 WAYS = (DIRECT, GRUB, CL)
@@ -48,11 +50,11 @@ WAYS = (DIRECT, GRUB, CL)
 @dataclasses.dataclass(frozen=True)
 class Config:
     label: str
-    image: str          # run_tests image: "bzimage" or "vmlinux"
+    image: str          # plumbing.Setup.image: "bzimage" or "vmlinux"
     payload_kib: int    # random payload in the initramfs
     firmware: str       # "bios" (SeaBIOS) or "uefi" (OVMF)
     entry: str = ""     # chainloader's entry= option ("" = auto)
-    grub: str = "2.06"  # run_tests: "2.12" is Debian 13's GRUB (with OVMF 2025 on uefi)
+    grub: str = "2.06"  # plumbing.Setup.grub: "2.12" is Debian 13's GRUB (with OVMF 2025 on uefi)
     ovmf: str = "2022"
 
     @property
@@ -105,25 +107,25 @@ def scenarios(cfg):
     common = dict(flavour="amd64", image=cfg.image, payload_kib=cfg.payload_kib,
                   initrd_gz=cfg.payload_kib < 65536, firmware=cfg.firmware,
                   memory_mib=1024 if cfg.payload_kib > 65536 else 512, timeout=300,
-                  expect_fb=None, grub=cfg.grub, ovmf=cfg.ovmf)
+                  fb=None, grub=cfg.grub, ovmf=cfg.ovmf)
     ways = {}
     # QEMU boots an ELF only by PVH, and that only on SeaBIOS.
     if cfg.image == "bzimage" or cfg.firmware == "bios":
         # On OVMF, QEMU's -kernel goes through the kernel's EFI stub, which is
         # handed "initrd=initrd" after the command line.
-        args = rt.GRUB_ARGS + (" initrd=initrd" if cfg.firmware == "uefi" else "")
-        ways[DIRECT] = rt.Scenario("bench-direct", "qemu-direct", expect_cmdline=args, **common)
+        args = pl.GRUB_ARGS + (" initrd=initrd" if cfg.firmware == "uefi" else "")
+        ways[DIRECT] = scn.build("bench-direct", "qemu-direct", cmdline=args, **common)
     if cfg.image == "bzimage":  # GRUB's linux takes no ELF vmlinux
-        ways[GRUB] = rt.Scenario("bench-grub", "grub-linux", expect_cmdline=rt.CMDLINE_GRUB_LINUX, **common)
+        ways[GRUB] = scn.build("bench-grub", "grub-linux", cmdline=CMDLINE_GRUB_LINUX, **common)
     # --nounzip, as the README recommends: the kernel gets the same initrd bytes
     # as by (a) and (b); by default GRUB would gunzip it first (about 1.3 s for
     # the 5 MB test initramfs under TCG) and hand over a larger, plain cpio.
-    ways[CL] = rt.Scenario("bench-cl", "chainloader", expect_cmdline=rt.CMDLINE_MODULE2,
-                           loader_opts=cfg.entry, expect_loader=(booting_line(cfg),),
-                           initrd_nounzip=True, **common)
-    timing = dataclasses.replace(ways[CL], name="bench-cl-timing",
-                                 loader_opts=f"timing {cfg.entry}".strip(),
-                                 expect_loader=(booting_line(cfg), rb"^chainloader: " + OWN.pattern))
+    ways[CL] = scn.build("bench-cl", "chainloader", cmdline=CMDLINE_MODULE2,
+                         loader_opts=cfg.entry, loader=(booting_line(cfg),),
+                         initrd_nounzip=True, **common)
+    timing = scn.replace(ways[CL], name="bench-cl-timing",
+                         loader_opts=f"timing {cfg.entry}".strip(),
+                         loader=(booting_line(cfg), rb"^chainloader: " + OWN.pattern))
     return ways, timing
 
 
@@ -147,7 +149,7 @@ class Progress:
 
 
 def boot(sc, what, progress):
-    res = rt.run_scenario(sc)
+    res = scn.run_scenario(sc)
     progress.line(what, res)
     return res
 
@@ -155,10 +157,10 @@ def boot(sc, what, progress):
 def boot_failing_early(sc, what, progress):
     """Boot SC (a copy of it: its timeout is changed), but end it as soon as
     the serial output shows a failure (FAILED) instead of waiting for the
-    timeout. run_tests.boot() re-reads sc.timeout at every poll, so setting
+    timeout. plumbing.boot() re-reads setup.timeout at every poll, so setting
     it to 0 stops QEMU at the next one."""
-    sc = dataclasses.replace(sc)
-    log = rt.QDIR / f"{sc.name}.serial.log"
+    sc = scn.replace(sc)  # a copy of its setup too
+    log = pl.QDIR / f"{sc.name}.serial.log"
     log.unlink(missing_ok=True)  # never read the previous boot's output
     stop, why = threading.Event(), []
 
@@ -166,14 +168,14 @@ def boot_failing_early(sc, what, progress):
         while not stop.wait(0.5):
             m = FAILED.search(log.read_bytes()) if log.exists() else None
             if m:
-                why.append(rt.ANSI.sub(b"", m.group(0)).decode("utf-8", "replace").strip())
-                sc.timeout = 0
+                why.append(pl.ANSI.sub(b"", m.group(0)).decode("utf-8", "replace").strip())
+                sc.setup.timeout = 0
                 return
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        res = rt.run_scenario(sc)
+        res = scn.run_scenario(sc)
     finally:
         stop.set()
         watcher.join()
@@ -185,7 +187,7 @@ def boot_failing_early(sc, what, progress):
 
 def own_time(sc):
     """Bytes copied, bytes placed, TSC ticks and microseconds from the `timing` run's log."""
-    m = OWN.search((rt.QDIR / f"{sc.name}.serial.log").read_bytes())
+    m = OWN.search((pl.QDIR / f"{sc.name}.serial.log").read_bytes())
     return dict(zip(("copied", "placed", "tsc_ticks", "own_us"), map(int, m.groups()))) if m else {}
 
 
@@ -311,7 +313,7 @@ def step_scenarios(cfg):
                      time_marks=STEP_MARKS)
         if way == CL:
             extra["grub_after_loader"] = echo("modules")
-        out[way] = dataclasses.replace(ways[way], **extra)
+        out[way] = scn.replace(ways[way], **extra)
     return out
 
 
@@ -377,7 +379,7 @@ def insn_columns(counts):
 
 
 def insns_file(sc):
-    return rt.QDIR / f"{sc.name}.insns.txt"
+    return pl.QDIR / f"{sc.name}.insns.txt"
 
 
 def take_counts(sc, res):
@@ -391,7 +393,7 @@ def take_counts(sc, res):
 def bench_insns(cfg, progress):
     """The bzImage row's three ways again, each boot under the counting plugin
     (slower; not timed)."""
-    ways = {way: dataclasses.replace(sc, qemu_extra=("-plugin", f"{PLUGIN},out={insns_file(sc)}"))
+    ways = {way: scn.replace(sc, qemu_extra=("-plugin", f"{PLUGIN},out={insns_file(sc)}"))
             for way, sc in scenarios(cfg)[0].items()}
     for sc in ways.values():
         insns_file(sc).unlink(missing_ok=True)  # left by an interrupted run
@@ -440,7 +442,7 @@ def smallest_ram(way, sc, progress):
 
     def boots(k):
         mib = k * RAM_STEP
-        res = boot_failing_early(dataclasses.replace(sc, memory_mib=mib, timeout=RAM_TIMEOUT),
+        res = boot_failing_early(scn.replace(sc, memory_mib=mib, timeout=RAM_TIMEOUT),
                                  f"ram: {way}, -m {mib}", progress)
         tried[mib] = res["seconds_to_done"] if res["passed"] else res["reason"]
         return res["passed"]
@@ -460,7 +462,7 @@ def smallest_ram(way, sc, progress):
 
 def ram_search(progress):
     ways, _ = scenarios(RAM_CONFIG)
-    return {way: smallest_ram(way, dataclasses.replace(ways[way], name=f"bench-ram-{ways[way].boot}"), progress)
+    return {way: smallest_ram(way, scn.replace(ways[way], name=f"bench-ram-{ways[way].setup.boot}"), progress)
             for way in (GRUB, CL)}
 
 
@@ -490,7 +492,7 @@ def ratio(x, y):
 
 
 def loader_size():
-    out = subprocess.run(["size", "-A", str(rt.LOADER)], capture_output=True, text=True).stdout
+    out = subprocess.run(["size", "-A", str(pl.LOADER)], capture_output=True, text=True).stdout
     sect = {l.split()[0]: int(l.split()[1]) for l in out.splitlines() if l.startswith(".")}
     file_backed = sum(sect.get(s, 0) for s in (".text", ".rodata", ".data", ".reloc"))
     return dict(file_backed=file_backed, bss=sect.get(".bss", 0), loaded=file_backed + sect.get(".bss", 0))
@@ -692,7 +694,10 @@ def write(rows, ram, step_rows=(), insn_rows=()):
 
 
 def main():
-    rt.QDIR.mkdir(parents=True, exist_ok=True)
+    import argparse
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog="BENCH_ONLY and BENCH_ROUNDS "
+                            "(environment) pick the parts and the rounds; see docs/BENCHMARKS.md.").parse_args()
+    pl.QDIR.mkdir(parents=True, exist_ok=True)
     configs = [c for c in CONFIGS if chosen(c.name)]
     step_configs = [c for c in STEP_CONFIGS if chosen(steps_name(c))]
     insn_configs = [c for c in STEP_CONFIGS if chosen(insns_name(c))]

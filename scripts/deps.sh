@@ -35,9 +35,12 @@ FONT_PKGS="console-setup-linux"
 #                                for the real-mode entry (entry=16)
 #   tpm2-tools                   tpm2_eventlog: a second parser of the TPM event
 #                                log (tests/qemu/test_tpm_replay.py cross-checks)
+#   python3-pytest               runs the boot suites (tests/qemu/test_boot.py, the
+#                                malformed corpus, the differential and system tests)
+#   python3-pytest-xdist         two malformed cases at a time (pytest -n 2)
 # dpkg-deb and apt-get download (fetch-kernel.sh) come with dpkg/apt, which
 # every Debian system has; gzip and sha256sum are essential too.
-TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+ zstd swtpm tpm2-tools ipxe syslinux-common"
+TEST_PKGS="qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf busybox-static cpio xz-utils lz4 memtest86+ zstd swtpm tpm2-tools ipxe syslinux-common python3-pytest python3-pytest-xdist"
 
 # The Debian package and the installed-system test (debian/, tests/system/):
 #   debhelper dpkg-dev fakeroot  make deb (dpkg-buildpackage, dh 13)

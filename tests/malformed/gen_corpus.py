@@ -160,7 +160,7 @@ PH1 = im.phdr_offset(1)
 
 def real_mode_cases():
     """The real-mode entry (entry=16; entry=auto on BIOS for protocol < 2.10 or
-    code32_start 0). BIOS only: not in the OVMF run (run_malformed.py)."""
+    code32_start 0). BIOS only: not in the OVMF run (test_malformed.py)."""
     case("rm-setup-too-large", im.bzimage(version=0x0207, setup_sects=70),
          "entry=16: the real-mode part is 36352 bytes (setup_sects 70), more than the 0x8000 below its heap",
          what="71 sectors of setup, by entry=auto: more than fits below the real-mode heap")

@@ -1,8 +1,11 @@
 # QEMU boot tests and an interactive QEMU run; included by the top-level
 # Makefile, which knows how to build $(BUILD)/chainloader.elf.
 #
-#   make qemu-test   boot every scenario of tests/qemu/run_tests.py
-#                    (QEMU_TEST_ARGS="--only grub-linux" to pick some)
+#   make qemu-test   boot every scenario of tests/qemu/scenarios.py under
+#                    pytest (tests/qemu/test_boot.py) but those marked "full"
+#                    (TEST_MARKS=, as make test-full sets it: all of them);
+#                    QEMU_TEST_ARGS="-k grub-linux" picks some by name
+#                    (any pytest arguments: -x, --collect-only -q, ...)
 #   make run         boot chainloader + Debian's amd64 kernel with a shell
 #                    on the serial console (exit the shell to power off;
 #                    Ctrl-a x quits QEMU)
@@ -13,7 +16,14 @@
 
 BUILD ?= build
 
+# pytest from Debian (python3-pytest, python3-pytest-xdist): -B and
+# pytest.ini's -p no:cacheprovider write nothing into the source tree. Each
+# suite writes its JUnit XML to $(BUILD)/test-results/<suite>.xml.
+PYTEST ?= /usr/bin/python3 -B -m pytest
+# The pytest marker expression of make test; make test-full empties it.
+TEST_MARKS ?= not full
 QEMU_TEST_ARGS ?=
+DIFF_TEST_ARGS ?=
 RUN_MEM_MIB ?= 512
 RUN_CMDLINE ?= console=ttyS0,115200 panic=-1 cl.shell
 
@@ -23,7 +33,8 @@ deps:
 	scripts/deps.sh
 
 qemu-test: deps $(BUILD)/chainloader.elf
-	BUILD=$(BUILD) python3 tests/qemu/run_tests.py $(QEMU_TEST_ARGS)
+	BUILD=$(BUILD) $(PYTEST) tests/qemu/test_boot.py -v -m "$(TEST_MARKS)" \
+	    --junitxml=$(BUILD)/test-results/qemu.xml --results-json=$(BUILD)/qemu/results.json $(QEMU_TEST_ARGS)
 
 run: deps $(BUILD)/chainloader.elf
 	BUILD=$(BUILD) scripts/fetch-kernel.sh amd64 $(BUILD)/kernels

@@ -241,7 +241,7 @@ def compare(replayed, actual, pcrs=range(10)):
 
 def from_serial(lines):
     """(log bytes or None, {pcr: bytes}) from a boot's serial lines (bytes, one
-    per line, as run_tests.lines_of gives them): the base64 between
+    per line, as plumbing.lines_of gives them): the base64 between
     CL-TPM-LOG-BEGIN and CL-TPM-LOG-END and the CL-PCR-SHA256 lines."""
     log = None
     if b"CL-TPM-LOG-BEGIN" in lines:

@@ -51,7 +51,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "qemu"))
-import run_tests as qemu  # noqa: E402 (the QEMU boots: tests/qemu/run_tests.py)
+import plumbing as pl  # noqa: E402 (the QEMU boots: tests/qemu/plumbing.py)
 
 BUILD = ROOT / os.environ.get("BUILD", "build")
 SYS = BUILD / "system"
@@ -65,7 +65,7 @@ DEB = BUILD / f"chainloader_{VERSION}_amd64.deb"
 class Release:
     number: str            # "12"
     suite: str             # mmdebstrap's suite
-    ovmf: str              # the OVMF its UEFI boots run on, as run_tests.Scenario.ovmf
+    ovmf: str              # the OVMF its UEFI boots run on, as plumbing.Setup.ovmf
     # (via, firmware) booted by make test; --full boots every combination.
     boots: tuple = (("chainloader", "bios"), ("chainloader", "uefi"))
 
@@ -90,7 +90,7 @@ PACKAGE_FILES = ("/boot/chainloader.elf", "/usr/lib/chainloader/chainloader.elf"
                  "/usr/share/man/man1/chainloader-check.1.gz")
 
 
-Fail = qemu.Fail
+Fail = pl.Fail
 
 
 def run(cmd, **kw):
@@ -332,17 +332,16 @@ MARK = re.compile(rb"(CL-SYSTEM-[A-Z-]+)(?:: ?([^\r\n]*))?")
 
 
 def boot(rel, name, iso, disk, firmware, timeout):
-    """Boots through run_tests.py's QEMU plumbing (its serial, monitor and
-    OVMF handling; logs in build/qemu/NAME.*); returns (serial output,
-    seconds to CL-SYSTEM-DONE or None, QEMU status or None, marks: its
-    "grub_entry", the seconds to GRUB's "Booting `...'" line)."""
-    sc = qemu.Scenario(name, "chainloader", "amd64", "", memory_mib=1024, firmware=firmware, ovmf=rel.ovmf,
-                       timeout=timeout, time_marks=(("system_done", rb"CL-SYSTEM-DONE"),),
-                       qemu_extra=("-drive", f"file={disk},if=virtio,format=raw,snapshot=on"))
-    qemu.QDIR.mkdir(parents=True, exist_ok=True)
-    marks = {}
-    data, _, _, rc, _ = qemu.boot(sc, iso, marks)
-    return data, marks.pop("system_done", None), rc, marks
+    """Boots through the tests' QEMU plumbing (tests/qemu/plumbing.py: its
+    serial, monitor and OVMF handling; logs in build/qemu/NAME.*); returns
+    (serial output, seconds to CL-SYSTEM-DONE or None, QEMU status or None,
+    marks: its "grub_entry", the seconds to GRUB's "Booting `...'" line)."""
+    setup = pl.Setup("chainloader", memory_mib=1024, firmware=firmware, ovmf=rel.ovmf,
+                     timeout=timeout, time_marks=(("system_done", rb"CL-SYSTEM-DONE"),),
+                     qemu_extra=("-drive", f"file={disk},if=virtio,format=raw,snapshot=on"))
+    pl.QDIR.mkdir(parents=True, exist_ok=True)
+    b = pl.boot(name, setup, iso)
+    return b.data, b.marks.pop("system_done", None), b.rc, b.marks
 
 
 def check_boot(data, done, rc, via, version, root_uuid, timeout):
@@ -384,7 +383,7 @@ def test_release(rel, args, report, results):
     def prepare():
         expect(DEB.exists(), f"{DEB} missing (make deb)")
         if rel.ovmf != "2022":
-            qemu.debian13("ovmf")
+            pl.debian13("ovmf")
         unpack(system_tarball(rel))
         fstab = tree("/etc/fstab")
         fstab.write_text(fstab.read_text().replace("CL_ROOT_UUID", root_uuid))

@@ -7,8 +7,11 @@
 #                      that mmdebstrap builds (cached under build/system),
 #                      their menus made by update-grub, booted to systemd's
 #                      multi-user target (12: SeaBIOS and OVMF; 13: OVMF)
-#                      (tests/system/run_system.py); needs root
-#   SYSTEM_TEST_ARGS=--full   both releases on both firmwares, and GRUB's own linux entry
+#                      under pytest (tests/system/test_system.py, the steps in
+#                      tests/system/run_system.py); needs root. The boots marked
+#                      "full" (make test-full, TEST_MARKS=): both releases on
+#                      both firmwares, and GRUB's own linux entry.
+#                      SYSTEM_TEST_ARGS="-k system13" picks tests.
 #   make system-bench  the boot times of both, SYSTEM_BENCH_ROUNDS each
 
 SYSTEM_TEST_ARGS ?=
@@ -18,7 +21,8 @@ deb-test: deps $(DEB) $(BUILD)/chainloader.elf $(CHAINLOADER_CHECK) $(BUILD)/ker
 	BUILD=$(BUILD) python3 -B -m unittest discover -s tests/system -p 'test_deb.py' -v
 
 system-test: deps $(DEB)
-	BUILD=$(BUILD) python3 -B tests/system/run_system.py $(SYSTEM_TEST_ARGS)
+	BUILD=$(BUILD) $(PYTEST) tests/system/test_system.py -v -m "$(TEST_MARKS)" \
+	    --junitxml=$(BUILD)/test-results/system.xml $(SYSTEM_TEST_ARGS)
 
 # The installed system's boot times, chainloader against GRUB's own linux on
 # both firmwares, SYSTEM_BENCH_ROUNDS boots each in turn (not in make test).

@@ -1,33 +1,31 @@
-#!/usr/bin/env python3
 """Differential check: the same Debian kernel and initramfs booted by GRUB's own
 `linux` and by chainloader must see the same machine.
 
-For each setup (SeaBIOS, OVMF, SeaBIOS with 150 `cutmem` holes) both boots run
-(each with its own scenario checks), then the kernel's views are compared:
-the e820 map it printed (the final table: "extended:" when there were more
-than 128 entries, else "BIOS-e820:"), MemTotal, /proc/cmdline (minus the
+One test per setup (SeaBIOS, OVMF, SeaBIOS with 150 `cutmem` holes, GRUB
+2.12 on OVMF 2025 with a TPM), its name as the test id (make diff-test;
+DIFF_TEST_ARGS="-k cutmem" picks some). Both boots run (each with its own
+scenario checks), then the kernel's views are compared: the e820 map it
+printed (the final table: "extended:" when there were more than 128
+entries, else "BIOS-e820:"), MemTotal, /proc/cmdline (minus the
 "BOOT_IMAGE=... " GRUB's linux prepends), the ACPI tables it found, whether
 EFI runtime services came up, the EFI configuration tables it listed
 ("efi: ACPI=... TPMEventLog=... RNG=..."), its secure-boot line and whether
 it has a TPM event log. Only the differences listed in EXPLAINED are
-accepted, and each must really occur. Ends with "N passed, N failed".
+accepted, and each must really occur.
 """
-import dataclasses
 import re
-import sys
-from pathlib import Path
+import time
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run_tests as rt  # noqa: E402
+import pytest
 
-import os
-CUTMEM = "".join(f"  cutmem 0x{0x30000000 + i * 0x2000:x} 0x{0x30001000 + i * 0x2000:x}\n"
-                 for i in range(150))
+import plumbing as pl
+import scenario as scn
+from scenarios import CMDLINE_GRUB_LINUX, CMDLINE_MODULE2, CUTMEM_150
 
-SETUPS_ALL = [
+SETUPS = [
     ("bios", dict(firmware="bios")),
     ("uefi", dict(firmware="uefi")),
-    ("cutmem-150", dict(firmware="bios", memory_mib=1024, grub_pre=CUTMEM, min_e820_total=150)),
+    ("cutmem-150", dict(firmware="bios", memory_mib=1024, grub_pre=CUTMEM_150, min_e820_total=150)),
     # Measured boot on the current stack: GRUB 2.12's `linux` starts the
     # kernel's EFI stub; chainloader must hand over the same things itself.
     ("uefi-grub212-tpm", dict(firmware="uefi", grub="2.12", ovmf="2025", tpm=True, rng=True,
@@ -36,7 +34,6 @@ SETUPS_ALL = [
 
 E820 = re.compile(rb"\] (BIOS-e820|extended): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?)\r?$", re.M)
 
-SETUPS = [s for s in SETUPS_ALL if not os.environ.get("DIFF_ONLY") or s[0] in os.environ["DIFF_ONLY"].split()]
 
 def one_page_less(a, b):
     return a["memtotal_kb"] - b["memtotal_kb"] == 4
@@ -111,26 +108,27 @@ def kernel_e820(serial):
     return [(int(a, 16), int(b, 16), t.decode()) for _, a, b, t in rows]
 
 
-def view(sc):
+def view(sc, boot, result):
     """Boot sc (its own checks included) and return the kernel's view, or raise."""
-    res = rt.run_scenario(sc)
+    res = scn.run_scenario(sc, boot)
+    result[sc.name] = res
     if not res["passed"]:
-        raise rt.Fail(f"{sc.name}: {res['reason']}")
-    serial = (rt.QDIR / f"{sc.name}.serial.log").read_bytes()
-    lines = rt.lines_of(serial)
-    cmdline = rt.marker(lines, "CL-CMDLINE").decode()
-    tables = rt.optional_marker(lines, "CL-EFI-TABLES")
+        raise pl.Fail(f"{sc.name}: {res['reason']}")
+    serial = (pl.QDIR / f"{sc.name}.serial.log").read_bytes()
+    lines = pl.lines_of(serial)
+    cmdline = pl.marker(lines, "CL-CMDLINE").decode()
+    tables = pl.optional_marker(lines, "CL-EFI-TABLES")
     return {
         # Which configuration tables the kernel found (their addresses differ by nature).
         "efi_tables": sorted(n.strip() for n in re.findall(r"([A-Za-z0-9 .]+?)=0x[0-9a-f]+", tables[len("efi: "):]))
                       if tables and tables != "none" else [],
-        "secureboot": rt.optional_marker(lines, "CL-SECUREBOOT"),
-        "tpm_log": "yes" if (rt.optional_marker(lines, "CL-TPM-LOG") or "none") != "none" else "no",
+        "secureboot": pl.optional_marker(lines, "CL-SECUREBOOT"),
+        "tpm_log": "yes" if (pl.optional_marker(lines, "CL-TPM-LOG") or "none") != "none" else "no",
         "e820": kernel_e820(serial),
         "memtotal_kb": res["memtotal_kb"],
         "cmdline": re.sub(r"^BOOT_IMAGE=\S+ ", "", cmdline),
         "acpi_tables": res["acpi_tables"],
-        "efi": rt.marker(lines, "CL-EFI").decode(),
+        "efi": pl.marker(lines, "CL-EFI").decode(),
     }
 
 
@@ -142,39 +140,39 @@ def differences(a, b):
     if a["e820"] != b["e820"]:
         only_grub = [e for e in a["e820"] if e not in b["e820"]]
         only_cl = [e for e in b["e820"] if e not in a["e820"]]
-        fmt = lambda es: ", ".join(f"[{s:#x}-{e:#x}] {t}" for s, e, t in es) or "-"
+        fmt = lambda es: ", ".join(f"[{s:#x}-{e:#x}] {t}" for s, e, t in es) or "-"  # noqa: E731
         diffs.append(("e820", f"{len(a['e820'])} vs {len(b['e820'])} entries; only GRUB linux: "
                               f"{fmt(only_grub)}; only chainloader: {fmt(only_cl)}"))
     return diffs
 
 
-def main():
-    rt.QDIR.mkdir(parents=True, exist_ok=True)
-    passed = failed = 0
-    for name, kw in SETUPS:
-        grub = rt.Scenario(f"diff-{name}-grub", "grub-linux", "amd64", rt.CMDLINE_GRUB_LINUX,
-                           expect_fb=None, **kw)
-        cl = rt.Scenario(f"diff-{name}-chainloader", "chainloader", "amd64", rt.CMDLINE_MODULE2,
-                         expect_fb=None, **kw)
-        try:
-            a, b = view(grub), view(cl)
-            found = dict(differences(a, b))
-            explained = EXPLAINED[name]
-            problems = [f"unexplained {k}: {v}" for k, v in found.items() if k not in explained]
-            problems += [f"{k}: expected '{why}', found {found.get(k, 'no difference')}"
-                         for k, (test, why) in explained.items() if k not in found or not test(a, b)]
-            if problems:
-                raise rt.Fail("; ".join(problems))
-            print(f"PASS differential {name}: e820 {len(b['e820'])} entries, MemTotal {b['memtotal_kb']} kB, "
-                  f"ACPI {b['acpi_tables']} tables, EFI {b['efi']}"
-                  + "".join(f"; {k} differs as explained ({why})" for k, (_, why) in explained.items()), flush=True)
-            passed += 1
-        except rt.Fail as e:
-            print(f"FAIL differential {name}: {e.args[0]}", flush=True)
-            failed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+def marks(kw):
+    return ([pytest.mark.uefi] if kw.get("firmware") == "uefi" else []) + ([pytest.mark.tpm] if kw.get("tpm") else [])
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@pytest.mark.parametrize("name,kw", [pytest.param(n, kw, id=n, marks=marks(kw)) for n, kw in SETUPS])
+def test_differential(name, kw, qemu_dir, boot_machine, results, request):
+    grub = scn.build(f"diff-{name}-grub", "grub-linux", cmdline=CMDLINE_GRUB_LINUX, fb=None, **kw)
+    cl = scn.build(f"diff-{name}-chainloader", "chainloader", cmdline=CMDLINE_MODULE2, fb=None, **kw)
+    result = {"name": f"differential {name}", "passed": False, "reason": None}
+    t = time.monotonic()
+    try:
+        a, b = view(grub, boot_machine, result), view(cl, boot_machine, result)
+        found = dict(differences(a, b))
+        explained = EXPLAINED[name]
+        problems = [f"unexplained {k}: {v}" for k, v in found.items() if k not in explained]
+        problems += [f"{k}: expected '{why}', found {found.get(k, 'no difference')}"
+                     for k, (test, why) in explained.items() if k not in found or not test(a, b)]
+        if problems:
+            raise pl.Fail("; ".join(problems))
+        result["passed"] = True
+        result["summary"] = (f"e820 {len(b['e820'])} entries, MemTotal {b['memtotal_kb']} kB, "
+                             f"ACPI {b['acpi_tables']} tables, EFI {b['efi']}"
+                             + "".join(f"; {k} differs as explained ({why})" for k, (_, why) in explained.items()))
+        print(f"PASS differential {name}: {result['summary']}", flush=True)
+    except pl.Fail as e:
+        result["reason"] = e.args[0]
+    result["seconds"] = round(time.monotonic() - t, 1)
+    results(request.node.callspec.indices["name"], result)
+    if not result["passed"]:
+        pytest.fail(f"differential {name}: {result['reason']}", pytrace=False)
