@@ -329,35 +329,21 @@ memtest() {
     echo "$dir/memtest86+ia32.bin"
 }
 
-# signed_file PACKAGE MEMBER NAME: ./MEMBER of PACKAGE as debian13/secureboot/NAME.
-signed_file() {
-    dir="$out/secureboot"
+# take PACKAGE MEMBER DEST: ./MEMBER of PACKAGE (a file, or a directory with
+# all it holds) as DEST, stamped DEST.version.
+take() {
     resolve "$1"
-    if ! up_to_date "$dir/$3.version" || [ ! -f "$dir/$3" ]; then
-        tmp="$out/.extract.secureboot"
+    if ! up_to_date "$3.version" || [ ! -e "$3" ]; then
+        tmp="$out/.extract.take"
         extract "$tmp" "./$2"
-        mkdir -p "$dir"
-        mv "$tmp/$2" "$dir/$3"
+        mkdir -p "$(dirname "$3")"
+        rm -rf "$3"
+        mv "$tmp/$2" "$3"
         rm -rf "$tmp"
-        echo "$pkg $ver" > "$dir/$3.version"
-        say "$dir/$3 <- $(basename "$deb")"
+        echo "$pkg $ver" > "$3.version"
+        say "$3 <- $(basename "$deb")"
     fi
-    echo "$dir/$3"
-}
-
-virt_firmware() {
-    dir="$out/virt-firmware"
-    resolve python3-virt-firmware
-    if ! up_to_date "$dir.version" || [ ! -d "$dir/virt" ]; then
-        tmp="$out/.extract.virt-firmware"
-        extract "$tmp" './usr/lib/python3/dist-packages/virt/*'
-        rm -rf "$dir"
-        mv "$tmp/usr/lib/python3/dist-packages" "$dir"
-        rm -rf "$tmp"
-        echo "$pkg $ver" > "$dir.version"
-        say "$dir <- $(basename "$deb")"
-    fi
-    echo "$dir"
+    echo "$3"
 }
 
 mkdir -p "$out/grub" "$out/kernels"
@@ -373,9 +359,9 @@ for w in $what; do
         vmlinux-cloud-amd64) vmlinux cloud-amd64 ;;
         memtest) memtest ;;
         signed-chain)
-            signed_file shim-signed usr/lib/shim/shimx64.efi.signed shimx64.efi
-            signed_file shim-helpers-amd64-signed usr/lib/shim/mmx64.efi.signed mmx64.efi
-            signed_file grub-efi-amd64-signed usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed grubx64.efi ;;
-        virt-firmware) virt_firmware ;;
+            take shim-signed usr/lib/shim/shimx64.efi.signed "$out/secureboot/shimx64.efi"
+            take shim-helpers-amd64-signed usr/lib/shim/mmx64.efi.signed "$out/secureboot/mmx64.efi"
+            take grub-efi-amd64-signed usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed "$out/secureboot/grubx64.efi" ;;
+        virt-firmware) take python3-virt-firmware usr/lib/python3/dist-packages "$out/virt-firmware" ;;
     esac
 done
