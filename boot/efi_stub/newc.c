@@ -80,7 +80,7 @@ int newc_split(const uint8_t *buf, uint64_t size, struct newc_split *out, struct
 	out->names_terminated = true;
 	if (size < sizeof(newc_magic) || memcmp(buf, newc_magic, sizeof(newc_magic)) != 0)
 		return cl_fail(err, "initrd: does not start with a newc: member (the kernel: initrd newc:vmlinuz:/boot/vmlinuz ...)");
-	uint64_t off = 0, next;
+	uint64_t off = 0, next = 0;
 	struct newc_member m = { 0 };
 	bool have_kernel = false;
 	while (off < size) {
