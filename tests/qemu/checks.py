@@ -260,12 +260,16 @@ def check_probe_kaslr(setup, expect, out, result):
             raise Fail(f"no 'PROBE: {name}: ok' line (probe.kaslr=1)")
 
 
+def cmdline_is(out, marker, expected):
+    """The marker's value is the expected command line, byte for byte."""
+    got = pl.marker(out.lines, marker)
+    if got != expected.encode():
+        raise Fail(f"{marker} is {got!r}, expected {expected.encode()!r}")
+
+
 def check_probe_cmdline(setup, expect, out, result):
     """The command line the probe was given, byte for byte."""
-    got = pl.marker(out.lines, "PROBE: CMDLINE")
-    want = expect.cmdline.encode()
-    if got != want:
-        raise Fail(f"the probe's command line is {got!r}, expected {want!r}")
+    cmdline_is(out, "PROBE: CMDLINE", expect.cmdline)
 
 
 def check_probe_verdict(setup, expect, out, result):
@@ -290,10 +294,7 @@ def check_done(setup, expect, out, result):
 
 def check_cmdline(setup, expect, out, result):
     """/proc/cmdline byte for byte."""
-    got = pl.marker(out.lines, "CL-CMDLINE")
-    want = expect.cmdline.encode()
-    if got != want:
-        raise Fail(f"CL-CMDLINE is {got!r}, expected {want!r}")
+    cmdline_is(out, "CL-CMDLINE", expect.cmdline)
 
 
 def check_payload(setup, expect, out, result):
