@@ -75,9 +75,8 @@ static void *add_tag(uint32_t type, size_t size)
 static uint64_t parse_mib(const char *arg, bool uefi)
 {
 	uint64_t min = uefi ? CHECK_MIN_MIB_UEFI : CHECK_MIN_MIB_BIOS;
-	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
+	unsigned long long v = strtoull(arg, NULL, 10);
 	if (!*arg || strspn(arg, "0123456789") != strlen(arg))
 		bad_argument("--memory '%s': not a whole number of MiB", arg);
 	if (errno == ERANGE || v > CHECK_MAX_MIB || v < min)
@@ -101,8 +100,10 @@ static uint8_t *read_module(const char *role, const char *path, size_t *size)
 	do {
 		if (n == cap) {
 			uint8_t *more = realloc(buf, cap = cap * 2 + 4096);
-			if (!more)
+			if (!more) {
+				free(buf);
 				bad_argument("%s '%s': out of memory at %zu bytes", role, path, cap);
+			}
 			buf = more;
 		}
 		got = fread(buf + n, 1, cap - n, f);
@@ -118,12 +119,12 @@ static uint8_t *read_module(const char *role, const char *path, size_t *size)
 	return buf;
 }
 
-static const char *option_arg(const char *name, const char *arg, const char *const *allowed, size_t n)
+/* ARG when it is one of the two values NAME takes. */
+static const char *option_arg(const char *name, const char *arg, const char *one, const char *other)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(arg, allowed[i]) == 0)
-			return arg;
-	bad_argument("%s '%s': expected %s or %s", name, arg, allowed[0], allowed[1]);
+	if (strcmp(arg, one) != 0 && strcmp(arg, other) != 0)
+		bad_argument("%s '%s': expected %s or %s", name, arg, one, other);
+	return arg;
 }
 
 /* Every entry the loader could take into the image: planned again with that
@@ -238,17 +239,9 @@ static void build_mbi(const char *opts, const char *cmdline, char **files, size_
 
 static void add_map_tags(void)
 {
-	if (!map.efi) {
-		uint8_t *mm = add_tag(MB2_TAG_MMAP, 16 + map.count * sizeof(map.e820[0]));
-		uint32_t entry_size = sizeof(map.e820[0]), version = 0;
-		memcpy(mm + 8, &entry_size, 4);
-		memcpy(mm + 12, &version, 4);
-		memcpy(mm + 16, map.e820, map.count * sizeof(map.e820[0]));
-		return;
-	}
-	/* GRUB's tag 6 too (the loader drops it for the final EFI map, as
-	 * boot/efi_main.c does; mb2_parse wants it). */
-	for (size_t i = 0; i < map.efi_count && map.count < CHECK_MAP_MAX; i++)
+	/* On UEFI, GRUB's tag 6 too, from the EFI map (the loader drops it for
+	 * the final EFI map, as boot/multiboot2/efi_main.c does; mb2_parse wants it). */
+	for (size_t i = 0; map.efi && i < map.efi_count && map.count < CHECK_MAP_MAX; i++)
 		map.e820[map.count++] = (struct mb2_mmap_entry){
 			map.desc[i].physical_start, map.desc[i].number_of_pages << EFI_PAGE_SHIFT,
 			efi_type_to_e820(map.desc[i].type), 0
@@ -258,6 +251,8 @@ static void add_map_tags(void)
 	memcpy(mm + 8, &entry_size, 4);
 	memcpy(mm + 12, &mm_version, 4);
 	memcpy(mm + 16, map.e820, map.count * sizeof(map.e820[0]));
+	if (!map.efi)
+		return;
 	uint8_t *st = add_tag(MB2_TAG_EFI64, 16);
 	memcpy(st + 8, &map.efi_system_table, 8);
 	uint8_t *em = add_tag(MB2_TAG_EFI_MMAP, 16 + map.efi_count * sizeof(map.desc[0]));
@@ -284,7 +279,6 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const firmwares[] = { "bios", "uefi" }, *const machines[] = { "pc", "q35" };
 	const char *opts = "", *cmdline = "", *memmap = NULL, *memory = NULL, *firmware = NULL, *machine = NULL;
 	bool quiet = false;
 	int c;
@@ -296,9 +290,9 @@ int main(int argc, char **argv)
 		case 'o': opts = optarg; break;
 		case 'c': cmdline = optarg; break;
 		case 'm': memory = optarg; break;
-		case 'a': machine = option_arg("--machine", optarg, machines, 2); break;
+		case 'a': machine = option_arg("--machine", optarg, "pc", "q35"); break;
 		case 'M': memmap = optarg; break;
-		case 'f': firmware = option_arg("--firmware", optarg, firmwares, 2); break;
+		case 'f': firmware = option_arg("--firmware", optarg, "bios", "uefi"); break;
 		case 'q': quiet = true; break;
 		case 'h': (void)fputs(usage_text, stdout); return 0;
 		case ':': bad_argument("%s needs a value (--help lists the options)", argv[optind - 1]);
