@@ -4,8 +4,10 @@ lintian over the .changes (an error or a warning fails; the pedantic and
 informational tags are printed), the version, the files and conffiles, the
 loader inside being build/chainloader.elf's bytes, and the packaged
 chainloader-check (Debian's hardening flags, no sanitizers) giving the same
-verdicts as the tested ASan build. Installing, the menu and booting are
-tests/system/run_system.py's.
+verdicts as the tested ASan build, and chainloader.efi shipped unsigned (the
+postinst signs the copy on /boot). Installing, the menu and booting are
+tests/system/run_system.py's. The generator and the maintainer scripts run
+here too, on the host in a temporary tree (test_package_scripts.py).
 """
 
 import os
@@ -13,6 +15,9 @@ import subprocess
 import tempfile
 import unittest
 from pathlib import Path
+
+# make deb-test discovers this file only: the script tests run with it.
+from test_package_scripts import Generator, MaintainerScripts  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / os.environ.get("BUILD", "build")
@@ -22,7 +27,8 @@ CHANGES = BUILD / f"chainloader_{VERSION}_amd64.changes"
 
 FILES = {
     "./etc/default/chainloader", "./etc/grub.d/15_chainloader", "./usr/bin/chainloader-check",
-    "./usr/lib/chainloader/chainloader.elf", "./usr/share/doc/chainloader/README.md.gz",
+    "./usr/lib/chainloader/chainloader.elf", "./usr/lib/chainloader/chainloader.efi",
+    "./usr/share/doc/chainloader/README.md.gz",
     "./usr/share/doc/chainloader/changelog.gz", "./usr/share/doc/chainloader/copyright",
     "./usr/share/lintian/overrides/chainloader", "./usr/share/man/man1/chainloader-check.1.gz",
 }
@@ -82,6 +88,18 @@ class DebianPackage(unittest.TestCase):
             images.append(flat.read_bytes())
         self.assertEqual(images[0], images[1], "the loaded bytes differ")
         self.assertNotIn(".symtab", out("readelf", "-SW", packaged).stdout)
+
+    def test_efi_image_unsigned(self):
+        """A PE32+ image for x86_64, with no signature: each machine signs its own copy."""
+        image = (self.root / "usr/lib/chainloader/chainloader.efi").read_bytes()
+        self.assertEqual(image[:2], b"MZ")
+        pe = int.from_bytes(image[0x3c:0x40], "little")
+        self.assertEqual(image[pe:pe + 6], b"PE\0\0\x64\x86", "not a PE image for x86_64")
+        self.assertEqual(int.from_bytes(image[pe + 24:pe + 26], "little"), 0x20b, "not PE32+")
+        # Optional header: data directory 4 (the certificate table) at 112 + 4 * 8.
+        cert = image[pe + 24 + 112 + 32:pe + 24 + 112 + 40]
+        self.assertEqual(cert, bytes(8), "the packaged image carries a signature")
+        self.assertEqual((self.root / "usr/lib/chainloader/chainloader.efi").stat().st_mode & 0o777, 0o644)
 
     def test_check_tool_agrees(self):
         """The packaged chainloader-check and the ASan build: same output, same status."""
