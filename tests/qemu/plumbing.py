@@ -605,12 +605,16 @@ def boot(name, setup, iso, until=None, marks=None):
 DONE = re.compile(rb"(?m)^\r*(CL-DONE\r?$|PROBE: RESULT )")
 
 
-def boot_with(name, setup, iso, until, marks, tpm_socket):
-    """boot(), with the swtpm socket of a tpm setup."""
+def boot_with(name, setup, iso, until, marks, tpm_socket, command=None):
+    """boot(), with the swtpm socket of a tpm setup. COMMAND, if given,
+    makes the QEMU command line instead of qemu_command: command(serial_log,
+    tpm_socket, monitor_socket) for a machine of another suite's making
+    (tests/secureboot/machine.py); the boot loop is the same."""
     marks = {} if marks is None else marks
     serial_log = QDIR / f"{name}.serial.log"
     serial_log.unlink(missing_ok=True)
-    cmd = qemu_command(name, setup, iso, serial_log, tpm_socket)
+    cmd = (command(serial_log, tpm_socket, monitor_socket(name)) if command
+           else qemu_command(name, setup, iso, serial_log, tpm_socket))
     (QDIR / f"{name}.qemu.cmd").write_text(" ".join(cmd) + "\n")
     with open(QDIR / f"{name}.qemu.log", "wb") as qlog:
         start = time.monotonic()
