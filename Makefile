@@ -16,8 +16,9 @@ TARGET_CFLAGS := -std=gnu11 -Oz -fno-jump-tables -g -Wall -Wextra -Werror -ffree
 	-fomit-frame-pointer -mcmodel=small -m64 \
 	-flto -fno-inline-functions-called-once -ffunction-sections -fdata-sections \
 	-Iinclude -I. -DCHAINLOADER_VERSION='"$(VERSION)"'
-TARGET_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
-	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--gc-sections -T linker.ld
+LINK_FLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--gc-sections
+TARGET_LDFLAGS := $(LINK_FLAGS) -T linker.ld
 
 # Pure C shared with the host tests (no port I/O, no assembly), by stage:
 # the ways in's parsers, the image formats, the plan, the kernel entries, the
@@ -28,8 +29,9 @@ PORTABLE_SRCS := boot/multiboot2/mb2_parse.c boot/options.c \
 	firmware/tables.c firmware/tpm_eventlog.c firmware/secure_boot.c firmware/gop.c lib/printf.c \
 	boot/efi_stub/newc.c boot/efi_stub/cmdline.c
 # The plan's invariants are checked by the host tools and tests only.
-TARGET_SRCS := $(filter-out loader/plan/invariants.c,$(PORTABLE_SRCS)) lib/string.c boot/console.c boot/top.c boot/multiboot2/bios_main.c boot/multiboot2/efi_main.c \
-	firmware/efi_services.c \
+TARGET_SRCS := $(filter-out loader/plan/invariants.c,$(PORTABLE_SRCS)) lib/string.c boot/console.c boot/top.c boot/uefi.c \
+	boot/multiboot2/bios_main.c boot/multiboot2/efi_main.c \
+	firmware/efi_services.c firmware/efi_image.c firmware/shim_lock.c firmware/tpm_measure.c \
 	arch/x86_64/serial.c arch/x86_64/vga.c arch/x86_64/tsc.c arch/x86_64/paging.c \
 	arch/x86_64/trampoline.c arch/x86_64/acpi_bios.c arch/x86_64/bios_lowmem.c arch/x86_64/cpu_random.c
 TARGET_ASMS := boot/multiboot2/header.S arch/x86_64/start32.S arch/x86_64/workspace32.S arch/x86_64/trampoline.S \
@@ -43,9 +45,12 @@ include arch/x86_64/fbcon.mk
 TARGET_SRCS += $(FBCON_SRCS)
 
 TARGET_OBJS := $(patsubst %,$(BUILD)/target/%.o,$(TARGET_SRCS) $(TARGET_ASMS))
+# chainloader.efi: the same objects (the linker keeps what its entries reach)
+# and its own way in (boot/efi_stub/).
+EFI_OBJS := $(TARGET_OBJS) $(patsubst %,$(BUILD)/target/%.o,boot/efi_stub/main.c boot/efi_stub/entry.S boot/efi_stub/sbat.S)
 
 .PHONY: all test unit-test clean
-all: $(BUILD)/chainloader.elf
+all: $(BUILD)/chainloader.elf $(BUILD)/chainloader.efi
 
 $(BUILD)/target/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -77,7 +82,18 @@ $(BUILD)/chainloader.elf: $(TARGET_OBJS) linker.ld scripts/mkreloc.py
 	$(Q)mv $@.tmp $@
 	@echo "  built   $@: $$(size -A $@ | awk '$$1 ~ /^\.(text|rodata|data|reloc|bss)$$/ {s += $$2} END {print s}') bytes loaded (text+rodata+data+reloc+bss)"
 
--include $(TARGET_OBJS:.o=.d)
+# chainloader.efi: linked as the sections of a PE/COFF image that is also an
+# EFI-stub bzImage (boot/efi_stub/efi.ld); mkefi.py writes its headers, the
+# self-relocation table and the same sites as PE base relocations.
+$(BUILD)/chainloader.efi: $(EFI_OBJS) boot/efi_stub/efi.ld scripts/mkreloc.py scripts/mkefi.py
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(TARGET_CFLAGS) $(LINK_FLAGS) -T boot/efi_stub/efi.ld -Wl,--emit-relocs $(EFI_OBJS) -o $@.linked
+	$(Q)python3 scripts/mkreloc.py $@.linked $@.reloc
+	$(Q)python3 scripts/mkefi.py $@.linked $@.reloc $@.tmp
+	$(Q)objdump -d $@.linked > $(BUILD)/chainloader-efi.lst
+	$(Q)mv $@.tmp $@
+
+-include $(EFI_OBJS:.o=.d)
 
 # chainloader-check(1): the loader's portable code on the host, over a kernel
 # file and a memory map (tools/chainloader-check.c), built twice from the
@@ -105,11 +121,12 @@ release-tools: $(RELEASE_CHECK)
 # loaded bytes are those of build/chainloader.elf (make deb-test checks).
 # debian/chainloader.postinst copies it to /boot, where GRUB can read it.
 .PHONY: install
-install: $(BUILD)/chainloader.elf $(RELEASE_CHECK)
+install: $(BUILD)/chainloader.elf $(BUILD)/chainloader.efi $(RELEASE_CHECK)
 	install -d $(DESTDIR)/usr/lib/chainloader $(DESTDIR)/usr/bin $(DESTDIR)/usr/share/man/man1 \
 		$(DESTDIR)/etc/grub.d $(DESTDIR)/etc/default
 	objcopy --strip-all $(BUILD)/chainloader.elf $(DESTDIR)/usr/lib/chainloader/chainloader.elf
 	chmod 0644 $(DESTDIR)/usr/lib/chainloader/chainloader.elf
+	install -m 0644 $(BUILD)/chainloader.efi $(DESTDIR)/usr/lib/chainloader/chainloader.efi
 	install -m 0755 $(RELEASE_CHECK) $(DESTDIR)/usr/bin/chainloader-check
 	install -m 0644 tools/chainloader-check.1 $(DESTDIR)/usr/share/man/man1/chainloader-check.1
 	install -m 0755 tools/grub.d/15_chainloader $(DESTDIR)/etc/grub.d/15_chainloader

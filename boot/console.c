@@ -42,12 +42,17 @@ void console_printf(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-void console_fatal(const char *msg)
+void console_error(const char *msg)
 {
 	char line[LINE_MAX];
 	size_t n = fmt_format(line, sizeof(line), "chainloader: error: %s\n", msg);
 	fbcon_set_error_colour(true);
 	write_all(line, n < sizeof(line) ? n : sizeof(line) - 1);
+}
+
+void console_fatal(const char *msg)
+{
+	console_error(msg);
 	halt_forever();
 }
 

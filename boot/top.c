@@ -132,16 +132,18 @@ static void print_rng_seed(const struct boot_plan *p, const char *seed_source)
 			       boot_plan_entry_name(p));
 }
 
-void loader_start_console(struct workspace_data *ws, struct loader_options *opt)
+int loader_start_console(struct workspace_data *ws, struct loader_options *opt, struct cl_error *err)
 {
-	struct cl_error err;
 	const struct boot_info *bi = &ws->info;
 	if (bi->has_framebuffer)
 		fbcon_init(&bi->framebuffer, ws->fbcon_cells); /* from now on, messages show on the screen too */
-	fail_if(options_parse(bi->loader_cmdline, opt, &err), &err);
+	if (options_parse(bi->loader_cmdline, opt, err))
+		return -1;
 	console_set_level(opt->log);
-	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (multiboot2 -> Linux boot protocol)\n");
+	console_printf(LOG_NORMAL, "chainloader " CHAINLOADER_VERSION " (%s -> Linux boot protocol)\n",
+		       bi->way_in ? bi->way_in : "multiboot2");
 	console_printf(LOG_VERBOSE, "loader options: '%s'\n", bi->loader_cmdline ? bi->loader_cmdline : "");
+	return 0;
 }
 
 void loader_boot(struct workspace_data *ws, struct mem_range workspace, const struct loader_options *opt,

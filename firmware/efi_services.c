@@ -33,13 +33,13 @@ int efi_env_init(struct efi_env *env, uint64_t system_table, uint64_t image_hand
 {
 	struct efi_system_table *st = (struct efi_system_table *)(uintptr_t)system_table;
 	if (!st || st->hdr.signature != EFI_SYSTEM_TABLE_SIGNATURE)
-		return cl_fail(err, "UEFI: no EFI system table at 0x%llx (multiboot2 tag 12)",
+		return cl_fail(err, "UEFI: no EFI system table at 0x%llx",
 			       (unsigned long long)system_table);
 	if (!st->boot_services || !st->runtime_services)
 		return cl_fail(err, "UEFI: the system table at 0x%llx has no boot or runtime services",
 			       (unsigned long long)system_table);
 	if (!image_handle)
-		return cl_fail(err, "UEFI: GRUB passed no image handle (multiboot2 tag 20); ExitBootServices needs it");
+		return cl_fail(err, "UEFI: GRUB passed no image handle; ExitBootServices needs it");
 	*env = (struct efi_env){ st, (efi_handle_t)(uintptr_t)image_handle };
 	return 0;
 }
@@ -56,6 +56,12 @@ int efi_alloc_pages_low(const struct efi_env *env, uint64_t bytes, const char *w
 	memset((void *)(uintptr_t)a, 0, (size_t)(pages * PAGE_BYTES));
 	*addr = a;
 	return 0;
+}
+
+void efi_free_pages(const struct efi_env *env, uint64_t addr, uint64_t bytes)
+{
+	if (addr)
+		env->st->boot_services->free_pages(addr, (bytes + PAGE_BYTES - 1) / PAGE_BYTES);
 }
 
 void *efi_config_table(const struct efi_env *env, const struct efi_guid *guid)
@@ -82,14 +88,18 @@ static struct efi_var_byte read_byte_var(const struct efi_env *env, const efi_ch
 	return (struct efi_var_byte){ s == EFI_NOT_FOUND ? EFI_VAR_NOT_FOUND : EFI_VAR_ERROR, 0, 0 };
 }
 
-uint8_t efi_secure_boot_mode(const struct efi_env *env)
+void efi_secure_boot_vars(const struct efi_env *env, struct secure_boot_vars *v)
 {
 	static const struct efi_guid global = EFI_GLOBAL_VARIABLE_GUID, shim = EFI_SHIM_LOCK_GUID;
-	struct secure_boot_vars v = {
-		read_byte_var(env, EFI_SECURE_BOOT_VAR_NAME, &global),
-		read_byte_var(env, EFI_SETUP_MODE_VAR_NAME, &global),
-		read_byte_var(env, SHIM_MOK_SB_STATE_VAR_NAME, &shim),
-	};
+	v->secure_boot = read_byte_var(env, EFI_SECURE_BOOT_VAR_NAME, &global);
+	v->setup_mode = read_byte_var(env, EFI_SETUP_MODE_VAR_NAME, &global);
+	v->moksb_state = read_byte_var(env, SHIM_MOK_SB_STATE_VAR_NAME, &shim);
+}
+
+uint8_t efi_secure_boot_mode(const struct efi_env *env)
+{
+	struct secure_boot_vars v;
+	efi_secure_boot_vars(env, &v);
 	return secure_boot_mode(&v);
 }
 

@@ -23,6 +23,34 @@ int efi_env_init(struct efi_env *env, uint64_t system_table, uint64_t image_hand
 /* Whole pages of EfiLoaderData below 4 GiB, zeroed. */
 int efi_alloc_pages_low(const struct efi_env *env, uint64_t bytes, const char *what, uint64_t *addr,
 			struct cl_error *err);
+/* Gives back what efi_alloc_pages_low (or efi_load_file2_initrd) allocated: a way
+ * in that returns to GRUB leaves nothing behind. */
+void efi_free_pages(const struct efi_env *env, uint64_t addr, uint64_t bytes);
+
+/* ---- chainloader.efi's PE entry (firmware/efi_image.c) ---- */
+
+/* The image's LoadOptions (UTF-16 as GRUB 2.12 sets them): *units 16-bit
+ * code units at *options, 0 when there are none. */
+int efi_image_load_options(const struct efi_env *env, const uint16_t **options, uint64_t *units,
+			   struct cl_error *err);
+/* The initrd the loader offers by EFI_LOAD_FILE2_PROTOCOL on the
+ * LINUX_EFI_INITRD_MEDIA_GUID device path, read into EfiLoaderData pages below
+ * 4 GiB. 1 when no such device path exists; 0 with *addr and *size set. */
+int efi_load_file2_initrd(const struct efi_env *env, uint64_t *addr, uint64_t *size, struct cl_error *err);
+
+/* ---- chainloader.efi's chain of trust (firmware/shim_lock.c, firmware/tpm_measure.c) ---- */
+
+/* Shim's SHIM_LOCK protocol, or NULL when shim did not install it. */
+struct shim_lock_protocol *efi_shim_lock(const struct efi_env *env);
+/* SHIM_LOCK.Verify over [buf, buf + size): EFI_SUCCESS when shim accepts the
+ * image (signed by db, shim's vendor certificate or MokList, and not revoked). */
+efi_status_t efi_shim_verify(struct shim_lock_protocol *shim, const void *buf, uint64_t size);
+
+/* Extends PCR 9 with [data, data + size) and logs it as Linux's EFI stub
+ * does: an EV_EVENT_TAG event with tag_id and the description (its NUL
+ * included). 1 when there is no EFI_TCG2_PROTOCOL (no TPM): nothing measured. */
+int efi_tpm_measure_tagged(const struct efi_env *env, uint32_t tag_id, const char *description, const void *data,
+			   uint64_t size, struct cl_error *err);
 
 /* The value the UEFI configuration table holds for guid, or NULL. */
 void *efi_config_table(const struct efi_env *env, const struct efi_guid *guid);
@@ -30,6 +58,9 @@ void *efi_config_table(const struct efi_env *env, const struct efi_guid *guid);
 /* boot_params.secure_boot as Linux's stub would set it (SecureBoot, SetupMode,
  * shim's MokSBState read through GetVariable). */
 uint8_t efi_secure_boot_mode(const struct efi_env *env);
+struct secure_boot_vars;
+/* The variables that decision reads (firmware/secure_boot.h). */
+void efi_secure_boot_vars(const struct efi_env *env, struct secure_boot_vars *v);
 
 /* The TCG2 event log handed to Linux as its LINUX_EFI_TPM_EVENT_LOG table. */
 struct efi_tpm_log {

@@ -8,10 +8,11 @@ const uint16_t EFI_SETUP_MODE_VAR_NAME[10] = u"SetupMode";
 const uint16_t SHIM_MOK_SB_STATE_VAR_NAME[13] = u"MokSBStateRT";
 
 /* Linux's efi_get_secureboot_mode: SetupMode's read status is not checked (its byte starts at 0). */
-static bool firmware_enforces(const struct secure_boot_vars *v)
+bool secure_boot_firmware_enforces(const struct secure_boot_vars *v)
 {
 	uint8_t setup_mode = v->setup_mode.status == EFI_VAR_FOUND ? v->setup_mode.value : 0;
-	return v->secure_boot.value != EFI_SECURE_BOOT_OFF && setup_mode != EFI_SETUP_MODE_SETUP;
+	return v->secure_boot.status == EFI_VAR_FOUND && v->secure_boot.value != EFI_SECURE_BOOT_OFF &&
+	       setup_mode != EFI_SETUP_MODE_SETUP;
 }
 
 /* Shim's insecure mode, honoured only from a volatile MokSBStateRT; a failed read is "secure". */
@@ -27,7 +28,7 @@ uint8_t secure_boot_mode(const struct secure_boot_vars *v)
 		return SECURE_BOOT_DISABLED;
 	if (v->secure_boot.status != EFI_VAR_FOUND)
 		return SECURE_BOOT_UNKNOWN;
-	if (!firmware_enforces(v) || shim_insecure(&v->moksb_state))
+	if (!secure_boot_firmware_enforces(v) || shim_insecure(&v->moksb_state))
 		return SECURE_BOOT_DISABLED;
 	return SECURE_BOOT_ENABLED;
 }

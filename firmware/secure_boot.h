@@ -20,6 +20,7 @@
 #ifndef CHAINLOADER_SECURE_BOOT_H
 #define CHAINLOADER_SECURE_BOOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* boot_params.secure_boot (Linux's enum efi_secureboot_mode) */
@@ -57,6 +58,11 @@ struct secure_boot_vars {
 	struct efi_var_byte setup_mode;  /* L"SetupMode", EFI_GLOBAL_VARIABLE_GUID */
 	struct efi_var_byte moksb_state; /* L"MokSBStateRT", EFI_SHIM_LOCK_GUID */
 };
+
+/* The platform enforces signatures: SecureBoot == 1 and SetupMode == 0 (a
+ * SetupMode that cannot be read counts as 0). chainloader.efi then verifies
+ * the kernel through shim. */
+bool secure_boot_firmware_enforces(const struct secure_boot_vars *v);
 
 /* SECURE_BOOT_UNKNOWN, _DISABLED or _ENABLED, as Linux's stub would store it. */
 uint8_t secure_boot_mode(const struct secure_boot_vars *v);

@@ -51,6 +51,7 @@ struct boot_info {
 	struct mem_range mbi;       /* where the multiboot2 information itself lies */
 	const char *loader_cmdline; /* multiboot2 command line tag, or NULL */
 	const char *loader_name;    /* boot loader name tag, or NULL */
+	const char *way_in;         /* how chainloader was started, for the banner; NULL: multiboot2 */
 	size_t mmap_count;
 	struct mmap_entry mmap[BOOT_INFO_MAX_MMAP];
 	size_t module_count;

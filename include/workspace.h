@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "boot/efi_stub/cmdline.h"
 #include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
@@ -38,6 +39,8 @@ struct workspace_data {
 	/* The UEFI entry's, carried across its switch to the workspace's stack. */
 	struct loader_options efi_opt;
 	struct efi_collected efi_fw;
+	/* chainloader.efi's copy of its command line, split in place (boot/efi_stub/cmdline.h). */
+	char stub_cmdline[STUB_CMDLINE_MAX];
 };
 _Static_assert(WORKSPACE_DATA + sizeof(struct workspace_data) <= WORKSPACE_SIZE,
 	       "the loader's state must fit its workspace");

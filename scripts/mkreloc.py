@@ -20,8 +20,10 @@ linker applied inside the loaded image is classified:
   - anything else, or any site in the trampoline (it runs from a copy and must
     be position-independent) or a PC-relative reference leaving the image:
     an error naming the site.
-The multiboot2 header (mb2_header, header_length bytes) is skipped: GRUB reads
-it from the file, and adjusts the entry address in it itself.
+The multiboot2 header (mb2_header, header_length bytes), where there is one,
+is skipped: GRUB reads it from the file, and adjusts the entry address in it
+itself. scripts/mkefi.py writes the same sites as chainloader.efi's PE base
+relocations.
 
 TABLE.bin: the sites in ascending order, each as its distance from the
 previous one (the first from __image_start): one byte 1..255, or a zero byte
@@ -94,14 +96,16 @@ class Elf:
 def sites(elf):
     syms = elf.symbols()
     by_name = {s["name"]: s for s in syms if s["name"]}
-    for needed in ("__image_start", "__image_end", "trampoline_start", "trampoline_end", "mb2_header"):
+    for needed in ("__image_start", "__image_end", "trampoline_start", "trampoline_end"):
         if needed not in by_name:
             raise SystemExit(f"mkreloc: symbol {needed} missing")
     lo, hi = by_name["__image_start"]["value"], by_name["__image_end"]["value"]
     tramp = (by_name["trampoline_start"]["value"], by_name["trampoline_end"]["value"])
     inside = lambda v: lo <= v <= hi
-    header = by_name["mb2_header"]["value"]
-    header = (header, header + struct.unpack_from("<I", elf.read(header + 8, 4))[0])  # header_length
+    header = (0, 0)  # chainloader.efi has no multiboot2 header
+    if "mb2_header" in by_name:
+        header = by_name["mb2_header"]["value"]
+        header = (header, header + struct.unpack_from("<I", elf.read(header + 8, 4))[0])  # header_length
     found, errors = [], []
     for rela in elf.sections:
         if rela["type"] != SHT_RELA:

@@ -22,6 +22,6 @@ void loader_main(uint32_t magic, uint32_t mbi_addr, uint32_t workspace)
 	/* Below 4 GiB everything is mapped, so the information may extend to there. */
 	fail_if(mb2_parse((const void *)(uintptr_t)mbi_addr, mbi_addr, FOUR_GIB - mbi_addr, &ws->info, &err), &err);
 	struct loader_options opt;
-	loader_start_console(ws, &opt);
+	fail_if(loader_start_console(ws, &opt, &err), &err);
 	loader_boot(ws, (struct mem_range){ workspace, (uint64_t)workspace + WORKSPACE_SIZE }, &opt, NULL);
 }

@@ -38,13 +38,22 @@ _Static_assert(sizeof(struct efi_guid) == 16, "EFI_GUID");
 #define EFI_GOP_GUID { 0x9042a9de, 0x23dc, 0x4a38, { 0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a } }
 /* Linux's own configuration table for an RNG seed (include/linux/efi.h). */
 #define LINUX_EFI_RANDOM_SEED_TABLE_GUID { 0x1ce1e5bc, 0x7ceb, 0x42f2, { 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b } }
+#define EFI_LOADED_IMAGE_PROTOCOL_GUID { 0x5b1b31a1, 0x9562, 0x11d2, { 0x8e, 0x3f, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
+#define EFI_LOAD_FILE2_PROTOCOL_GUID { 0x4006c0c1, 0xfcb3, 0x403e, { 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d } }
+/* The vendor media device path on which a loader offers Linux its initrd
+ * through EFI_LOAD_FILE2_PROTOCOL (include/linux/efi.h). */
+#define LINUX_EFI_INITRD_MEDIA_GUID { 0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } }
 
 #define EFI_ERROR_BIT (1ull << 63)
 #define EFI_SUCCESS 0ull
 #define EFI_INVALID_PARAMETER (EFI_ERROR_BIT | 2)
 #define EFI_UNSUPPORTED (EFI_ERROR_BIT | 3)
 #define EFI_BUFFER_TOO_SMALL (EFI_ERROR_BIT | 5)
+#define EFI_LOAD_ERROR (EFI_ERROR_BIT | 1)
+#define EFI_OUT_OF_RESOURCES (EFI_ERROR_BIT | 9)
 #define EFI_NOT_FOUND (EFI_ERROR_BIT | 14)
+#define EFI_ACCESS_DENIED (EFI_ERROR_BIT | 15)
+#define EFI_SECURITY_VIOLATION (EFI_ERROR_BIT | 26)
 
 /* EFI_ALLOCATE_TYPE */
 #define EFI_ALLOCATE_MAX_ADDRESS 1
@@ -100,7 +109,10 @@ struct efi_boot_services {
 	efi_status_t(EFIAPI *free_pool)(void *buffer);
 	void *create_event, *set_timer, *wait_for_event, *signal_event, *close_event, *check_event;
 	void *install_protocol_interface, *reinstall_protocol_interface, *uninstall_protocol_interface;
-	void *handle_protocol, *reserved, *register_protocol_notify, *locate_handle, *locate_device_path;
+	efi_status_t(EFIAPI *handle_protocol)(efi_handle_t handle, const struct efi_guid *protocol, void **interface);
+	void *reserved, *register_protocol_notify, *locate_handle;
+	efi_status_t(EFIAPI *locate_device_path)(const struct efi_guid *protocol, const void **device_path,
+						 efi_handle_t *device);
 	efi_status_t(EFIAPI *install_configuration_table)(const struct efi_guid *guid, void *table);
 	void *load_image, *start_image, *exit, *unload_image;
 	efi_status_t(EFIAPI *exit_boot_services)(efi_handle_t image, uint64_t map_key);
@@ -113,6 +125,8 @@ struct efi_boot_services {
 _Static_assert(offsetof(struct efi_boot_services, allocate_pages) == 40, "AllocatePages");
 _Static_assert(offsetof(struct efi_boot_services, get_memory_map) == 56, "GetMemoryMap");
 _Static_assert(offsetof(struct efi_boot_services, allocate_pool) == 64, "AllocatePool");
+_Static_assert(offsetof(struct efi_boot_services, handle_protocol) == 152, "HandleProtocol");
+_Static_assert(offsetof(struct efi_boot_services, locate_device_path) == 184, "LocateDevicePath");
 _Static_assert(offsetof(struct efi_boot_services, install_configuration_table) == 192, "InstallConfigurationTable");
 _Static_assert(offsetof(struct efi_boot_services, exit_boot_services) == 232, "ExitBootServices");
 _Static_assert(offsetof(struct efi_boot_services, locate_protocol) == 320, "LocateProtocol");
@@ -149,11 +163,79 @@ _Static_assert(offsetof(struct efi_system_table, configuration_table) == 112, "C
 
 #define EFI_SYSTEM_TABLE_SIGNATURE 0x5453595320494249ull /* "IBI SYST" */
 
+/* EFI_TCG2_EVENT, the argument of HashLogExtendEvent (TCG EFI Protocol
+ * Specification 6.6.5): packed, Size counts the whole struct with its event. */
+struct efi_tcg2_event_header {
+	uint32_t header_size;    /* sizeof(struct efi_tcg2_event_header) */
+	uint16_t header_version; /* EFI_TCG2_EVENT_HEADER_VERSION */
+	uint32_t pcr_index;
+	uint32_t event_type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct efi_tcg2_event_header) == 14, "EFI_TCG2_EVENT_HEADER");
+struct efi_tcg2_event {
+	uint32_t size;
+	struct efi_tcg2_event_header header;
+	uint8_t event[];
+} __attribute__((packed));
+_Static_assert(offsetof(struct efi_tcg2_event, event) == 18, "EFI_TCG2_EVENT");
+#define EFI_TCG2_EVENT_HEADER_VERSION 1
+
 /* EFI_TCG2_PROTOCOL (TCG EFI Protocol Specification) */
 struct efi_tcg2_protocol {
 	void *get_capability;
 	efi_status_t(EFIAPI *get_event_log)(struct efi_tcg2_protocol *self, uint32_t format, uint64_t *location,
 					    uint64_t *last_entry, uint8_t *truncated);
+	efi_status_t(EFIAPI *hash_log_extend_event)(struct efi_tcg2_protocol *self, uint64_t flags,
+						    uint64_t data_to_hash, uint64_t data_len,
+						    struct efi_tcg2_event *event);
+};
+_Static_assert(offsetof(struct efi_tcg2_protocol, hash_log_extend_event) == 16, "HashLogExtendEvent");
+
+/* EFI_LOADED_IMAGE_PROTOCOL: where the image's LoadOptions are. */
+struct efi_loaded_image {
+	uint32_t revision;
+	efi_handle_t parent_handle;
+	struct efi_system_table *system_table;
+	efi_handle_t device_handle;
+	void *file_path;
+	void *reserved;
+	uint32_t load_options_size; /* bytes */
+	void *load_options;
+	void *image_base;
+	uint64_t image_size;
+};
+_Static_assert(offsetof(struct efi_loaded_image, load_options_size) == 48, "LoadOptionsSize");
+_Static_assert(offsetof(struct efi_loaded_image, load_options) == 56, "LoadOptions");
+_Static_assert(offsetof(struct efi_loaded_image, image_size) == 72, "ImageSize");
+
+/* EFI_DEVICE_PATH_PROTOCOL nodes: a vendor media node then the end node. */
+struct efi_device_path_node {
+	uint8_t type;
+	uint8_t subtype;
+	uint16_t length; /* bytes of the node, header included */
+} __attribute__((packed));
+#define EFI_DEV_MEDIA 4
+#define EFI_DEV_MEDIA_VENDOR 3
+#define EFI_DEV_END 0x7f
+#define EFI_DEV_END_ENTIRE 0xff
+struct efi_vendor_media_path {
+	struct efi_device_path_node vendor; /* EFI_DEV_MEDIA, EFI_DEV_MEDIA_VENDOR, 20 */
+	struct efi_guid guid;
+	struct efi_device_path_node end; /* EFI_DEV_END, EFI_DEV_END_ENTIRE, 4 */
+} __attribute__((packed));
+_Static_assert(sizeof(struct efi_vendor_media_path) == 24, "vendor media device path and its end");
+
+/* EFI_LOAD_FILE2_PROTOCOL (UEFI 13.2): BootPolicy must be FALSE. */
+struct efi_load_file2 {
+	efi_status_t(EFIAPI *load_file)(struct efi_load_file2 *self, const void *file_path, uint8_t boot_policy,
+					uint64_t *buffer_size, void *buffer);
+};
+
+/* Shim's SHIM_LOCK protocol (rhboot/shim shim.h): Verify takes the System V
+ * calling convention (shim declares it without EFIAPI), not Microsoft's. */
+struct shim_lock_protocol {
+	efi_status_t (*verify)(void *buffer, uint32_t size);
+	void *hash, *context;
 };
 
 /* EFI_RNG_PROTOCOL */

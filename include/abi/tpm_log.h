@@ -18,6 +18,20 @@
 /* Event types (PFP) the size rules depend on */
 #define TCG_EV_PREBOOT_CERT 0u /* type 0 with event_size 0: not an event (Linux: size 0, i.e. invalid) */
 #define TCG_EV_NO_ACTION 3u    /* the spec ID event's type */
+#define TCG_EV_EVENT_TAG 6u    /* a TCG_PCClientTaggedEvent */
+
+/* TCG_PCClientTaggedEvent (PC Client PFP 10.4.2), as Linux's EFI stub logs
+ * its measurements (drivers/firmware/efi/libstub/efi-stub-helper.c): the
+ * data is a NUL-terminated description. */
+struct tcg_tagged_event {
+	uint32_t tagged_event_id;
+	uint32_t tagged_event_data_size;
+	uint8_t tagged_event_data[];
+};
+_Static_assert(offsetof(struct tcg_tagged_event, tagged_event_data) == 8, "TCG_PCClientTaggedEvent");
+#define LINUX_EFI_INITRD_EVENT_TAG_ID 0x8F3B22ECu       /* "Linux initrd", PCR 9 */
+#define LINUX_EFI_LOAD_OPTIONS_EVENT_TAG_ID 0x8F3B22EDu /* "LOADED_IMAGE::LoadOptions", PCR 9 */
+#define LINUX_EFI_STUB_PCR 9u
 
 /* TPM_ALG_ID values (TCG Algorithm Registry) of the usual PCR banks */
 #define TPM_ALG_SHA1 0x0004u

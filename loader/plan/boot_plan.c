@@ -75,7 +75,7 @@ static int reserve_inputs(const struct plan_inputs *in, struct boot_plan *plan, 
 	if (planner_reserve_movable(pl, in->loader, "chainloader", err) ||
 	    (in->workspace.end > in->workspace.start &&
 	     planner_reserve_movable(pl, in->workspace, "chainloader workspace (stack, tables)", err)) ||
-	    planner_reserve_movable(pl, bi->mbi, "multiboot2 information", err))
+	    (bi->mbi.end > bi->mbi.start && planner_reserve_movable(pl, bi->mbi, "multiboot2 information", err)))
 		return -1;
 	for (size_t i = 0; i < bi->module_count; i++) {
 		struct mem_range r = { bi->modules[i].start, bi->modules[i].end };
