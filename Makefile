@@ -27,7 +27,7 @@ TARGET_LDFLAGS := $(LINK_FLAGS) -T linker.ld
 PORTABLE_SRCS := boot/multiboot2/mb2_parse.c boot/options.c \
 	$(sort $(wildcard loader/format/*.c)) $(sort $(wildcard loader/plan/*.c)) $(sort $(wildcard loader/handoff/*.c)) \
 	firmware/tables.c firmware/tpm_eventlog.c firmware/secure_boot.c firmware/gop.c lib/printf.c \
-	boot/efi_stub/newc.c boot/efi_stub/cmdline.c
+	boot/efi_stub/newc.c boot/efi_stub/cmdline.c boot/efi_stub/inputs.c
 # The plan's invariants are checked by the host tools and tests only.
 TARGET_SRCS := $(filter-out loader/plan/invariants.c,$(PORTABLE_SRCS)) lib/string.c boot/console.c boot/top.c boot/uefi.c \
 	boot/multiboot2/bios_main.c boot/multiboot2/efi_main.c \

@@ -18,7 +18,7 @@
 #include "abi/zeropage.h"
 #include "arch.h"
 #include "boot/efi_stub/cmdline.h"
-#include "boot/efi_stub/newc.h"
+#include "boot/efi_stub/inputs.h"
 #include "boot/uefi.h"
 #include "boot_info.h"
 #include "console.h"
@@ -93,28 +93,22 @@ static int pe_inputs(struct stub *s, struct cl_error *err)
 	return 0;
 }
 
-/* The kernel as module 1 and what follows it as module 2 (the kernel's initrd). */
+/* The kernel as module 1 and what follows it as module 2 (the kernel's
+ * initrd), as stub_inputs_split decides (boot/efi_stub/inputs.h). */
 static int split_inputs(struct stub *s, struct cl_error *err)
 {
 	struct boot_info *bi = &ws_of(s)->info;
-	struct stub_cmdline cl = { 0 };
-	struct newc_split split = { 0 };
-	if (stub_cmdline_split(ws_of(s)->stub_cmdline, &cl, err) || newc_split(s->initrd, s->initrd_size, &split, err))
+	struct stub_inputs in;
+	if (stub_inputs_split(ws_of(s)->stub_cmdline, s->initrd, s->initrd_size, &in, err))
 		return -1;
-	uint64_t initrd_from = split.rest;
-	if (split.names_terminated)
-		initrd_from = split.after_kernel; /* the rest of the archive is one Linux reads */
-	else if (split.extra_count)
-		return cl_fail(err, "initrd: %llu newc: member%s after the kernel's, and GRUB wrote their names without the NUL Linux needs (GRUB 2.06): pass other files as plain initrd paths",
-			       (unsigned long long)split.extra_count, split.extra_count == 1 ? "" : "s");
 	uint64_t base = (uintptr_t)s->initrd;
-	bi->loader_cmdline = cl.options;
-	bi->modules[0] = (struct boot_module){ base + split.kernel.data, base + split.kernel.data + split.kernel.size,
-					       s->initrd + split.kernel.data, cl.kernel };
+	bi->loader_cmdline = in.cmdline.options;
+	bi->modules[0] = (struct boot_module){ base + in.kernel, base + in.kernel + in.kernel_size, s->initrd + in.kernel,
+					       in.cmdline.kernel };
 	bi->module_count = 1;
-	if (initrd_from < s->initrd_size)
-		bi->modules[bi->module_count++] = (struct boot_module){ base + initrd_from, base + s->initrd_size,
-									s->initrd + initrd_from, "" };
+	if (in.initrd_size)
+		bi->modules[bi->module_count++] = (struct boot_module){ base + in.initrd, base + in.initrd + in.initrd_size,
+									s->initrd + in.initrd, "" };
 	return 0;
 }
 
