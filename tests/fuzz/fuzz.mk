@@ -21,8 +21,8 @@ FUZZ_CC ?= clang
 FUZZ_DEFINES ?=
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -I. -Itests/fuzz \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer $(FUZZ_DEFINES)
-FUZZ_HARNESSES ?= mb2 bzimage elf e820 planner boot_plan tpm_log newc
-FUZZ_ALL := mb2 bzimage elf e820 planner boot_plan tpm_log newc
+FUZZ_HARNESSES ?= mb2 bzimage elf e820 planner boot_plan tpm_log newc stub_inputs
+FUZZ_ALL := mb2 bzimage elf e820 planner boot_plan tpm_log newc stub_inputs
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_ARGS ?=

@@ -304,13 +304,29 @@ def newc_seeds(out):
     write(out, "newc", "grub-2.06-extra", newc_archive(False, extra=True, plain=b""))
 
 
+def stub_inputs_seeds(out):
+    """fuzz_stub_inputs.c: a 16-bit length, the command line (text, or GRUB
+    2.12's UTF-16LE LoadOptions with their NUL unit), then GRUB's initrd."""
+    def w(name, line, initrd):
+        write(out, "stub_inputs", name, struct.pack("<H", len(line)) + line + initrd)
+    text = "BOOT_IMAGE=/boot/chainloader.efi verbose -- root=/dev/vda \"cl.quoted=a b\""
+    w("grub-2.12-text", text.encode(), newc_archive(True))
+    w("grub-2.06-text", text.encode(), newc_archive(False))
+    w("grub-2.12-utf16", (text + "\0").encode("utf-16-le"), newc_archive(True, extra=True))
+    w("grub-2.12-utf16-non-ascii", "BOOT_IMAGE=/x -- cl.name=\u00e9\u20ac\U0001f600\0".encode("utf-16-le"),
+      newc_archive(True))
+    w("grub-2.06-extra", b"BOOT_IMAGE=/x --", newc_archive(False, extra=True))
+    w("no-separator", b"BOOT_IMAGE=/boot/chainloader.efi root=/dev/vda", newc_archive(True))
+    w("no-initrd", text.encode(), b"")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir", nargs="?", type=Path, default=HERE / "corpus",
                     help="where to write the seeds (default tests/fuzz/corpus)")
     out = ap.parse_args().outdir
     for gen in (mb2_seeds, bzimage_seeds, elf_seeds, e820_seeds, planner_seeds, boot_plan_seeds, tpm_log_seeds,
-                newc_seeds):
+                newc_seeds, stub_inputs_seeds):
         gen(out)
     e820_replay(out.parent / "replay")
     print(f"seeds written under {os.path.relpath(out)}")

@@ -1,7 +1,8 @@
 /* chainloader.efi's inputs from GRUB's linux/initrd commands: the newc:
  * initrd split (boot/efi_stub/newc.c) over archives laid out as GRUB 2.06
- * and 2.12 write them (grub-core/loader/linux.c), and the command line split
- * (boot/efi_stub/cmdline.c). */
+ * and 2.12 write them (grub-core/loader/linux.c), the command line split and
+ * GRUB 2.12's UTF-16 LoadOptions (boot/efi_stub/cmdline.c), and the decision
+ * over both (boot/efi_stub/inputs.c). */
 #include "cmocka_all.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "boot/efi_stub/cmdline.h"
+#include "boot/efi_stub/inputs.h"
 #include "boot/efi_stub/newc.h"
 
 #define ARCHIVE_MAX 8192u
@@ -233,6 +235,197 @@ static void a_command_line_without_the_separator(void **state)
 	}
 }
 
+/* stub_cmdline_from_utf16 on `units` units of in, into out[cap]: its status and message. */
+static int from_utf16(const uint16_t *in, uint64_t units, char *out, size_t cap, struct cl_error *err)
+{
+	memset(out, 'X', cap);
+	err->msg[0] = '\0';
+	return stub_cmdline_from_utf16(in, units, out, cap, err);
+}
+
+static void converts_ascii_and_stops_at_the_first_zero(void **state)
+{
+	(void)state;
+	char out[64];
+	struct cl_error err;
+	/* GRUB 2.12: (strlen + 1) units, the NUL among them. */
+	static const uint16_t line[] = { 'a', ' ', '-', '-', ' ', 'b', 0 };
+	assert_int_equal(from_utf16(line, 7, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "a -- b");
+	/* Without the NUL unit: all of them. */
+	assert_int_equal(from_utf16(line, 6, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "a -- b");
+	/* Units after the first 0 are not read: no error from the lone surrogate there. */
+	static const uint16_t stop[] = { 'o', 'k', 0, 0xD800, 'x' };
+	assert_int_equal(from_utf16(stop, 5, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "ok");
+	/* No units, or no options at all. */
+	assert_int_equal(from_utf16(NULL, 0, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "");
+}
+
+static void converts_the_bmp_and_surrogate_pairs_to_utf8(void **state)
+{
+	(void)state;
+	char out[64];
+	struct cl_error err;
+	/* é (2 bytes), € (3 bytes), U+FFFF (3 bytes), then U+1F600 and U+10FFFF (4 bytes each). */
+	static const uint16_t line[] = { 0x00E9, 0x20AC, 0xFFFF, 0xD83D, 0xDE00, 0xDBFF, 0xDFFF, 0 };
+	assert_int_equal(from_utf16(line, 8, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "\xC3\xA9\xE2\x82\xAC\xEF\xBF\xBF\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF");
+	static const uint16_t edges[] = { 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0 };
+	assert_int_equal(from_utf16(edges, 7, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80");
+}
+
+static void refuses_lone_surrogates(void **state)
+{
+	(void)state;
+	char out[64];
+	struct cl_error err;
+	static const uint16_t high_then_ascii[] = { 'a', 0xD83D, 'b', 0 };
+	assert_int_equal(from_utf16(high_then_ascii, 4, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: UTF-16 high surrogate 0xd83d at unit 1 without its low one");
+	static const uint16_t high_last[] = { 'a', 'b', 0xDBFF }; /* the units end after it */
+	assert_int_equal(from_utf16(high_last, 3, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: UTF-16 high surrogate 0xdbff at unit 2 without its low one");
+	static const uint16_t high_then_nul[] = { 0xD800, 0 };
+	assert_int_equal(from_utf16(high_then_nul, 2, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: UTF-16 high surrogate 0xd800 at unit 0 without its low one");
+	static const uint16_t two_highs[] = { 0xD800, 0xD800, 0xDC00, 0 };
+	assert_int_equal(from_utf16(two_highs, 4, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: UTF-16 high surrogate 0xd800 at unit 0 without its low one");
+	static const uint16_t low_first[] = { 'x', 0xDE00, 0 };
+	assert_int_equal(from_utf16(low_first, 3, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: UTF-16 low surrogate 0xde00 at unit 1 without a high one");
+	static const uint16_t pair_then_low[] = { 0xD83D, 0xDE00, 0xDFFF, 0 };
+	assert_int_equal(from_utf16(pair_then_low, 4, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: UTF-16 low surrogate 0xdfff at unit 2 without a high one");
+}
+
+static void refuses_a_line_that_does_not_fit(void **state)
+{
+	(void)state;
+	struct cl_error err;
+	static uint16_t line[STUB_CMDLINE_MAX + 1];
+	static char out[STUB_CMDLINE_MAX];
+	for (size_t i = 0; i < STUB_CMDLINE_MAX; i++)
+		line[i] = 'x';
+	/* 4095 characters and the NUL fit exactly. */
+	line[STUB_CMDLINE_MAX - 1] = 0;
+	assert_int_equal(from_utf16(line, STUB_CMDLINE_MAX, out, sizeof(out), &err), 0);
+	assert_int_equal(strlen(out), STUB_CMDLINE_MAX - 1);
+	/* 4096 do not. */
+	line[STUB_CMDLINE_MAX - 1] = 'x';
+	line[STUB_CMDLINE_MAX] = 0;
+	assert_int_equal(from_utf16(line, STUB_CMDLINE_MAX + 1, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: longer than the 4095 bytes chainloader.efi takes (4097 UTF-16 units)");
+	/* A character whose UTF-8 would cross the end: é at bytes 4094..4095. */
+	line[STUB_CMDLINE_MAX - 2] = 0x00E9;
+	line[STUB_CMDLINE_MAX - 1] = 0;
+	assert_int_equal(from_utf16(line, STUB_CMDLINE_MAX, out, sizeof(out), &err), -1);
+	assert_string_equal(err.msg, "command line: longer than the 4095 bytes chainloader.efi takes (4096 UTF-16 units)");
+	/* A 4-byte character where only 3 bytes are left. */
+	char small[4];
+	static const uint16_t emoji[] = { 0xD83D, 0xDE00, 0 };
+	assert_int_equal(from_utf16(emoji, 3, small, sizeof(small), &err), -1);
+	assert_string_equal(err.msg, "command line: longer than the 3 bytes chainloader.efi takes (3 UTF-16 units)");
+	char five[5];
+	assert_int_equal(from_utf16(emoji, 3, five, sizeof(five), &err), 0);
+	assert_string_equal(five, "\xF0\x9F\x98\x80");
+	assert_int_equal(stub_cmdline_from_utf16(emoji, 3, five, 0, &err), -1);
+	assert_string_equal(err.msg, "command line: no room for it");
+}
+
+/* stub_inputs_split over a copy of `line` and the archive in an exact-size buffer. */
+static int inputs(const char *line, const struct archive *x, struct stub_inputs *in, struct cl_error *err)
+{
+	char copy[256];
+	(void)snprintf(copy, sizeof(copy), "%s", line);
+	uint8_t *buf = malloc(x->len ? x->len : 1);
+	memcpy(buf, x->buf, x->len);
+	err->msg[0] = '\0';
+	int rc = stub_inputs_split(copy, buf, x->len, in, err);
+	if (rc == 0) { /* the strings point into copy: check them here */
+		assert_string_equal(in->cmdline.options, "verbose ");
+		assert_string_equal(in->cmdline.kernel, "root=/dev/vda ro");
+	}
+	free(buf);
+	return rc;
+}
+
+static const char good_line[] = "BOOT_IMAGE=/boot/chainloader.efi verbose -- root=/dev/vda ro";
+
+static void inputs_on_grub_2_12_take_the_rest_of_the_archive(void **state)
+{
+	(void)state;
+	struct stub_inputs in;
+	struct cl_error err;
+	for (int extra = 0; extra <= 1; extra++) {
+		grub_archive(&a, true, extra);
+		assert_int_equal(inputs(good_line, &a, &in, &err), 0);
+		assert_int_equal(in.kernel, (kernel_header + NEWC_HEADER_SIZE + 13 + 3) & ~3u); /* past "boot/vmlinuz\0", padded */
+		assert_int_equal(in.kernel_size, sizeof(kernel_bytes));
+		assert_memory_equal(a.buf + in.kernel, kernel_bytes, sizeof(kernel_bytes));
+		assert_int_equal(in.initrd, in.newc.after_kernel);
+		assert_int_equal(in.initrd + in.initrd_size, a.len);
+		assert_memory_equal(a.buf + in.initrd, "070701", 6); /* the extras or the trailer, then the plain file */
+		assert_int_equal(in.newc.extra_count, extra ? 2 : 0);
+	}
+}
+
+static void inputs_on_grub_2_06_take_the_plain_files(void **state)
+{
+	(void)state;
+	struct stub_inputs in;
+	struct cl_error err;
+	grub_archive(&a, false, false);
+	assert_int_equal(inputs(good_line, &a, &in, &err), 0);
+	assert_int_equal(in.kernel, (kernel_header + NEWC_HEADER_SIZE + 12 + 3) & ~3u); /* past "boot/vmlinuz", padded */
+	assert_int_equal(in.kernel_size, sizeof(kernel_bytes));
+	assert_int_equal(in.initrd, in.newc.rest);
+	assert_int_equal(in.initrd_size, sizeof(initrd_bytes));
+	assert_memory_equal(a.buf + in.initrd, initrd_bytes, sizeof(initrd_bytes));
+	/* newc: members only: no initrd for the kernel. */
+	memset(&a, 0, sizeof(a));
+	member(&a, "vmlinuz", 0100644, kernel_bytes, sizeof(kernel_bytes));
+	member(&a, NEWC_TRAILER, 0, "", 0);
+	assert_int_equal(inputs(good_line, &a, &in, &err), 0);
+	assert_int_equal(in.initrd, a.len);
+	assert_int_equal(in.initrd_size, 0);
+}
+
+static void inputs_refuse_each_way_with_its_message(void **state)
+{
+	(void)state;
+	struct stub_inputs in;
+	struct cl_error err;
+	grub_archive(&a, false, true); /* GRUB 2.06 with a newc: member after the kernel's */
+	assert_int_equal(inputs(good_line, &a, &in, &err), -1);
+	assert_string_equal(err.msg, "initrd: 2 newc: members after the kernel's, and GRUB wrote their names without the NUL "
+				     "Linux needs (GRUB 2.06): pass other files as plain initrd paths");
+	memset(&a, 0, sizeof(a));
+	member(&a, "vmlinuz", 0100644, kernel_bytes, sizeof(kernel_bytes));
+	member(&a, "x.conf", 0100644, "k=v\n", 4);
+	member(&a, NEWC_TRAILER, 0, "", 0);
+	assert_int_equal(inputs(good_line, &a, &in, &err), -1);
+	assert_string_equal(err.msg, "initrd: 1 newc: member after the kernel's, and GRUB wrote their names without the NUL "
+				     "Linux needs (GRUB 2.06): pass other files as plain initrd paths");
+	/* The command line is checked first. */
+	grub_archive(&a, true, false);
+	a.buf[0] = 'x';
+	assert_int_equal(inputs("BOOT_IMAGE=/boot/chainloader.efi root=/dev/vda", &a, &in, &err), -1);
+	assert_string_equal(err.msg, "command line: no \"--\" between the loader options and the kernel's "
+				     "(linux /boot/chainloader.efi [options] -- <kernel command line>)");
+	assert_int_equal(inputs(good_line, &a, &in, &err), -1);
+	assert_string_equal(err.msg, "initrd: does not start with a newc: member (the kernel: initrd newc:vmlinuz:/boot/vmlinuz ...)");
+	/* No initrd at all. */
+	char line[] = "BOOT_IMAGE=/x --";
+	assert_int_equal(stub_inputs_split(line, NULL, 0, &in, &err), -1);
+	assert_string_equal(err.msg, "initrd: GRUB passed none; chainloader.efi takes the kernel from it: initrd "
+				     "newc:vmlinuz:/boot/vmlinuz-VERSION [/boot/initrd.img-VERSION]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +436,13 @@ int main(void)
 		cmocka_unit_test(truncation_at_every_length_fails_cleanly),
 		cmocka_unit_test(splits_the_command_line),
 		cmocka_unit_test(a_command_line_without_the_separator),
+		cmocka_unit_test(converts_ascii_and_stops_at_the_first_zero),
+		cmocka_unit_test(converts_the_bmp_and_surrogate_pairs_to_utf8),
+		cmocka_unit_test(refuses_lone_surrogates),
+		cmocka_unit_test(refuses_a_line_that_does_not_fit),
+		cmocka_unit_test(inputs_on_grub_2_12_take_the_rest_of_the_archive),
+		cmocka_unit_test(inputs_on_grub_2_06_take_the_plain_files),
+		cmocka_unit_test(inputs_refuse_each_way_with_its_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
