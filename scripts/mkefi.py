@@ -66,6 +66,7 @@ XLF_KERNEL_64 = 1 << 0
 XLF_EFI_HANDOVER_64 = 1 << 3
 CMDLINE_SIZE = 4095       # boot/efi_stub/cmdline.h: STUB_CMDLINE_MAX - 1
 INITRD_ADDR_MAX = 0x7FFFFFFF
+CODE32_START_DEFAULT = 0x100000  # loaders move it with the part: code32_start - 1 MiB is the entry's offset
 SETUP_HEADER_END = 0x26C  # past kernel_info_offset
 VERSION_STRING_AT = 0x2C0
 OPTIONAL_HEADER = struct.Struct("<HBBIIIIIQIIHHHHHHIIIIHHQQQQII")
@@ -108,7 +109,7 @@ def setup_header(img, file_len, init_size, handover_offset, pm_link, version):
     put(0x206, "H", PROTOCOL_VERSION)
     put(0x20E, "H", VERSION_STRING_AT - 0x200)          # kernel_version
     put(0x211, "B", LOADFLAGS_LOADED_HIGH)
-    put(0x214, "I", pm_link)                            # code32_start
+    put(0x214, "I", CODE32_START_DEFAULT)               # code32_start: the 32-bit entry, +0, as if loaded at 1 MiB
     put(0x22C, "I", INITRD_ADDR_MAX)
     put(0x230, "I", PE_ALIGN)                           # kernel_alignment
     put(0x234, "BB", 1, 12)                             # relocatable_kernel, min_alignment (2^12)
@@ -205,7 +206,7 @@ def main():
         fail("the section table runs into the setup header at 0x1f1")
 
     handover = sym["efi_handover_entry"] - pm - 0x200
-    if handover <= 0 or sym["efi_no_services_entry"] - pm != 0x200:
+    if handover <= 0 or sym["efi_no_services_entry"] - pm != 0x200 or sym["efi_entry32"] != pm:
         fail("the entries are not where the setup header says (boot/efi_stub/entry.S)")
     version = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "VERSION")).read().strip()
     setup_header(img, len(img), init_size, handover, pm, version)

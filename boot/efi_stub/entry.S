@@ -1,6 +1,7 @@
 /* chainloader.efi's entries. scripts/mkefi.py writes the headers that name
- * them: the PE entry (AddressOfEntryPoint), the 64-bit entry at +0x200 of the
- * protected-mode part (xloadflags XLF_KERNEL_64) and the EFI handover entry
+ * them: the PE entry (AddressOfEntryPoint), the 32-bit entry at +0 of the
+ * protected-mode part (code32_start), the 64-bit entry at +0x200
+ * (xloadflags XLF_KERNEL_64) and the EFI handover entry
  * (handover_offset + 0x200, XLF_EFI_HANDOVER_64). This section opens that
  * part: file offset 0x1000, where GRUB 2.06's linuxefi starts its copy.
  *
@@ -27,9 +28,11 @@
  *   efi_stub_main(image, system table, boot_params) (boot/efi_stub/main.c,
  *   System V, RSP 16-byte aligned), which returns an EFI status only
  *   before ExitBootServices.
- * efi_no_services_entry — the 64-bit entry of a loader without boot services
- * (RSI = boot_params): chainloader.efi needs them, so it says so on COM1
- * without any relocation or stack, and halts. */
+ * efi_entry32 (code32_start, +0) and efi_no_services_entry (+0x200) — the
+ * 32- and 64-bit entries of a loader that has left the boot services (GRUB
+ * 2.06's `linux` with Secure Boot off: code32_start in protected mode, ESI =
+ * boot_params): chainloader.efi needs them, so it says so on COM1, without
+ * relocation, stack or boot_params, and halts with interrupts off. */
 #include "relocate.h"
 #include "x86.h"
 
@@ -40,10 +43,19 @@
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
 
-	.code64
 	.section .text.efi_head, "ax"
 	.global efi_pm_start
 efi_pm_start:
+	.code32
+	.global efi_entry32
+efi_entry32:
+	cli
+	call	1f
+1:	popl	%esi
+	addl	$no_services_msg - 1b, %esi
+	jmp	print_and_halt
+
+	.code64
 	.global efi_pe_entry
 efi_pe_entry:
 	pushq	%rbx
@@ -64,6 +76,8 @@ efi_pe_entry:
 efi_no_services_entry:
 	cli
 	leaq	no_services_msg(%rip), %rsi
+/* The bytes of this loop mean the same in 32- and 64-bit mode (ESI or RSI). */
+print_and_halt:
 	movw	$COM1_PORT + UART_LSR, %dx
 1:	inb	%dx, %al
 	testb	$UART_LSR_THRE, %al
@@ -73,12 +87,11 @@ efi_no_services_entry:
 	testb	%al, %al
 	jz	2f
 	outb	%al, %dx
-	movw	$COM1_PORT + UART_LSR, %dx
-	jmp	1b
+	jmp	print_and_halt
 2:	hlt
 	jmp	2b
 no_services_msg:
-	.asciz	"chainloader: error: chainloader.efi was started without the EFI boot services (the 64-bit entry); boot it with GRUB's linux on UEFI, or chainloader.elf with multiboot2\r\n"
+	.asciz	"chainloader: error: chainloader.efi was started without the EFI boot services (by its 32- or 64-bit entry, as GRUB's linux does with Secure Boot off on GRUB 2.06); boot chainloader.elf by multiboot2 there\r\n"
 
 	.global efi_handover_entry
 efi_handover_entry:
