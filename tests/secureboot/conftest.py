@@ -81,5 +81,5 @@ def sb_result(request, chain, results):
     r = {"name": request.node.name, "release": chain.release, "passed": False, "reason": None,
          **chain.info}
     yield r
-    order = (RELEASES.index(chain.release), request.node.nodeid)
-    results(order, r)
+    # Release by release, the tests in the module's order.
+    results((RELEASES.index(chain.release), request.node.function.__code__.co_firstlineno), r)

@@ -24,6 +24,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "qemu"))
@@ -195,10 +196,13 @@ def setup_for(boot, timeout):
 
 def run(machine, setup, until=None):
     """Boot MACHINE (a made Boot) under the QEMU lock with a fresh swtpm;
-    plumbing.Booted."""
+    plumbing.Booted, the seconds QEMU ran in its marks["qemu_seconds"]."""
     with qemu_lock(), pl.SoftwareTPM(machine.name) as tpm:
-        return pl.boot_with(machine.name, setup, None, until or pl.Until(), {}, tpm.socket,
-                            command=machine.command)
+        start = time.monotonic()
+        booted = pl.boot_with(machine.name, setup, None, until or pl.Until(), {}, tpm.socket,
+                              command=machine.command)
+        booted.marks["qemu_seconds"] = time.monotonic() - start
+        return booted
 
 
 def sha256_file(path):
