@@ -178,11 +178,22 @@ move_low:
 	leaq	efi_pm_start(%rip), %rsi
 	movq	%rbx, %rcx
 	rep movsb
+	leaq	efi_pm_start(%rip), %rax	/* tell the copy where it came from */
+	leaq	efi_moved_from(%rip), %rcx
+	subq	%rax, %rcx
+	movq	%rax, (%rdx, %rcx)
 	leaq	efi_common(%rip), %rax
 	leaq	efi_pm_start(%rip), %rcx
 	subq	%rcx, %rax
 	addq	%rdx, %rax
 	jmp	*%rax
+
+	.section .data.efi_moved_from, "aw"
+	.balign	8
+/* Where efi_pm_start was loaded when the image had to move (0: it did not). */
+	.global efi_moved_from
+efi_moved_from:
+	.quad	0
 
 	.section .data.efi_applied_base, "aw"
 	.balign	4

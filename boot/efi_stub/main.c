@@ -27,6 +27,8 @@
 #include "workspace.h"
 
 efi_status_t efi_stub_main(efi_handle_t image, struct efi_system_table *st, struct boot_params *bp);
+extern uint64_t efi_moved_from; /* entry.S */
+extern char efi_pm_start[];
 
 /* What this way in has allocated, and what GRUB handed it. */
 struct stub {
@@ -202,6 +204,9 @@ static int run(struct stub *s, efi_handle_t image, struct efi_system_table *st, 
 		return cl_fail(err, "initrd: GRUB passed none; chainloader.efi takes the kernel from it: initrd newc:vmlinuz:/boot/vmlinuz-VERSION [/boot/initrd.img-VERSION]");
 	if (rc || split_inputs(s, err) || uefi_start_console(&s->env, s->workspace, err))
 		return -1;
+	if (efi_moved_from)
+		console_printf(LOG_VERBOSE, "chainloader.efi: loaded at 0x%llx, above 2 GiB: runs from a copy at 0x%llx\n",
+			       (unsigned long long)efi_moved_from, (unsigned long long)(uintptr_t)efi_pm_start);
 	const struct boot_module *k = &bi->modules[0];
 	console_printf(LOG_VERBOSE, "chainloader.efi: GRUB's initrd [0x%llx, 0x%llx)%s: the kernel %llu bytes at 0x%llx, its initrd %llu bytes in place\n",
 		       (unsigned long long)(uintptr_t)s->initrd, (unsigned long long)((uintptr_t)s->initrd + s->initrd_size),
