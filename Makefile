@@ -207,6 +207,13 @@ bench-deps:
 bench: deps bench-deps all $(BUILD)/bench/insns_plugin.so
 	BUILD=$(BUILD) python3 scripts/bench.py
 
+# Under Secure Boot, on Debian 12's and 13's stock signed chains:
+# chainloader.efi against GRUB's own linux (tests/secureboot/bench.py;
+# BENCH_ROUNDS, BENCH_RELEASES). Not part of make test.
+.PHONY: secureboot-bench
+secureboot-bench: deps all
+	BUILD=$(BUILD) /usr/bin/python3 -B tests/secureboot/bench.py
+
 clean:
 	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader-check $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen \
 		$(BUILD)/release $(BUILD)/deb $(BUILD)/chainloader_*
