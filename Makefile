@@ -215,5 +215,5 @@ secureboot-bench: deps all
 	BUILD=$(BUILD) /usr/bin/python3 -B tests/secureboot/bench.py
 
 clean:
-	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader-check $(BUILD)/chainloader.elf* $(BUILD)/chainloader.lst $(BUILD)/gen \
+	rm -rf $(BUILD)/target $(BUILD)/unit $(BUILD)/reloc $(BUILD)/chainloader-check $(BUILD)/chainloader.elf* $(BUILD)/chainloader.efi* $(BUILD)/chainloader.lst $(BUILD)/chainloader-efi.lst $(BUILD)/gen \
 		$(BUILD)/release $(BUILD)/deb $(BUILD)/chainloader_*
