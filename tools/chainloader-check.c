@@ -7,7 +7,11 @@
  * lines of chainloader's own verbose output. Prints the plan the loader
  * would execute, or the loader's exact error line. Exit status: 0 it would
  * boot, 1 it would refuse, 2 a bad argument or an I/O error.
- * See chainloader-check(1). */
+ * With --efi-stub, what chainloader.efi would get from GRUB's `linux` and
+ * `initrd` instead: GRUB 2.12's LoadOptions from --grub-cmdline
+ * (stub_cmdline_from_utf16) and the initrd buffer GRUB hands over, split as
+ * boot/efi_stub/main.c splits them (stub_inputs_split), then the same plan
+ * on UEFI. See chainloader-check(1). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -17,6 +21,8 @@
 #include <sys/stat.h>
 
 #include "abi/multiboot2.h"
+#include "boot/efi_stub/cmdline.h"
+#include "boot/efi_stub/inputs.h"
 #include "boot/options.h"
 #include "boot_info.h"
 #include "boot_plan.h"
@@ -37,7 +43,11 @@ static struct boot_plan plan;
 static struct check_map map;
 static _Alignas(8) uint8_t mbi[1 << 16];
 static size_t mbi_len = 8;
-static uint8_t *module_data[BOOT_INFO_MAX_MODULES];
+static uint8_t *module_data[BOOT_INFO_MAX_MODULES]; /* what was read, freed at exit */
+static const uint8_t *module_bytes[BOOT_INFO_MAX_MODULES]; /* each module's first byte */
+static char stub_cmdline[STUB_CMDLINE_MAX]; /* --efi-stub: the command line as chainloader.efi converts it */
+static uint16_t *load_options;              /* --efi-stub: GRUB 2.12's UTF-16 LoadOptions */
+static char efi_label[4096];                /* --efi-stub: "FILE (newc: member 'NAME')" */
 
 /* Every exit path frees the modules, so LeakSanitizer (the test build) has
  * nothing to report and the verdict reaches a pipe intact. */
@@ -45,6 +55,7 @@ static void free_modules(void)
 {
 	for (size_t i = 0; i < BOOT_INFO_MAX_MODULES; i++)
 		free(module_data[i]);
+	free(load_options);
 }
 
 __attribute__((format(printf, 1, 2), noreturn)) static void bad_argument(const char *fmt, ...)
@@ -188,6 +199,8 @@ static void print_plan(const char *kernel, const struct plan_inputs *in)
 static const char usage_text[] =
 	"usage: chainloader-check [--options 'WORDS'] [--cmdline 'ARGS'] [--memory MIB [--machine pc|q35] | --memmap FILE]\n"
 	"                         [--firmware bios|uefi] [--quiet] KERNEL [INITRD...]\n"
+	"       chainloader-check --efi-stub --grub-cmdline 'TEXT' [--memory MIB [--machine pc|q35] | --memmap FILE]\n"
+	"                         [--quiet] GRUB-INITRD\n"
 	"Says whether chainloader would boot KERNEL (with the initrds), by which entry, and the plan;\n"
 	"or prints the loader's error. Exit status: 0 it would boot, 1 it would not, 2 a bad argument or I/O error.\n"
 	"  --options 'WORDS'  loader options, as after chainloader.elf on the multiboot2 line:\n"
@@ -206,35 +219,112 @@ static const char usage_text[] =
 	"  --memmap FILE      the map from chainloader's verbose output in FILE (BIOS or EFI lines)\n"
 	"  --firmware F       bios (default: the real-mode entry is possible) or uefi (an EFI memory map)\n"
 	"  --quiet            print only an error line, or nothing\n"
+	"  --efi-stub         chainloader.efi started by GRUB's linux command (on UEFI): GRUB-INITRD is the\n"
+	"                     buffer GRUB's initrd command hands over (the newc: archive with the kernel member,\n"
+	"                     then the plain initrds); the kernel, its initrd, the loader options and the\n"
+	"                     kernel command line are taken from it and --grub-cmdline as chainloader.efi\n"
+	"                     takes them, or its error is printed\n"
+	"  --grub-cmdline 'TEXT'  with --efi-stub: the command line GRUB passes to chainloader.efi, as\n"
+	"                     LoadOptions (GRUB 2.12): BOOT_IMAGE=/boot/chainloader.efi [options] -- <kernel cmdline>\n"
 	"Without --memory or --memmap the map is this machine's, /sys/firmware/memmap.\n";
 
+static void add_cmdline_tag(const char *line)
+{
+	char *t = add_tag(MB2_TAG_CMDLINE, 8 + strlen(line) + 1);
+	memcpy(t + 8, line, strlen(line) + 1);
+}
+
+/* A module tag for [at, at + size) with its string. */
+static void add_module_tag(const char *role, const char *file, uint64_t at, size_t size, const char *args)
+{
+	uint8_t *m = add_tag(MB2_TAG_MODULE, 16 + strlen(args) + 1);
+	if (size > MODULES_LIMIT || at + size > MODULES_LIMIT)
+		bad_argument("%s '%s': the modules do not fit below 4 GiB (%zu bytes from 0x%llx)", role, file, size,
+			     (unsigned long long)at);
+	uint32_t start = (uint32_t)at, end = (uint32_t)(at + size);
+	memcpy(m + 8, &start, 4);
+	memcpy(m + 12, &end, 4);
+	memcpy(m + 16, args, strlen(args) + 1);
+}
+
+/* The multiboot2 way in: the loader's line, then each file a module, page-aligned. */
 static void build_mbi(const char *opts, const char *cmdline, char **files, size_t nmod, bool efi_layout,
 		      struct check_loaded *loaded)
 {
 	char line[4096];
 	if (snprintf(line, sizeof(line), "/boot/chainloader.elf %s", opts) >= (int)sizeof(line))
 		bad_argument("--options: longer than %zu bytes", sizeof(line) - 24);
-	char *t = add_tag(MB2_TAG_CMDLINE, 8 + strlen(line) + 1);
-	memcpy(t + 8, line, strlen(line) + 1);
+	add_cmdline_tag(line);
 	uint64_t at = efi_layout ? CHECK_UEFI_MODULES_START : WORKSPACE_END;
 	loaded[1].start = at;
 	for (size_t i = 0; i < nmod; i++) {
 		char role[32];
 		(void)snprintf(role, sizeof(role), i ? "initrd %zu" : "kernel", i);
 		size_t size;
-		module_data[i] = read_module(role, files[i], &size);
-		const char *args = i ? "" : cmdline;
-		uint8_t *m = add_tag(MB2_TAG_MODULE, 16 + strlen(args) + 1);
-		if (size > MODULES_LIMIT || at + size > MODULES_LIMIT)
-			bad_argument("%s '%s': the modules do not fit below 4 GiB (%zu bytes from 0x%llx)", role, files[i],
-				     size, (unsigned long long)at);
-		uint32_t start = (uint32_t)at, end = (uint32_t)(at + size);
-		memcpy(m + 8, &start, 4);
-		memcpy(m + 12, &end, 4);
-		memcpy(m + 16, args, strlen(args) + 1);
-		at = (end + 0xFFFu) & ~0xFFFu;
+		module_bytes[i] = module_data[i] = read_module(role, files[i], &size);
+		add_module_tag(role, files[i], at, size, i ? "" : cmdline);
+		at = (at + size + 0xFFFu) & ~(uint64_t)0xFFFu;
 	}
 	loaded[1].end = at;
+}
+
+/* GRUB 2.12's LoadOptions for `text`: its UTF-8 as UTF-16 units, the NUL's
+ * unit included (grub-core/loader/efi/linux.c: (strlen + 1) units). */
+static uint64_t grub_load_options(const char *text)
+{
+	size_t len = strlen(text), n = 0;
+	load_options = malloc((len + 1) * sizeof(uint16_t));
+	if (!load_options)
+		bad_argument("--grub-cmdline: out of memory");
+	const uint8_t *p = (const uint8_t *)text;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = p[i], extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+		if ((cp >= 0x80 && cp < 0xC0) || cp >= 0xF8 || (extra && i + extra >= len))
+			bad_argument("--grub-cmdline: not UTF-8 at byte %zu", i);
+		cp &= extra ? 0x3Fu >> extra : 0x7Fu;
+		for (uint32_t k = 1; k <= extra; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				bad_argument("--grub-cmdline: not UTF-8 at byte %zu", i + k);
+			cp = cp << 6 | (p[i + k] & 0x3Fu);
+		}
+		i += extra + 1;
+		if (cp >= 0x10000) {
+			load_options[n++] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+			load_options[n++] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+		} else {
+			load_options[n++] = (uint16_t)cp;
+		}
+	}
+	load_options[n++] = 0;
+	return n;
+}
+
+/* The chainloader.efi way in: GRUB's initrd buffer at the modules' place,
+ * split as the loader splits it; the kernel and its initrd are modules at
+ * their offsets in it. *label: the kernel's name for the verdict. 0, or -1
+ * with err set: chainloader.efi's own refusal. */
+static int build_efi_stub_mbi(const char *grub_cmdline, const char *file, bool efi_layout,
+			      struct check_loaded *loaded, char *label, size_t label_size, struct cl_error *err)
+{
+	uint64_t units = grub_load_options(grub_cmdline);
+	size_t size;
+	module_data[0] = read_module("GRUB's initrd", file, &size);
+	uint64_t at = efi_layout ? CHECK_UEFI_MODULES_START : WORKSPACE_END;
+	loaded[1] = (struct check_loaded){ at, (at + size + 0xFFFu) & ~(uint64_t)0xFFFu };
+	struct stub_inputs in;
+	if (stub_cmdline_from_utf16(load_options, units, stub_cmdline, sizeof(stub_cmdline), err) ||
+	    stub_inputs_split(stub_cmdline, module_data[0], size, &in, err))
+		return -1;
+	(void)snprintf(label, label_size, "%s (newc: member '%.*s')", file, (int)in.newc.kernel.name_len,
+		       in.newc.kernel.name);
+	add_cmdline_tag(in.cmdline.options);
+	add_module_tag("kernel", file, at + in.kernel, in.kernel_size, in.cmdline.kernel);
+	module_bytes[0] = module_data[0] + in.kernel;
+	if (in.initrd_size) {
+		add_module_tag("initrd", file, at + in.initrd, in.initrd_size, "");
+		module_bytes[1] = module_data[0] + in.initrd;
+	}
+	return 0;
 }
 
 static void add_map_tags(void)
@@ -277,15 +367,17 @@ int main(int argc, char **argv)
 		{ "memory", required_argument, NULL, 'm' },  { "machine", required_argument, NULL, 'a' },
 		{ "memmap", required_argument, NULL, 'M' },  { "firmware", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+		{ "efi-stub", no_argument, NULL, 'e' },      { "grub-cmdline", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *opts = "", *cmdline = "", *memmap = NULL, *memory = NULL, *firmware = NULL, *machine = NULL;
-	bool quiet = false;
+	const char *opts = NULL, *cmdline = NULL, *memmap = NULL, *memory = NULL, *firmware = NULL, *machine = NULL;
+	const char *grub_cmdline = NULL;
+	bool quiet = false, efi_stub = false;
 	int c;
 	if (atexit(free_modules))
 		return EXIT_USAGE;
 	opterr = 0; /* our own message, naming the option */
-	while ((c = getopt_long(argc, argv, ":o:c:m:M:f:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:c:m:M:f:qheg:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': opts = optarg; break;
 		case 'c': cmdline = optarg; break;
@@ -294,6 +386,8 @@ int main(int argc, char **argv)
 		case 'M': memmap = optarg; break;
 		case 'f': firmware = option_arg("--firmware", optarg, "bios", "uefi"); break;
 		case 'q': quiet = true; break;
+		case 'e': efi_stub = true; break;
+		case 'g': grub_cmdline = optarg; break;
 		case 'h': (void)fputs(usage_text, stdout); return 0;
 		case ':': bad_argument("%s needs a value (--help lists the options)", argv[optind - 1]);
 		default: bad_argument("unknown option '%s' (--help lists the options)", argv[optind - 1]);
@@ -307,12 +401,36 @@ int main(int argc, char **argv)
 		bad_argument("--memory and --memmap: give one map, not both");
 	if (machine && !memory)
 		bad_argument("--machine %s: only with --memory", machine);
+	if (efi_stub) {
+		/* The loader options and the kernel's line come from GRUB's line; UEFI only. */
+		if (opts || cmdline)
+			bad_argument("%s: not with --efi-stub (the loader options and the kernel command line are in --grub-cmdline)",
+				     opts ? "--options" : "--cmdline");
+		if (!grub_cmdline)
+			bad_argument("--efi-stub needs --grub-cmdline 'BOOT_IMAGE=/boot/chainloader.efi [options] -- <kernel command line>'");
+		if (firmware && strcmp(firmware, "uefi") != 0)
+			bad_argument("--firmware %s: chainloader.efi runs on UEFI only", firmware);
+		if (nmod != 1)
+			bad_argument("--efi-stub: %zu files: give one, the initrd GRUB hands over (its newc: members, then the plain initrds)",
+				     nmod);
+		firmware = "uefi";
+	} else if (grub_cmdline) {
+		bad_argument("--grub-cmdline: only with --efi-stub");
+	}
 	bool uefi = firmware && strcmp(firmware, "uefi") == 0;
 	uint64_t mib = memory ? parse_mib(memory, uefi) : 0;
 
 	/* The modules first: the UEFI model marks where they lie as GRUB's. */
 	struct check_loaded loaded[2] = { { LOADER_START, WORKSPACE_END } };
-	build_mbi(opts, cmdline, argv + optind, nmod, uefi && mib, loaded);
+	struct cl_error err;
+	const char *kernel = nmod ? argv[optind] : "(no kernel)";
+	int split = 0;
+	if (efi_stub) {
+		split = build_efi_stub_mbi(grub_cmdline, argv[optind], uefi && mib, loaded, efi_label, sizeof(efi_label), &err);
+		kernel = split ? argv[optind] : efi_label;
+	} else {
+		build_mbi(opts ? opts : "", cmdline ? cmdline : "", argv + optind, nmod, uefi && mib, loaded);
+	}
 	if (mib) {
 		check_map_machine(&map, machine && strcmp(machine, "q35") == 0 ? MACHINE_Q35 : MACHINE_PC, mib, uefi,
 				  loaded, 2);
@@ -329,18 +447,19 @@ int main(int argc, char **argv)
 	} else if (check_map_sysfs(&map, "/sys/firmware/memmap")) {
 		bad_argument("/sys/firmware/memmap: %s (give --memory or --memmap)", strerror(errno));
 	}
+	/* chainloader.efi refuses GRUB's inputs before it plans (a bad map argument is reported first). */
+	if (split)
+		return refused(kernel, quiet, &err);
 	add_map_tags();
 	add_tag(MB2_TAG_END, 8);
 	uint32_t total = (uint32_t)mbi_len;
 	memcpy(mbi, &total, 4);
 
-	const char *kernel = nmod ? argv[optind] : "(no kernel)";
-	struct cl_error err;
 	struct loader_options opt;
 	if (mb2_parse(mbi, MBI_PHYS, mbi_len, &info, &err) || options_parse(info.loader_cmdline, &opt, &err))
 		return refused(kernel, quiet, &err);
 	for (size_t i = 0; i < info.module_count; i++)
-		info.modules[i].data = module_data[i];
+		info.modules[i].data = module_bytes[i];
 	if (map.efi)
 		info.mmap_count = 0; /* the EFI map alone, as after ExitBootServices */
 	/* On BIOS, SeaBIOS's vectors (F segment) and EBDA, as boot/multiboot2/bios_main.c would read them. */

@@ -5,11 +5,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(ROOT / "tests" / "malformed"))
+import images as im  # noqa: E402  (GRUB's newc: initrd, as 2.06 and 2.12 write it)
 BUILD = ROOT / os.environ.get("BUILD", "build")
 TOOL = BUILD / "chainloader-check"
 KERNEL = BUILD / "kernels" / "vmlinuz-amd64"   # Debian 12's, as the unit tests fetch it
@@ -20,7 +24,8 @@ IPXE = Path("/usr/lib/ipxe/ipxe.lkrn")          # Debian package ipxe (scripts/d
 
 
 def check(*args, prefix=()):
-    r = subprocess.run([*prefix, str(TOOL), *map(str, args)], capture_output=True, text=True)
+    r = subprocess.run([*prefix, str(TOOL), *(a if isinstance(a, bytes) else str(a) for a in args)],
+                       capture_output=True, text=True)
     return r.returncode, r.stdout, r.stderr
 
 
@@ -106,6 +111,99 @@ class Verdicts(unittest.TestCase):
                                             "but --firmware bios\n"))
 
 
+@contextlib.contextmanager
+def grub_initrd(*args, **kw):
+    """A file holding GRUB's initrd buffer (images.grub_initrd's arguments)."""
+    with tempfile.NamedTemporaryFile(suffix=".grub-initrd") as f:
+        f.write(im.grub_initrd(*args, **kw))
+        f.flush()
+        yield f.name
+
+
+class EfiStub(unittest.TestCase):
+    """--efi-stub: chainloader.efi's inputs from GRUB's linux and initrd
+    commands, split by its own code, then the usual plan on UEFI."""
+
+    LINE = "BOOT_IMAGE=/boot/chainloader.efi verbose -- root=/dev/vda console=ttyS0"
+    PLAIN = b"\x07" * 5000
+
+    def boots(self, initrd, line=LINE, name="vmlinuz"):
+        rc, out, err = check("--efi-stub", "--memory", 512, "--grub-cmdline", line, initrd)
+        self.assertEqual((rc, err), (0, ""), out)
+        self.assertRegex(out, rf"^chainloader-check: {re.escape(initrd)} \(newc: member '{name}'\): boots as bzImage "
+                              r"by the 64-bit entry at 0x[0-9a-f]+\n")
+        self.assertIn("\n  copy EFI memory map: ", out)  # UEFI implied
+        return out
+
+    def test_grub_2_12_gives_the_kernel_the_rest_of_the_archive(self):
+        kernel = KERNEL.read_bytes()
+        with grub_initrd([(b"vmlinuz", kernel)], [self.PLAIN, b"second"], nul=True) as f:
+            out = self.boots(f)
+        self.assertIn("\n  copy command line: 28 bytes -> [", out)  # "root=/dev/vda console=ttyS0" and its NUL
+        # The TRAILER!!! entry (124 bytes with 2.12's NUL), the first file padded to 4, the second.
+        self.assertIn(f"\n  initrd: in place (zero copy), {124 + 5000 + 6} bytes\n", out)
+
+    def test_grub_2_06_gives_the_kernel_the_plain_files(self):
+        with grub_initrd([(b"boot/vmlinuz", KERNEL.read_bytes())], [self.PLAIN], nul=False) as f:
+            out = self.boots(f, name="boot/vmlinuz")
+        self.assertIn("\n  initrd: in place (zero copy), 5000 bytes\n", out)
+        with grub_initrd([(b"vmlinuz", KERNEL.read_bytes())], [], nul=False) as f:
+            out = self.boots(f)
+        self.assertIn("\n  initrd: none, 0 bytes\n", out)
+
+    def test_the_kernel_gets_the_line_after_the_separator_in_utf8(self):
+        with grub_initrd([(b"vmlinuz", KERNEL.read_bytes())], [], nul=True) as f:
+            out = self.boots(f, line="BOOT_IMAGE=/x -- cl.name=\u00e9\U0001f600")
+        self.assertIn(f"\n  copy command line: {len('cl.name=') + 2 + 4 + 1} bytes -> [", out)
+
+    def test_chainloader_efi_s_own_errors(self):
+        with grub_initrd([(b"vmlinuz", KERNEL.read_bytes())], [self.PLAIN], nul=True) as f:
+            rc, out, _ = check("--efi-stub", "--memory", 512, "--grub-cmdline", "BOOT_IMAGE=/x root=/dev/vda", f)
+            self.assertEqual((rc, out), (1, refusal(f, "command line: no \"--\" between the loader options and the "
+                                                       "kernel's (linux /boot/chainloader.efi [options] -- <kernel "
+                                                       "command line>)")))
+            rc, out, _ = check("--efi-stub", "--quiet", "--memory", 512, "--grub-cmdline", "-- " + "x" * 4095, f)
+            self.assertEqual((rc, out), (1, "chainloader: error: command line: longer than the 4095 bytes "
+                                            "chainloader.efi takes (4099 UTF-16 units)\n"))
+            # The options go through the loader's own check.
+            rc, out, _ = check("--efi-stub", "--quiet", "--memory", 512, "--grub-cmdline",
+                               "BOOT_IMAGE=/x entry=16 -- a", f)
+            self.assertEqual((rc, out), (1, "chainloader: error: entry=16 is the real-mode entry: it needs a BIOS, "
+                                            "and this machine booted by UEFI\n"))
+        with grub_initrd([(b"vmlinuz", KERNEL.read_bytes()), (b"etc/x.conf", b"k=v\n")], [], nul=False) as f:
+            rc, out, _ = check("--efi-stub", "--quiet", "--memory", 512, "--grub-cmdline", self.LINE, f)
+        self.assertEqual((rc, out), (1, "chainloader: error: initrd: 2 newc: members after the kernel's, and GRUB "
+                                        "wrote their names without the NUL Linux needs (GRUB 2.06): pass other files "
+                                        "as plain initrd paths\n"))
+        rc, out, _ = check("--efi-stub", "--quiet", "--memory", 512, "--grub-cmdline", self.LINE, KERNEL)
+        self.assertEqual((rc, out), (1, "chainloader: error: initrd: does not start with a newc: member (the kernel: "
+                                        "initrd newc:vmlinuz:/boot/vmlinuz ...)\n"))
+        with tempfile.NamedTemporaryFile() as empty:
+            rc, out, _ = check("--efi-stub", "--quiet", "--memory", 512, "--grub-cmdline", self.LINE, empty.name)
+        self.assertEqual(rc, 1)
+        self.assertRegex(out, r"^chainloader: error: initrd: GRUB passed none; ")
+
+    def test_bad_arguments(self):
+        line = ("--grub-cmdline", "BOOT_IMAGE=/x --")
+        for args, message in (
+                (("--efi-stub",), "--efi-stub needs --grub-cmdline 'BOOT_IMAGE=/boot/chainloader.efi [options] -- "
+                                  "<kernel command line>'"),
+                (line, "--grub-cmdline: only with --efi-stub"),
+                (("--efi-stub", *line, "--options", "verbose"),
+                 "--options: not with --efi-stub (the loader options and the kernel command line are in --grub-cmdline)"),
+                (("--efi-stub", *line, "--cmdline", "root=/dev/vda"),
+                 "--cmdline: not with --efi-stub (the loader options and the kernel command line are in --grub-cmdline)"),
+                (("--efi-stub", *line, "--firmware", "bios"), "--firmware bios: chainloader.efi runs on UEFI only"),
+                (("--efi-stub", *line, KERNEL), "--efi-stub: 2 files: give one, the initrd GRUB hands over (its newc: "
+                                                "members, then the plain initrds)"),
+                (("--efi-stub", "--grub-cmdline", b"-- caf\xe9"), "--grub-cmdline: not UTF-8 at byte 6"),
+                (("--efi-stub", "--grub-cmdline", b"-- \xf0\x9f\x98"), "--grub-cmdline: not UTF-8 at byte 3")):
+            with self.subTest(args=args):
+                rc, out, err = check(*args, KERNEL)
+                self.assertEqual((rc, out), (2, ""))
+                self.assertEqual(err, f"chainloader-check: {message}\n")
+
+
 class Arguments(unittest.TestCase):
     """Every bad argument: one line on stderr naming it and its value, exit
     status 2 (1 is kept for "the loader would refuse this kernel")."""
@@ -173,6 +271,10 @@ class Arguments(unittest.TestCase):
                  (["entry=" + v for v in k.split("=", 1)[1].split("|")] if k.startswith("entry=") else [k])]
         self.assertEqual(len(words), 8, words)
         man = (ROOT / "tools" / "chainloader-check.1").read_text()
+        for option in ("--efi-stub", "--grub-cmdline"):
+            self.assertRegex(out, rf"\n +{option} ", f"--help has no line for {option}")
+            self.assertIn(f".B{'I' if option == '--grub-cmdline' else ''} {option.replace('-', chr(92) + '-')}",
+                          man, f"the man page has no entry for {option}")
         for w in words:
             self.assertRegex(out, rf"\n +{re.escape(w)} +\S", f"--help has no line for {w}")
             self.assertIn(f".B {w}\n", man.replace("\\-", "-"), f"the man page has no entry for {w}")
