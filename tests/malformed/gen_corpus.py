@@ -8,6 +8,11 @@ the exact `chainloader: error: ...` line it must print.
     tests/malformed/gen_corpus.py --list     the cases and their messages
 
 Every image is crafted here (tests/malformed/images.py), deterministically.
+The efi- cases are chainloader.efi's (GRUB's `linux /boot/chainloader.efi
+[options] -- <cmdline>` and `initrd newc:...`): each is GRUB's command line
+and the initrd buffer GRUB hands over, written as GRUB 2.06 or 2.12 writes
+it; they run on the host only (chainloader-check --efi-stub), not through
+the multiboot2 entry in QEMU.
 The expected line is the loader's message as written in loader/*.c and
 boot/*.c; where a value depends on where GRUB put a module, the case holds a
 regex (`regex: True`) with that value left open. A case the loader does not
@@ -38,12 +43,15 @@ CASES = []
 
 
 def case(name, kernel, expect, opts="", args="console=ttyS0", initrds=(), regex=False,
-         memory_mib=512, xfail=None, what=""):
+         memory_mib=512, xfail=None, what="", grub_cmdline=None):
     """kernel: the first module's bytes (None: no module at all); initrds: more
-    modules' bytes; expect: the error line after "chainloader: error: "."""
+    modules' bytes; expect: the error line after "chainloader: error: ".
+    grub_cmdline: a chainloader.efi case: kernel is then GRUB's initrd buffer
+    and grub_cmdline the command line GRUB's linux passes."""
     CASES.append(dict(name=name, kernel=kernel, initrds=list(initrds), opts=opts, args=args,
                       expect=E + expect if regex is False else re.escape(E) + expect,
-                      regex=bool(regex), memory_mib=memory_mib, xfail=xfail, what=what))
+                      regex=bool(regex), memory_mib=memory_mib, xfail=xfail, what=what,
+                      grub_cmdline=grub_cmdline))
 
 
 def neither(data):
@@ -237,6 +245,110 @@ def elf_cases():
          expect=f"kernel command line is {len(long_args)} bytes, the kernel's cmdline_size is 2047")
 
 
+# ---------------------------------------------------------------- chainloader.efi
+# GRUB's initrd for `initrd newc:boot/vmlinuz:/boot/vmlinuz /boot/initrd.img`:
+# the "boot" directory entry at 0, the kernel member's header at 0x74, its
+# bytes at 0xf0 (both GRUBs: 4-byte padding), the TRAILER!!! at 0x1af0, then
+# the plain initrd (at 7016 on GRUB 2.06, 7020 on 2.12).
+EFI_LINE = "BOOT_IMAGE=/boot/chainloader.efi -- root=/dev/vda console=ttyS0"
+EFI_KERNEL_HEADER = 0x74
+EFI_TRAILER = 0x74 + 0x7C + BZ_SIZE
+PLAIN_INITRD = b"\x07" * 1000
+NOT_NEWC = "initrd: does not start with a newc: member (the kernel: initrd newc:vmlinuz:/boot/vmlinuz ...)"
+NO_SEPARATOR = ("command line: no \"--\" between the loader options and the kernel's "
+                "(linux /boot/chainloader.efi [options] -- <kernel command line>)")
+
+
+def grub_initrd(nul, kernel=BZ, plain=(PLAIN_INITRD,), extra=()):
+    return im.grub_initrd([(b"boot/vmlinuz", kernel), *extra], plain, nul)
+
+
+def efi_initrd(nul, kernel_fields=None, kernel=BZ, name=b"boot/vmlinuz", trailer=True, plain=(PLAIN_INITRD,)):
+    """As grub_initrd, with the kernel member's header fields overridden."""
+    fields = dict(kernel_fields or {})
+    mode = fields.pop("mode", 0o100777)
+    out = im.newc_member(b"boot", 0o40777, b"", nul) + im.newc_member(name, mode, kernel, nul, **fields)
+    if trailer:
+        out += im.newc_member(im.NEWC_TRAILER, 0, b"", nul)
+    return out + b"".join(plain)
+
+
+def efi(name, initrd, expect, line=EFI_LINE, **kw):
+    case(name, initrd, expect, grub_cmdline=line, **kw)
+
+
+def efi_cases():
+    """chainloader.efi's inputs (boot/efi_stub/inputs.c): host only."""
+    g206, g212 = grub_initrd(False), grub_initrd(True)
+    assert g206[EFI_KERNEL_HEADER:EFI_KERNEL_HEADER + 6] == b"070701" and g206[EFI_TRAILER + 110:][:10] == b"TRAILER!!!"
+    gz = b"\x1f\x8b\x08\x00" + b"\0" * 252  # a gzip initrd's first bytes
+    efi("efi-not-newc", gz, NOT_NEWC, what="initrd /boot/initrd.img.gz alone: no newc: member first")
+    efi("efi-no-initrd", b"", "initrd: GRUB passed none; chainloader.efi takes the kernel from it: "
+        "initrd newc:vmlinuz:/boot/vmlinuz-VERSION [/boot/initrd.img-VERSION]",
+        what="no initrd line (chainloader-check: an empty file)")
+    efi("efi-bad-magic", efi_initrd(True, {"magic": b"070702"}),
+        f"initrd: cpio magic 30 37 30 37 30 32 at offset {EFI_KERNEL_HEADER:#x} is not newc's \"070701\"",
+        what="the kernel member as a crc cpio header (070702)")
+    efi("efi-bad-hex-digit", efi_initrd(False, {"filesize": b"00001a0g"}),
+        f"initrd: cpio c_filesize at offset {EFI_KERNEL_HEADER + 6 + 8 * 6:#x} is not 8 hex digits",
+        what="GRUB 2.06's archive, a 'g' in the kernel's c_filesize")
+    efi("efi-namesize-0", efi_initrd(True, {"namesize": 0}),
+        f"initrd: cpio c_namesize 0 at offset {EFI_KERNEL_HEADER:#x}: the name must fit the initrd's "
+        f"{len(g212)} bytes")
+    cut = EFI_KERNEL_HEADER + 110 + 4
+    efi("efi-name-past-end", g206[:cut],
+        f"initrd: cpio c_namesize 12 at offset {EFI_KERNEL_HEADER:#x}: the name must fit the initrd's {cut} bytes",
+        what="cut inside the kernel member's name")
+    efi("efi-truncated-header", g212[:EFI_KERNEL_HEADER + 50],
+        f"initrd: cpio header at offset {EFI_KERNEL_HEADER:#x} runs past the initrd's "
+        f"{EFI_KERNEL_HEADER + 50} bytes", what="cut inside the kernel member's header")
+    efi("efi-filesize-past-end", efi_initrd(True, {"filesize": 0x100000}),
+        f"initrd: cpio member 'boot/vmlinuz' of 1048576 bytes at offset {EFI_KERNEL_HEADER:#x} runs past the "
+        f"initrd's {len(g212)} bytes", what="c_filesize 1 MiB, the archive is 8 KiB")
+    efi("efi-truncated-in-kernel", g212[:0xF0 + 0x800],
+        f"initrd: cpio member 'boot/vmlinuz' of {BZ_SIZE} bytes at offset {EFI_KERNEL_HEADER:#x} runs past the "
+        f"initrd's {0xF0 + 0x800} bytes", what="cut inside the kernel's bytes")
+    efi("efi-only-directories", efi_initrd(True, {"mode": 0o40777}),
+        f"initrd: the newc: members end (TRAILER!!! at offset {EFI_TRAILER:#x}) before a regular file: "
+        "no kernel member", what="the kernel member a directory")
+    efi("efi-empty-kernel", im.grub_initrd([(b"vmlinuz", b"")], [PLAIN_INITRD], True),
+        "initrd: the kernel member 'vmlinuz' is empty", what="newc:vmlinuz:/an/empty/file")
+    efi("efi-symlink-member", efi_initrd(True, {"mode": 0o120777}),
+        f"initrd: cpio member 'boot/vmlinuz' at offset {EFI_KERNEL_HEADER:#x} has mode 0xa1ff: "
+        "neither a file nor a directory")
+    efi("efi-nul-in-name", efi_initrd(True, name=b"boot\0vmlinuz"),
+        f"initrd: cpio name at offset {EFI_KERNEL_HEADER + 110:#x} is empty or holds a NUL")
+    efi("efi-no-trailer", efi_initrd(False, trailer=False, plain=()),
+        f"initrd: no TRAILER!!! after the newc: members (the archive ends at {EFI_TRAILER} bytes)",
+        what="the archive ends after the kernel member")
+    efi("efi-no-trailer-before-plain-files", efi_initrd(False, trailer=False, plain=(gz,)),
+        f"initrd: cpio magic 1f 8b 08 00 00 00 at offset {EFI_TRAILER:#x} is not newc's \"070701\"",
+        what="a gzip initrd right after the kernel member, no TRAILER!!! between them")
+    extras = ((b"etc/x.conf", b"k=v\n"),)
+    efi("efi-grub-2.06-extra-members", grub_initrd(False, extra=extras),
+        "initrd: 2 newc: members after the kernel's, and GRUB wrote their names without the NUL Linux needs "
+        "(GRUB 2.06): pass other files as plain initrd paths",
+        what="initrd newc:boot/vmlinuz:... newc:etc/x.conf:... on GRUB 2.06 (on 2.12 they reach the kernel)")
+    efi("efi-no-separator", g212, NO_SEPARATOR, line="BOOT_IMAGE=/boot/chainloader.efi root=/dev/vda",
+        what="linux /boot/chainloader.efi root=/dev/vda (no --)")
+    efi("efi-triple-dash", g206, NO_SEPARATOR, line="BOOT_IMAGE=/boot/chainloader.efi verbose --- root=/dev/vda")
+    long_line = "BOOT_IMAGE=/boot/chainloader.efi -- " + " ".join(f"cl.pad{i:04d}=xxxxxxxx" for i in range(230))
+    efi("efi-cmdline-too-long", g212,
+        f"command line: longer than the 4095 bytes chainloader.efi takes ({len(long_line) + 1} UTF-16 units)",
+        line=long_line, what="GRUB 2.12's LoadOptions: the text and its NUL as UTF-16 units")
+    # Past the split: the kernel and the options it found go through the usual checks.
+    rnd = random.Random(20261206).randbytes(4096)
+    efi("efi-kernel-member-not-a-kernel", grub_initrd(True, kernel=rnd), neither(rnd), regex=True)
+    efi("efi-unknown-option", g212, f"unknown loader option 'frobnicate' {KNOWN}",
+        line="BOOT_IMAGE=/boot/chainloader.efi verbose frobnicate -- root=/dev/vda")
+    efi("efi-entry-pvh-on-bzimage", g206, "entry=pvh needs an ELF kernel with a Xen PHYS32_ENTRY note; this is a bzImage",
+        line="BOOT_IMAGE=/boot/chainloader.efi entry=pvh -- root=/dev/vda")
+    args = "root=/dev/vda console=ttyS0"  # what the kernel gets: no BOOT_IMAGE=, the options gone
+    efi("efi-cmdline-beyond-cmdline-size", grub_initrd(True, kernel=im.bzimage(cmdline_size=16)),
+        f"kernel command line is {len(args)} bytes, the kernel's cmdline_size is 16",
+        line=f"BOOT_IMAGE=/boot/chainloader.efi verbose -- {args}")
+
+
 # ---------------------------------------------------------------- others
 def other_cases():
     rnd = random.Random(20240601).randbytes(4096)
@@ -259,6 +371,7 @@ def all_cases():
         elf_cases()
         real_mode_cases()
         other_cases()
+        efi_cases()
         names = [c["name"] for c in CASES]
         assert len(names) == len(set(names)), "duplicate case names"
     return CASES
@@ -272,15 +385,18 @@ def write(out):
         d.mkdir(exist_ok=True)
         for f in d.iterdir():
             f.unlink()
-        mods = []
-        if c["kernel"] is not None:
+        mods, efi_stub = [], None
+        if c["grub_cmdline"] is not None:
+            (d / "grub-initrd").write_bytes(c["kernel"])
+            efi_stub = {"cmdline": c["grub_cmdline"], "initrd": str(d / "grub-initrd")}
+        elif c["kernel"] is not None:
             (d / "kernel").write_bytes(c["kernel"])
             mods.append({"file": str(d / "kernel"), "args": c["args"]})
         for i, data in enumerate(c["initrds"]):
             (d / f"initrd{i + 1}").write_bytes(data)
             mods.append({"file": str(d / f"initrd{i + 1}"), "args": ""})
         manifest.append({k: c[k] for k in ("name", "opts", "expect", "regex", "memory_mib", "xfail", "what")}
-                        | {"modules": mods})
+                        | {"modules": mods, "efi_stub": efi_stub})
     (out / "cases.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest
 

@@ -1,7 +1,8 @@
 """Builders for small kernel images and multiboot2 information (stdlib only).
 
-Shared by tests/malformed/gen_corpus.py (malformed boot modules) and
-tests/fuzz/gen_seeds.py (fuzz seed corpora). Every image is crafted from the
+Shared by tests/malformed/gen_corpus.py (malformed boot modules),
+tests/fuzz/gen_seeds.py (fuzz seed corpora) and tools/test_chainloader_check.py
+(GRUB's newc: initrds). Every image is crafted from the
 Linux boot protocol (Documentation/arch/x86/boot.rst) and the ELF64 and
 multiboot2 specifications; none is taken from a real kernel. Code bytes are
 all `hlt` (0xF4), so an image that were booted by mistake stops at once.
@@ -182,3 +183,45 @@ QEMU_512M_MAP = [
     (0xFEFFC000, 0x4000, 2),
     (0xFFFC0000, 0x40000, 2),
 ]
+
+
+# ---------------------------------------------------------------- GRUB's initrd for chainloader.efi
+# `initrd newc:NAME:FILE ... PLAIN...` as GRUB's initrd command writes it in
+# memory (grub-core/loader/linux.c, grub_initrd_load): for each newc: member a
+# directory entry (mode 040777) for each path component not written yet, the
+# member (mode 0100777), its bytes padded to 4; a TRAILER!!! entry (mode 0)
+# before the first plain file (or at the end); each plain file padded to 4
+# but the last. Every header: ino 0, uid/gid 0, nlink 1, mtime 0, check 0.
+# GRUB 2.06 writes namesize = strlen(name) (no NUL), 2.12 strlen + 1.
+NEWC_TRAILER = b"TRAILER!!!"
+
+
+def newc_member(name, mode, data, nul=True, **fields):
+    """One newc header, its name (padded to 4) and its bytes (padded to 4);
+    fields overrides a header field by its name (namesize=0, magic=b"070702")."""
+    name = name + (b"\0" if nul else b"")
+    values = dict(ino=0, mode=mode, uid=0, gid=0, nlink=1, mtime=0, filesize=len(data), devmajor=0,
+                  devminor=0, rdevmajor=0, rdevminor=0, namesize=len(name), check=0)
+    magic = fields.pop("magic", b"070701")
+    values.update(fields)
+    head = magic + b"".join(v if isinstance(v, bytes) else b"%08x" % v for v in values.values()) + name
+    head += b"\0" * (-len(head) % 4)
+    return head + data + b"\0" * (-len(data) % 4)
+
+
+def grub_initrd(newc=((b"vmlinuz", b"MZ"),), plain=(), nul=True):
+    """GRUB's initrd buffer: the newc: members (name, bytes), then the plain files."""
+    out, dirs = b"", set()
+    for name, data in newc:
+        parts = name.split(b"/")
+        for i in range(1, len(parts)):
+            d = b"/".join(parts[:i])
+            if d not in dirs:
+                dirs.add(d)
+                out += newc_member(d, 0o40777, b"", nul)
+        out += newc_member(name, 0o100777, data, nul)
+    if newc:
+        out += newc_member(NEWC_TRAILER, 0, b"", nul)
+    for i, data in enumerate(plain):
+        out += data + (b"\0" * (-len(data) % 4) if i + 1 < len(plain) else b"")
+    return out
