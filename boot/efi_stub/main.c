@@ -68,7 +68,7 @@ static int handover_inputs(struct stub *s, const struct boot_params *bp, struct 
 			       (unsigned long long)cmdline, STUB_CMDLINE_MAX - 1);
 	memcpy(out, in, len + 1);
 	if (!initrd || !size)
-		return 1;
+		return 0; /* none: stub_inputs_split says so */
 	if (initrd + size < initrd)
 		return cl_fail(err, "initrd: GRUB's [0x%llx, +0x%llx) wraps around", (unsigned long long)initrd,
 			       (unsigned long long)size);
@@ -88,7 +88,7 @@ static int pe_inputs(struct stub *s, struct cl_error *err)
 	uint64_t addr = 0, size = 0;
 	int rc = efi_load_file2_initrd(&s->env, &addr, &size, err);
 	if (rc)
-		return rc;
+		return rc < 0 ? -1 : 0; /* 1, none: stub_inputs_split says so */
 	s->initrd_alloc = addr;
 	s->initrd = (const uint8_t *)(uintptr_t)addr;
 	s->initrd_size = size;
@@ -199,10 +199,8 @@ static int run(struct stub *s, efi_handle_t image, struct efi_system_table *st, 
 	bi->efi_system_table = (uintptr_t)st;
 	bi->efi_image_handle = (uintptr_t)image;
 	bi->efi_boot_services = true;
-	int rc = bp ? handover_inputs(s, bp, err) : pe_inputs(s, err);
-	if (rc > 0)
-		return cl_fail(err, "initrd: GRUB passed none; chainloader.efi takes the kernel from it: initrd newc:vmlinuz:/boot/vmlinuz-VERSION [/boot/initrd.img-VERSION]");
-	if (rc || split_inputs(s, err) || uefi_start_console(&s->env, s->workspace, err))
+	if ((bp ? handover_inputs(s, bp, err) : pe_inputs(s, err)) || split_inputs(s, err) ||
+	    uefi_start_console(&s->env, s->workspace, err))
 		return -1;
 	if (efi_moved_from)
 		console_printf(LOG_VERBOSE, "chainloader.efi: loaded at 0x%llx, above 2 GiB: runs from a copy at 0x%llx\n",
