@@ -102,7 +102,11 @@ def make_chain(release, payload_kib=4096):
     info = {"kernel": kernel_pkg}
     for what in ("shimx64.efi", "grubx64.efi"):
         info[what] = pl.package_of(chain_dir / what)
-    return Chain(release, out, kernel, pl.initramfs(payload_kib), info)
+    # The test initramfs, built here (once per run) rather than shared with
+    # tests/qemu's build/qemu/initrd-*.cpio.gz, which other suites running at
+    # the same time rebuild with another random payload.
+    initrd = pl.built_once(out / f"initrd-{payload_kib}.cpio.gz", "mkinitramfs.sh", payload_kib)
+    return Chain(release, out, kernel, initrd, info)
 
 
 def sbsign(src, out, chain):

@@ -226,8 +226,21 @@ def check_initrd_tag(events, initrd, who):
         raise Fail(f"the initrd's tagged event reads {data!r}, expected 'Linux initrd'")
     want = m.sha256_file(initrd)
     if sha256(e) != want:
+        why = ""
+        for name in (b"TRAILER!!!\0", b"TRAILER!!!"):  # GRUB 2.12's and 2.06's
+            if hashlib.sha256(newc_trailer(name) + Path(initrd).read_bytes()).digest() == sha256(e):
+                why = (f": it is the SHA-256 of GRUB's {len(newc_trailer(name))}-byte newc TRAILER!!! "
+                       f"record followed by the file (what was measured begins at GRUB's trailer)")
         raise Fail(f"the initrd's tagged event has sha256 {sha256(e).hex()}, but the initrd "
-                   f"{m.relpath(initrd)} has {want.hex()}")
+                   f"{m.relpath(initrd)} has {want.hex()}{why}")
+
+
+def newc_trailer(name):
+    """The newc TRAILER!!! record GRUB writes after its newc: members
+    (grub-core/loader/linux.c make_header: nlink 1, every other field 0),
+    padded to 4 bytes."""
+    head = b"070701" + b"".join(b"%08x" % v for v in (0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, len(name), 0)) + name
+    return head + bytes(-len(head) % 4)
 
 
 def cmdline_encodings(cmdline):
