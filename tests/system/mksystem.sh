@@ -6,9 +6,13 @@
 # the installed-system test boots
 # (tests/system/run_system.py): mmdebstrap's minbase with systemd as init,
 # Debian's kernel with initramfs-tools' initrd, and GRUB's grub-mkconfig
-# with its BIOS and EFI modules (grub-pc-bin, grub-efi-amd64-bin), as a
-# tarball. chainloader's package is not in it: the test installs the .deb
-# it has just built into a copy, so the tarball stays valid across commits
+# with its BIOS and EFI modules (grub-pc-bin, grub-efi-amd64-bin), Debian's
+# signed Secure Boot chain (shim-signed, grub-efi-amd64-signed: the ESP of
+# the Secure Boot boots is made from them, so GRUB and its modules are one
+# version), and what chainloader's package recommends for signing its EFI
+# image (sbsigntool, openssl: apt installs Recommends), as a tarball.
+# chainloader's package is not in it: the test installs the .deb it has
+# just built into a copy, so the tarball stays valid across commits
 # and is rebuilt only when this script changes (run_system.py keys the cache
 # on its hash).
 #
@@ -27,7 +31,7 @@ out=$2
 mkdir -p "$(dirname "$out")"
 
 mmdebstrap --variant=minbase --mode=root --format=tar \
-    --include=systemd-sysv,udev,linux-image-amd64,initramfs-tools,grub-common,grub2-common,grub-pc-bin,grub-efi-amd64-bin,zstd \
+    --include=systemd-sysv,udev,linux-image-amd64,initramfs-tools,grub-common,grub2-common,grub-pc-bin,grub-efi-amd64-bin,shim-signed,grub-efi-amd64-signed,sbsigntool,openssl,zstd \
     --customize-hook='echo cl-system > "$1/etc/hostname"' \
     --customize-hook='printf "%s\n" "UUID=CL_ROOT_UUID / ext4 errors=remount-ro 0 1" > "$1/etc/fstab"' \
     --customize-hook='cp "$1/usr/share/grub/default/grub" "$1/etc/default/grub"' \
@@ -54,6 +58,11 @@ rd=$(od -An -t u4 -j 540 -N 4 /sys/kernel/boot_params/data | tr -d " ")
     echo "CL-SYSTEM-KERNEL: $(uname -r)"
     echo "CL-SYSTEM-RAMDISK-SIZE: $rd"
     echo "CL-SYSTEM-INITRAMFS: $(test -d /run/initramfs && echo /run/initramfs || echo none)"
+    # Secure Boot as the kernel saw it (its "Secure boot enabled" line is
+    # KERN_INFO, under "quiet"), and lockdown: the mode in force in brackets.
+    echo "CL-SYSTEM-SECUREBOOT: $(dmesg | grep -o -m1 "Secure boot [a-z]*")"
+    echo "CL-SYSTEM-LOCKDOWN: $(cat /sys/kernel/security/lockdown 2>/dev/null || echo unknown)"
+    echo "CL-SYSTEM-LOCKDOWN-BY: $(dmesg | grep -o -m1 "Kernel is locked down from [A-Za-z ]*")"
     echo "CL-SYSTEM-FAILED: $(systemctl list-units --failed --plain --no-legend | cut -d" " -f1 | tr "\n" " ")"
     echo "CL-SYSTEM-DONE"
 } > /dev/ttyS0

@@ -8,9 +8,16 @@
 #                      their menus made by update-grub, booted to systemd's
 #                      multi-user target (12: SeaBIOS and OVMF; 13: OVMF)
 #                      under pytest (tests/system/test_system.py, the steps in
-#                      tests/system/run_system.py); needs root. The boots marked
-#                      "full" (make test-full, TEST_MARKS=): both releases on
-#                      both firmwares, and GRUB's own linux entry.
+#                      tests/system/run_system.py); then the same disk from an
+#                      ESP with the system's own stock signed shim and GRUB on
+#                      tests/secureboot's machine (tests/system/secureboot_system.py):
+#                      12 with Secure Boot enforced (the package's MOK
+#                      enrolled: the signed chainloader.efi body), off (the
+#                      multiboot2 body), and enforced with the MOK not
+#                      enrolled (GRUB's fallback: 10_linux's entry); needs
+#                      root. The boots marked "full" (make test-full,
+#                      TEST_MARKS=): both releases on both firmwares, GRUB's
+#                      own linux entry, 13 on the stock chain.
 #                      SYSTEM_TEST_ARGS="-k system13" picks tests.
 #   make system-bench  the boot times of both, SYSTEM_BENCH_ROUNDS each
 

@@ -4,11 +4,19 @@ real Debian systems (tests/system/run_system.py says what each step does).
 One test per step and release, in order, named as the old runner printed
 them: system12-unpack, system12-deb-install, system12-grub-menu,
 system12-grub-menu-settings, system12-deb-remove-purge, then the boots
-(system12-chainloader-seabios, ...); the same for 13. A step runs the steps
+(system12-chainloader-seabios, ...), then the boots on Debian's stock
+signed chain, shim and GRUB from the system's own packages on an ESP, with
+the disk the other boots have (tests/system/secureboot_system.py):
+system12-shim-sb-on (Secure Boot enforced, the package's MOK enrolled: the
+signed chainloader.efi body), system12-shim-sb-off (Secure Boot off: the
+multiboot2 body), system12-shim-sb-unenrolled (the MOK not enrolled: "bad
+shim signature", GRUB's fallback boots 10_linux's entry); the same for
+13. A step runs the steps
 it needs first if they have not run (so `-k system13-chainloader-ovmf`
 works alone), and is skipped when one of them failed. The boots that
 make test does not run (run_system.py --full: both releases on both
-firmwares, chainloader's entry and GRUB's own) are marked "full".
+firmwares, chainloader's entry and GRUB's own; the stock-chain boots not
+in Release.shim_boots: 13's) are marked "full".
 Needs root. Results (the same as run_system.py's) in build/system/results.json.
 
     make system-test                      (pytest -m "not full" tests/system/test_system.py)
@@ -26,6 +34,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_system as rs  # noqa: E402  (the steps; tests/qemu on sys.path through it)
+import secureboot_system as sb  # noqa: E402  (the stock signed chain's boots)
 
 STEPS = ("unpack", "deb-install", "grub-menu", "grub-menu-settings", "deb-remove-purge")
 BOOTS_ALL = tuple((via, fw) for via in ("chainloader", "linux") for fw in ("bios", "uefi"))
@@ -47,6 +56,7 @@ class System:
         self.outcome = {}  # step -> None (passed) or why it failed
         self.version = self.disk = None
         self.isos = {}
+        self.chain = None  # the stock chain's ESP and variables (sb.Chain), made once
 
     def enter(self):
         rs.TREE = self.tree  # run_system's steps work on rs.TREE
@@ -106,6 +116,23 @@ class System:
         print(f"    {name}: GRUB's entry at {marks.get('grub_entry', 0):.1f} s, "
               f"CL-SYSTEM-DONE at {done:.1f} s", flush=True)
 
+    def shim_boot(self, kind):
+        """One boot of KIND (secureboot_system.KINDS) on the stock signed chain."""
+        self.enter()
+        name = f"system{self.rel.number}-shim-{kind}"
+        if self.chain is None:
+            self.chain = sb.Chain(self.rel, self.disk, self.root_uuid)
+        data, done, rc, marks = sb.boot(self.rel, name, self.chain, self.disk, kind)
+        self.results.setdefault("boots", {}).setdefault(name, []).append({"done": done, **marks})
+        kernel_size = rs.tree(f"/boot/vmlinuz-{self.version}").stat().st_size
+        initrd_size = rs.tree(f"/boot/initrd.img-{self.version}").stat().st_size
+        shown = sb.check(self.rel, kind, data, done, rc, self.version, self.root_uuid, kernel_size, initrd_size)
+        self.results.setdefault("shim", {})[kind] = shown
+        print(f"    {name}: GRUB's entry at {marks.get('grub_entry', 0):.1f} s, "
+              f"CL-SYSTEM-DONE at {done:.1f} s", flush=True)
+        for line in shown:
+            print(f"      {line}", flush=True)
+
 
 def cases():
     out = []
@@ -116,6 +143,9 @@ def cases():
         for via, fw in BOOTS_ALL:
             marks = ([] if (via, fw) in rel.boots else [pytest.mark.full]) + ([pytest.mark.uefi] if fw == "uefi" else [])
             out.append(pytest.param(number, "boot", (via, fw), id=boot_name(number, via, fw), marks=marks))
+        for kind in sb.KINDS:
+            marks = ([] if kind in rel.shim_boots else [pytest.mark.full]) + [pytest.mark.uefi, pytest.mark.tpm]
+            out.append(pytest.param(number, "shim", kind, id=f"system{number}-shim-{kind}", marks=marks))
     return out
 
 
@@ -138,6 +168,9 @@ def test_system(number, step, boot, systems, results, request):
     try:
         if boot is None:
             system.need(step)
+        elif step == "shim":
+            system.need(STEPS[-2])
+            system.shim_boot(boot)
         else:
             system.need(STEPS[-2])  # the disk: made once the menu steps passed
             system.boot(*boot)
