@@ -135,13 +135,21 @@ class EfiStub(unittest.TestCase):
         self.assertIn("\n  copy EFI memory map: ", out)  # UEFI implied
         return out
 
-    def test_grub_2_12_gives_the_kernel_the_rest_of_the_archive(self):
+    def test_grub_2_12_gives_the_kernel_the_plain_files(self):
         kernel = KERNEL.read_bytes()
         with grub_initrd([(b"vmlinuz", kernel)], [self.PLAIN, b"second"], nul=True) as f:
             out = self.boots(f)
         self.assertIn("\n  copy command line: 28 bytes -> [", out)  # "root=/dev/vda console=ttyS0" and its NUL
-        # The TRAILER!!! entry (124 bytes with 2.12's NUL), the first file padded to 4, the second.
-        self.assertIn(f"\n  initrd: in place (zero copy), {124 + 5000 + 6} bytes\n", out)
+        # What GRUB's own linux would hand over: the first file padded to 4, the second (no TRAILER!!!).
+        self.assertIn(f"\n  initrd: in place (zero copy), {5000 + 6} bytes\n", out)
+
+    def test_grub_2_12_with_more_members_gives_the_kernel_the_rest_of_the_archive(self):
+        kernel = KERNEL.read_bytes()
+        with grub_initrd([(b"vmlinuz", kernel), (b"extra", b"12345678")], [self.PLAIN], nul=True) as f:
+            out = self.boots(f)
+        # The extra member (110-byte header, "extra" and its NUL padded to 4 from the header: 8, its 8 bytes),
+        # the TRAILER!!! entry (124 bytes with 2.12's NUL), then the file.
+        self.assertIn(f"\n  initrd: in place (zero copy), {110 + 6 + 8 + 124 + 5000} bytes\n", out)
 
     def test_grub_2_06_gives_the_kernel_the_plain_files(self):
         with grub_initrd([(b"boot/vmlinuz", KERNEL.read_bytes())], [self.PLAIN], nul=False) as f:

@@ -12,9 +12,9 @@ int stub_inputs_split(char *cmdline, const uint8_t *buf, uint64_t size, struct s
 	const struct newc_split *s = &out->newc;
 	if (stub_cmdline_split(cmdline, &out->cmdline, err) || newc_split(buf, size, &out->newc, err))
 		return -1;
-	uint64_t initrd_from = s->rest;
-	if (s->names_terminated)
-		initrd_from = s->after_kernel; /* the rest of the archive is one Linux reads */
+	uint64_t initrd_from = s->rest; /* the plain files, as GRUB's own linux hands them */
+	if (s->extra_count && s->names_terminated)
+		initrd_from = s->after_kernel; /* the other members too: an archive Linux reads */
 	else if (s->extra_count)
 		return cl_fail(err, "initrd: %llu newc: member%s after the kernel's, and GRUB wrote their names without the NUL Linux needs (GRUB 2.06): pass other files as plain initrd paths",
 			       (unsigned long long)s->extra_count, s->extra_count == 1 ? "" : "s");

@@ -5,12 +5,14 @@
  * The loader options and the kernel's command line (boot/efi_stub/cmdline.h),
  * the kernel (the first regular newc: member, boot/efi_stub/newc.h) and the
  * kernel's initrd, as ranges of GRUB's initrd buffer:
- *   - GRUB 2.12 (every name with its NUL): from past the kernel member to the
- *     end, the rest of the archive (a newc archive Linux reads) and the plain
- *     files;
- *   - GRUB 2.06 (names without their NUL, which Linux refuses): the plain
- *     files after the TRAILER!!!, and an error when newc: members follow the
- *     kernel's (they would be lost).
+ *   - the plain files after the TRAILER!!!, when no newc: member follows the
+ *     kernel's: the very bytes GRUB's own `linux` would hand the kernel, so
+ *     the kernel's initrd and its "Linux initrd" measurement are the files';
+ *   - with newc: members after the kernel's, on GRUB 2.12 (every name with
+ *     its NUL): from past the kernel member to the end, the rest of the
+ *     archive (a newc archive Linux reads) and the plain files;
+ *   - on GRUB 2.06 (names without their NUL, which Linux refuses) such
+ *     members are an error (they would be lost).
  * boot/efi_stub/main.c runs it in the loader; tools/chainloader-check.c
  * (--efi-stub) on the host. Pure C: host-tested and fuzzed. */
 #ifndef CHAINLOADER_STUB_INPUTS_H

@@ -81,12 +81,13 @@ static void check_split(const uint8_t *img, size_t size, const char *line, size_
 	/* Its initrd: after it, to the end; where depends on the GRUB that wrote the names. */
 	FUZZ_CHECK(in.initrd >= in.kernel + in.kernel_size && in.initrd <= size && in.initrd + in.initrd_size == size,
 		   "initrd [%llu, +%llu) in %zu", (unsigned long long)in.initrd, (unsigned long long)in.initrd_size, size);
-	if (ref_split.names_terminated)
-		FUZZ_CHECK(in.initrd == ref_split.after_kernel, "2.12: initrd not right after the kernel");
+	bool with_extras = ref_split.names_terminated && ref_split.extra_count > 0;
+	if (with_extras)
+		FUZZ_CHECK(in.initrd == ref_split.after_kernel, "2.12 with extra members: initrd not right after the kernel");
 	else
-		FUZZ_CHECK(in.initrd == ref_split.rest, "2.06: initrd not the plain files");
-	/* On 2.12 what the kernel gets starts with a newc header (the extras or the trailer). */
-	if (ref_split.names_terminated)
+		FUZZ_CHECK(in.initrd == ref_split.rest, "no extra members: initrd not the plain files");
+	/* With extra members (2.12) what the kernel gets starts with a newc header (theirs). */
+	if (with_extras)
 		FUZZ_CHECK(in.initrd_size >= NEWC_HEADER_SIZE && memcmp(img + in.initrd, "070701", 6) == 0,
 			   "2.12: initrd does not start with the archive's rest");
 out:
