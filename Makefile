@@ -154,6 +154,7 @@ tools-test: $(CHAINLOADER_CHECK) probe-kernels $(BUILD)/kernels/vmlinuz-amd64
 
 include tests/unit/unit.mk
 include tests/qemu/qemu.mk
+include tests/secureboot/secureboot.mk
 include tests/kernels/kernels.mk
 include tests/fuzz/fuzz.mk
 include tests/malformed/malformed.mk
@@ -187,7 +188,7 @@ tpm-replay-test:
 	python3 -B -m unittest discover -s tests/qemu -p 'test_tpm_replay.py' -v
 
 test: static-check unit-test tools-test reloc-test fbcon-unit-test workspace32-test probe-unit fuzz-smoke probe-selftest bench-selftest tpm-replay-test qemu-test malformed-test malformed-test-uefi diff-test \
-	deb-test system-test
+	secureboot-test deb-test system-test
 	@echo "make test: all test suites passed"
 
 # make test with every QEMU scenario, the whole Debian 13 matrix included,

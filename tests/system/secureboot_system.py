@@ -178,23 +178,10 @@ def boot(rel, name, chain, disk, kind):
     return b.data, b.marks.pop("system_done", None), b.rc, b.marks
 
 
-# GRUB's "TRAILER!!!" cpio entry after the newc: members, as 2.12 writes it
-# (110-byte header, the name with its NUL, 4-byte aligned). chainloader.efi
-# as of 4241e12 hands the kernel, on 2.12's path (names NUL-terminated), the
-# archive from the end of the kernel member on, that entry first; a change
-# under way (boot/efi_stub/inputs.c) hands over the plain files only, as on
-# 2.06's path and as GRUB's own linux does. Both are taken on 2.12's path
-# until it lands; then drop this.
-GRUB_TRAILER_SIZE = (110 + len(b"TRAILER!!!\0") + 3) // 4 * 4
-
-
 def check(rel, kind, data, done, rc, version, root_uuid, kernel_size, initrd_size):
     """What a boot of KIND must show; raises Fail. Returns the lines shown
     as evidence. INITRD_SIZE: /boot/initrd.img-VERSION's."""
     via = "linux" if kind == "sb-unenrolled" else "chainloader"
-    if kind == "sb-on" and rel.number == "13" and \
-            marks_of(data).get("CL-SYSTEM-RAMDISK-SIZE") == str(initrd_size + GRUB_TRAILER_SIZE):
-        initrd_size += GRUB_TRAILER_SIZE
     try:
         rs.check_boot(data, done, rc, via, version, root_uuid, BOOT_TIMEOUT, initrd_size)
     except Fail as e:
