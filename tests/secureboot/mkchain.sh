@@ -31,6 +31,8 @@ SHIM_LOCK_GUID=605dab50-e046-4300-abb6-3dd810dd8b23
 OVMF_MS_VARS=${OVMF_MS_VARS:-/usr/share/OVMF/OVMF_VARS_4M.ms.fd}
 
 chain=$("$root/scripts/fetch-signed-chain.sh" "$release")
+# virt-fw-vars: Debian 13's python3-virt-firmware, fetched by name (cached).
+[ -d "$build/debian13/virt-firmware/virt" ] || "$root/scripts/fetch-debian13.sh" virt-firmware >&2
 mkdir -p "$out"
 
 if [ ! -f "$out/mok.key" ]; then
