@@ -157,6 +157,7 @@ class Boot:
     grub_cfg: str
     esp: Path = None
     vars: Path = None
+    memory_mib: int = MEMORY_MIB
 
     def make(self):
         self.esp = pl.QDIR / f"{self.name}.esp"
@@ -175,7 +176,7 @@ class Boot:
                 "-machine", "q35,smm=on",
                 "-global", "driver=cfi.pflash01,property=secure,value=on",
                 "-global", "ICH9-LPC.disable_s3=1",
-                "-m", str(MEMORY_MIB),
+                "-m", str(self.memory_mib),
                 "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_SECBOOT_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={self.vars}",
                 "-drive", f"format=raw,file=fat:rw:{self.esp}",
@@ -190,11 +191,11 @@ class Boot:
                 "-device", "virtio-rng-pci"]
 
 
-def setup_for(boot, timeout):
+def setup_for(boot, timeout, memory_mib=MEMORY_MIB):
     """The plumbing.Setup the boot loop and tests/qemu/checks.py read: OVMF,
     a TPM, virtio-rng; BOOT is "grub-linux" or "chainloader"."""
     return pl.Setup(boot, firmware="uefi", tpm=True, rng=True, timeout=timeout,
-                    memory_mib=MEMORY_MIB,
+                    memory_mib=memory_mib,
                     time_marks=(("kernel", rb"Linux version"),))
 
 

@@ -21,6 +21,9 @@ GRUB 2.12, Linux 6.12), each on its own chain (tests/secureboot/machine.py).
                               replays to the PCRs, and PCR 9 holds the kernel's
                               bytes and chainloader's tagged events for the
                               initrd and the command line
+    test_chainloader_loaded_above_2gib  on 2.12, a 2700 MiB machine: shim's
+                              loader puts chainloader.efi above 2 GiB; it
+                              copies itself below and boots the kernel
     test_chainloader_tampered the same with the tampered kernel: chainloader's
                               one error line names shim and the EFI status,
                               Linux never starts, GRUB's fallback entry runs
@@ -117,11 +120,11 @@ CHAINLOADER_ENTRY = (f"  linux /boot/chainloader.efi {LOADER_OPTS} -- {ARGS}\n"
 
 # --- a boot and what it showed ------------------------------------------------
 
-def boot(name, chain, files, cfg, kind, until=None, timeout=BOOT_TIMEOUT, result=None):
+def boot(name, chain, files, cfg, kind, until=None, timeout=BOOT_TIMEOUT, result=None, memory_mib=m.MEMORY_MIB):
     """Boot the chain with FILES in /boot and CFG; (Booted, checks.Outcome).
     The boot's times go into RESULT."""
-    machine = m.Boot(name, chain, files, cfg).make()
-    setup = m.setup_for(kind, timeout)
+    machine = m.Boot(name, chain, files, cfg, memory_mib=memory_mib).make()
+    setup = m.setup_for(kind, timeout, memory_mib)
     b = m.run(machine, setup, until)
     if result is not None:
         result["boot"] = name
@@ -346,6 +349,46 @@ def test_chainloader(chain, signed_efi, sb_result):
         check_kernel_measured(events, chain.kernel)
         check_initrd_tag(events, chain.initrd, "chainloader")
         check_cmdline_tag(events, CMDLINE_VIA_EFI, r)
+    verdict(r, check)
+
+
+# chainloader.efi's own line when it was loaded where its 32-bit relocations
+# cannot reach (boot/efi_stub/entry.S, move_low).
+MOVED = re.compile(rb"^chainloader\.efi: loaded at 0x([0-9a-f]+), above 2 GiB: runs from a copy at 0x([0-9a-f]+)\r?$", re.M)
+# The verbose placement list's line for the loader's own image (boot/top.c).
+LOADER_RANGE = re.compile(rb"^  \[0x([0-9a-f]+), 0x([0-9a-f]+)\) chainloader\r?$", re.M)
+HIGH_MEMORY_MIB = 2700  # q35 keeps RAM up to 2.75 GiB below 4 GiB: OVMF allocates from its top
+
+
+@pytest.mark.parametrize("chain", ["13"], ids=["debian13"], indirect=True)
+def test_chainloader_loaded_above_2gib(chain, signed_efi, sb_result):
+    """On a 2700 MiB machine shim's loader puts chainloader.efi above 2 GiB
+    (OVMF allocates from the top of the RAM below 4 GiB); the image copies
+    itself below 2 GiB, relocates there and boots the kernel all the same.
+    GRUB 2.06 places it at its pref_address (1 MiB), so only 2.12's path
+    meets this."""
+    r = sb_result
+    setup, b, out = boot(f"sb{chain.release}-chainloader-high", chain,
+                         {"chainloader.efi": signed_efi, "vmlinuz": chain.kernel, "initrd.img": chain.initrd},
+                         grub_cfg(CHAINLOADER_ENTRY), "chainloader", result=r, memory_mib=HIGH_MEMORY_MIB)
+    expect = checks.Expect(cmdline=CMDLINE_VIA_EFI, secureboot=SECURE_BOOT_ENABLED, loader=VERBOSE_SECURE_BOOT)
+
+    def check():
+        moved = MOVED.search(b.data)
+        if not moved:
+            raise Fail("no 'loaded at ..., above 2 GiB: runs from a copy' line: the image was not loaded high, "
+                       "or did not say it moved")
+        loaded, copy = (int(x, 16) for x in moved.groups())
+        r["loaded_at"], r["copy_at"] = hex(loaded), hex(copy)
+        image = LOADER_RANGE.search(b.data)
+        if not image:
+            raise Fail("no '[start, end) chainloader' line in the verbose placement list")
+        start, end = (int(x, 16) for x in image.groups())
+        r["image"] = f"[{start:#x}, {end:#x})"
+        if loaded < 0x80000000 or not start < copy < end <= 0x80000000:
+            raise Fail(f"loaded at {loaded:#x}, running as [{start:#x}, {end:#x}) with the copy at {copy:#x}: "
+                       "not from above 2 GiB to below it")
+        checks.check(setup, expect, out, r)
     verdict(r, check)
 
 
