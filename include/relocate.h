@@ -40,6 +40,21 @@
 	jmp	.Lreloc_next\@
 .Lreloc_done\@:
 .endm
+
+/* START_CLOCK_AND_CLEAR_BSS (64-bit mode, once relocated): entry_tsc = the
+ * TSC (the loader's own time starts here), then .bss zeroed. Clobbers RAX,
+ * RCX, RDX and RDI. Both 64-bit entries (arch/x86_64/efi_entry.S,
+ * boot/efi_stub/entry.S) run it before their C. */
+.macro START_CLOCK_AND_CLEAR_BSS
+	rdtsc
+	movl	%eax, entry_tsc(%rip)
+	movl	%edx, entry_tsc + 4(%rip)
+	leaq	__bss_start(%rip), %rdi
+	leaq	__bss_end(%rip), %rcx
+	subq	%rdi, %rcx
+	xorl	%eax, %eax
+	rep stosb
+.endm
 #endif
 
 #endif

@@ -40,15 +40,7 @@ efi_start:
 	jz	1f
 	leaq	__reloc_table(%rip), %rdi
 	APPLY_RELOCATIONS %rdi, %rbx, %rax, %eax, %edx
-1:	rdtsc				/* the loader's own time starts here */
-	movl	%eax, entry_tsc(%rip)
-	movl	%edx, entry_tsc + 4(%rip)
-
-	leaq	__bss_start(%rip), %rdi
-	leaq	__bss_end(%rip), %rcx
-	subq	%rdi, %rcx
-	xorl	%eax, %eax
-	rep stosb
+1:	START_CLOCK_AND_CLEAR_BSS
 
 	movl	%r12d, %edi
 	movl	%r13d, %esi

@@ -43,6 +43,29 @@
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
 
+/* Every register either calling convention calls callee-saved (the loader's
+ * C never touches XMM), pushed by both entries and popped on the way back. */
+.macro SAVE_CALLEE_SAVED
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+.macro RESTORE_CALLEE_SAVED
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rsi
+	popq	%rdi
+	popq	%rbp
+	popq	%rbx
+.endm
+
 	.section .text.efi_head, "ax"
 	.global efi_pm_start
 efi_pm_start:
@@ -58,14 +81,7 @@ efi_entry32:
 	.code64
 	.global efi_pe_entry
 efi_pe_entry:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_CALLEE_SAVED
 	movq	%rcx, %r12
 	movq	%rdx, %r13
 	xorl	%r14d, %r14d
@@ -95,14 +111,7 @@ no_services_msg:
 
 	.global efi_handover_entry
 efi_handover_entry:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_CALLEE_SAVED
 	movq	%rdi, %r12
 	movq	%rsi, %r13
 	movq	%rdx, %r14
@@ -120,15 +129,7 @@ efi_common:
 	jz	1f
 	leaq	__reloc_table(%rip), %rdi
 	APPLY_RELOCATIONS %rdi, %rbx, %rax, %eax, %edx
-1:	rdtsc				/* the loader's own time starts here */
-	movl	%eax, entry_tsc(%rip)
-	movl	%edx, entry_tsc + 4(%rip)
-
-	leaq	__bss_start(%rip), %rdi
-	leaq	__bss_end(%rip), %rcx
-	subq	%rdi, %rcx
-	xorl	%eax, %eax
-	rep stosb
+1:	START_CLOCK_AND_CLEAR_BSS
 
 	movq	%rsp, %rbp
 	andq	$-16, %rsp
@@ -142,14 +143,7 @@ efi_return:				/* RAX = the EFI status */
 	testq	%r14, %r14
 	jz	1f
 	sti				/* the handover: GRUB's cli, undone for GRUB */
-1:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rsi
-	popq	%rdi
-	popq	%rbp
-	popq	%rbx
+1:	RESTORE_CALLEE_SAVED
 	ret
 
 /* Loaded above RELOC_MAX_ADDR: the 32-bit sites cannot reach it. Copy the

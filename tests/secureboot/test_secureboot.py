@@ -134,6 +134,14 @@ def boot(name, chain, files, cfg, kind, until=None, timeout=BOOT_TIMEOUT, result
     return setup, b, checks.Outcome(name, b.data, b.rc, b.cpu, chain.initrd)
 
 
+def grub_refused(out, what):
+    """The index of GRUB's first 'bad shim signature' line, or Fail naming WHAT."""
+    refused = [i for i, l in enumerate(out.clean) if GRUB_BAD_SIGNATURE.search(l)]
+    if not refused:
+        raise Fail(f"GRUB never said 'error: bad shim signature.' for {what}")
+    return refused[0]
+
+
 def verdict(result, check):
     """Run CHECK(); the test fails with its Fail's reason and the serial
     output's last lines, or passes."""
@@ -322,10 +330,7 @@ def test_grub_linux_tampered(chain, tampered_kernel, sb_result):
                      timeout=FAILURE_TIMEOUT, result=r)
 
     def check():
-        refused = [i for i, l in enumerate(out.clean) if GRUB_BAD_SIGNATURE.search(l)]
-        if not refused:
-            raise Fail("GRUB never said 'error: bad shim signature.' for the tampered kernel")
-        fallback_after(out, refused[0])
+        fallback_after(out, grub_refused(out, "the tampered kernel"))
         if b.t_kernel is not None:
             raise Fail("'Linux version' appeared: the tampered kernel ran")
     verdict(r, check)
@@ -432,13 +437,11 @@ def test_chainloader_unsigned(chain, unsigned_efi, sb_result):
                      timeout=FAILURE_TIMEOUT, result=r)
 
     def check():
-        refused = [i for i, l in enumerate(out.clean) if GRUB_BAD_SIGNATURE.search(l)]
-        if not refused:
-            raise Fail("GRUB never said 'error: bad shim signature.' for the unsigned chainloader.efi")
+        refused = grub_refused(out, "the unsigned chainloader.efi")
         ran = [l for l in out.clean if BANNER.match(l) or l.startswith(b"chainloader:")]
         if ran:
             raise Fail(f"chainloader printed {ran[0]!r}: the unsigned image ran")
         if b.t_kernel is not None:
             raise Fail("'Linux version' appeared: a kernel ran")
-        fallback_after(out, refused[0])
+        fallback_after(out, refused)
     verdict(r, check)
