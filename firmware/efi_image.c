@@ -7,6 +7,7 @@
 #include "firmware/efi_services.h"
 
 #define FOUR_GIB 0x100000000ull
+#define PAGE_BYTES 4096ull
 
 int efi_image_load_options(const struct efi_env *env, const uint16_t **options, uint64_t *units,
 			   struct cl_error *err)
@@ -50,9 +51,11 @@ int efi_load_file2_initrd(const struct efi_env *env, uint64_t *addr, uint64_t *s
 	if (want > FOUR_GIB)
 		return cl_fail(err, "initrd: LoadFile2 offers %llu bytes, more than fit below 4 GiB",
 			       (unsigned long long)want);
-	uint64_t a;
-	if (efi_alloc_pages_below_4g(env, want, "initrd", &a, err))
-		return -1;
+	uint64_t a = FOUR_GIB - 1;
+	s = bs->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, (want + PAGE_BYTES - 1) / PAGE_BYTES, &a);
+	if (s != EFI_SUCCESS)
+		return cl_fail(err, "initrd: AllocatePages for its %llu bytes below 4 GiB failed: EFI status 0x%llx",
+			       (unsigned long long)want, (unsigned long long)s);
 	uint64_t got = want;
 	s = lf2->load_file(lf2, path, 0, &got, (void *)(uintptr_t)a);
 	if (s != EFI_SUCCESS || got != want) {

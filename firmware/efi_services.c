@@ -44,8 +44,8 @@ int efi_env_init(struct efi_env *env, uint64_t system_table, uint64_t image_hand
 	return 0;
 }
 
-int efi_alloc_pages_below_4g(const struct efi_env *env, uint64_t bytes, const char *what, uint64_t *addr,
-			     struct cl_error *err)
+int efi_alloc_pages_low(const struct efi_env *env, uint64_t bytes, const char *what, uint64_t *addr,
+			struct cl_error *err)
 {
 	uint64_t pages = (bytes + PAGE_BYTES - 1) / PAGE_BYTES;
 	uint64_t a = FOUR_GIB - 1;
@@ -53,16 +53,8 @@ int efi_alloc_pages_below_4g(const struct efi_env *env, uint64_t bytes, const ch
 	if (s != EFI_SUCCESS)
 		return cl_fail(err, "UEFI: AllocatePages(%llu pages below 4 GiB) for the %s failed: EFI status 0x%llx",
 			       (unsigned long long)pages, what, (unsigned long long)s);
+	memset((void *)(uintptr_t)a, 0, (size_t)(pages * PAGE_BYTES));
 	*addr = a;
-	return 0;
-}
-
-int efi_alloc_pages_low(const struct efi_env *env, uint64_t bytes, const char *what, uint64_t *addr,
-			struct cl_error *err)
-{
-	if (efi_alloc_pages_below_4g(env, bytes, what, addr, err))
-		return -1;
-	memset((void *)(uintptr_t)*addr, 0, (size_t)((bytes + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES));
 	return 0;
 }
 

@@ -20,10 +20,7 @@ struct efi_env {
 /* Checks the system table's signature and that boot services are there. */
 int efi_env_init(struct efi_env *env, uint64_t system_table, uint64_t image_handle, struct cl_error *err);
 
-/* Whole pages of EfiLoaderData below 4 GiB, as the firmware left them. */
-int efi_alloc_pages_below_4g(const struct efi_env *env, uint64_t bytes, const char *what, uint64_t *addr,
-			     struct cl_error *err);
-/* The same, zeroed. */
+/* Whole pages of EfiLoaderData below 4 GiB, zeroed. */
 int efi_alloc_pages_low(const struct efi_env *env, uint64_t bytes, const char *what, uint64_t *addr,
 			struct cl_error *err);
 /* Gives back what efi_alloc_pages_low (or efi_load_file2_initrd) allocated: a way
